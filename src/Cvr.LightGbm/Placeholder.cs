@@ -1,0 +1,2 @@
+namespace Cvr.LightGbm;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace Cvr;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace Cvr.Tests;
+public class SmokeTests { [Fact] public void True_IsTrue() => Assert.True(true); }
