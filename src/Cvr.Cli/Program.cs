@@ -1,1 +1,25 @@
-return 0;
+using System.CommandLine;
+using Cvr.Cli.Commands;
+
+namespace Cvr.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>The whole CLI behind a seam that tests call with their own writers.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr);
+        var root = new RootCommand("cvr: predicts whether an ad impression leads to an app install (RecSys Challenge 2023, two-stage LightGBM).")
+        {
+            CliContext.VerboseOption,
+            CliContext.QuietOption,
+        };
+        root.Subcommands.Add(DescribeCommand.Create(context));
+        var parse = root.Parse(args);
+        var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // System.CommandLine reports parse errors with exit code 1; ours is the named usage code.
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
+    }
+}

@@ -1,0 +1,124 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
+using ArrowSchema = Apache.Arrow.Schema;
+
+namespace Cvr.Data.Cache;
+
+public static partial class FrameCache
+{
+    /// <summary>Writes the frame as an Arrow IPC file, atomically (temporary name, then rename).</summary>
+    internal static void Write(Frame frame, string file, string key)
+    {
+        var fields = frame.Schema.Columns.Select(c => ColumnField(c, frame)).ToList();
+        var schema = new ArrowSchema(fields, new Dictionary<string, string>
+        {
+            [KeyMetadata] = key,
+            [RowsMetadata] = frame.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var temp = file + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var writer = new ArrowFileWriter(stream, schema))
+            {
+                for (var start = 0; start < frame.RowCount; start += BatchRows)
+                {
+                    var length = Math.Min(BatchRows, frame.RowCount - start);
+                    var arrays = new IArrowArray[fields.Count];
+                    for (var c = 0; c < fields.Count; c++)
+                    {
+                        var spec = frame.Schema.Columns[c];
+                        var size = ElementSize(spec.Kind);
+                        var bytes = ColumnBytes(frame, spec).Slice(start * size, length * size).ToArray();
+                        var data = new ArrayData(fields[c].DataType, length, nullCount: 0, offset: 0,
+                            [ArrowBuffer.Empty, new ArrowBuffer(bytes)]);
+                        arrays[c] = ArrowArrayFactory.BuildArray(data);
+                    }
+                    writer.WriteRecordBatch(new RecordBatch(schema, arrays, length));
+                }
+                writer.WriteEnd();
+            }
+            File.Move(temp, file, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Reads a cached frame, or returns null when its key shows the sources changed.</summary>
+    internal static Frame? TryRead(string file, string key)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var reader = new ArrowFileReader(stream);
+        var schema = reader.Schema;
+        if (schema.Metadata is null || !schema.Metadata.TryGetValue(KeyMetadata, out var stored) || stored != key)
+        {
+            return null;
+        }
+        var specs = schema.FieldsList
+            .Select(f => new ColumnSpec(f.Name, Enum.Parse<ColumnKind>(f.Metadata[KindMetadata])))
+            .ToArray();
+        var frameSchema = new Schema(specs);
+        var rows = int.Parse(schema.Metadata[RowsMetadata], System.Globalization.CultureInfo.InvariantCulture);
+        var builder = new FrameBuilder(frameSchema, rows);
+        var offset = 0;
+        while (reader.ReadNextRecordBatch() is { } batch)
+        {
+            using var owned = batch;
+            if (offset + batch.Length > rows)
+            {
+                throw new InvalidDataException($"holds more rows than its header's {rows}");
+            }
+            for (var c = 0; c < specs.Length; c++)
+            {
+                var size = ElementSize(specs[c].Kind);
+                var source = ((PrimitiveArrayBase(batch.Column(c))).Buffers[1].Span)[..(batch.Length * size)];
+                var target = System.Runtime.InteropServices.MemoryMarshal.AsBytes(TargetSpan(builder, c));
+                source.CopyTo(target.Slice(offset * size, batch.Length * size));
+            }
+            offset += batch.Length;
+        }
+        if (offset != rows)
+        {
+            throw new InvalidDataException($"holds {offset} rows, its header says {rows}");
+        }
+        var categoricals = new List<CategoricalColumn>();
+        var numerics = new List<NumericColumn>();
+        var labels = new List<LabelColumn>();
+        for (var c = 0; c < specs.Length; c++)
+        {
+            var spec = specs[c];
+            switch (spec.Kind)
+            {
+                case ColumnKind.Categorical:
+                    var text = schema.FieldsList[c].Metadata[LevelsMetadata];
+                    var levels = text.Length == 0 ? [] : text.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                    categoricals.Add(new CategoricalColumn(spec.Name, builder.Target<int>(c), levels));
+                    break;
+                case ColumnKind.Binary or ColumnKind.Numeric:
+                    numerics.Add(new NumericColumn(spec.Name, spec.Kind, builder.Target<float>(c)));
+                    break;
+                case ColumnKind.Label:
+                    labels.Add(new LabelColumn(spec.Name, builder.Target<byte>(c)));
+                    break;
+            }
+        }
+        return new Frame(frameSchema, builder.Target<long>(frameSchema.IndexOf(Schema.RowIdColumn)),
+            builder.Target<int>(frameSchema.IndexOf(Schema.DayColumn)), categoricals, numerics, labels);
+    }
+
+    private static ArrayData PrimitiveArrayBase(IArrowArray array) => array.Data;
+
+    private static Span<byte> TargetSpan(FrameBuilder builder, int c) => builder.Kinds[c] switch
+    {
+        ColumnKind.RowId => System.Runtime.InteropServices.MemoryMarshal.AsBytes(builder.Target<long>(c).AsSpan()),
+        ColumnKind.Day or ColumnKind.Categorical => System.Runtime.InteropServices.MemoryMarshal.AsBytes(builder.Target<int>(c).AsSpan()),
+        ColumnKind.Binary or ColumnKind.Numeric => System.Runtime.InteropServices.MemoryMarshal.AsBytes(builder.Target<float>(c).AsSpan()),
+        _ => builder.Target<byte>(c).AsSpan(),
+    };
+}

@@ -1,0 +1,98 @@
+using Cvr.Data.Cache;
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Data;
+
+/// <summary>How to load a data set folder.</summary>
+public sealed record DataSetOptions
+{
+    /// <summary>Keep parsed frames as Arrow files so later runs skip parsing (invalidated when sources change).</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>Cache folder; null means <see cref="FrameCache.DefaultDirectory"/>.</summary>
+    public string? CacheDirectory { get; init; }
+
+    public int? MaxDegreeOfParallelism { get; init; }
+}
+
+/// <summary>
+/// A data set in the challenge layout: a folder holding <c>train/</c> (labelled) and, optionally, <c>test/</c>
+/// (labels optional), each a file or a folder of shards. The test set must have the training set's feature
+/// columns, so a model trained on one can score the other.
+/// </summary>
+public sealed class DataSet
+{
+    public const string TrainFolder = "train";
+    public const string TestFolder = "test";
+
+    private DataSet(string root, Frame train, Frame? test)
+    {
+        Root = root;
+        Train = train;
+        Test = test;
+    }
+
+    public string Root { get; }
+
+    public Frame Train { get; }
+
+    /// <summary>The test split, or null when the folder has no <c>test/</c>.</summary>
+    public Frame? Test { get; }
+
+    public static DataSet Load(string root, DataSetOptions? options = null, ILogger? logger = null)
+    {
+        options ??= new DataSetOptions();
+        if (!Directory.Exists(root))
+        {
+            throw DataError.File(root, "no such folder (expected a data set folder holding train/ and test/)");
+        }
+        var trainPath = Path.Combine(root, TrainFolder);
+        if (!Directory.Exists(trainPath) && !File.Exists(trainPath))
+        {
+            throw DataError.File(root, "no train/ folder (expected the challenge layout: train/ and test/ holding TAB-separated shards)");
+        }
+        var train = ReadSplit(root, trainPath, requireLabels: true, options, logger);
+        var testPath = Path.Combine(root, TestFolder);
+        Frame? test = null;
+        if (Directory.Exists(testPath) || File.Exists(testPath))
+        {
+            test = ReadSplit(root, testPath, requireLabels: false, options, logger);
+            CheckTestColumns(train, test, root, testPath);
+        }
+        else
+        {
+            logger?.LogInformation("{Root} has no test/ folder; only the training split is loaded", root);
+        }
+        return new DataSet(root, train, test);
+    }
+
+    public static Frame ReadSplit(string root, string path, bool requireLabels, DataSetOptions options, ILogger? logger)
+    {
+        var read = new ReadOptions
+        {
+            RequireLabels = requireLabels,
+            DisplayRoot = root,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
+        return options.UseCache
+            ? FrameCache.ReadThrough(path, read, options.CacheDirectory ?? FrameCache.DefaultDirectory(), logger)
+            : FrameReader.Read(path, read);
+    }
+
+    private static void CheckTestColumns(Frame train, Frame test, string root, string testPath)
+    {
+        var trainFeatures = train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var testFeatures = test.Schema.WithoutLabels().Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var display = FrameReader.Display(FrameReader.ListSources(testPath)[0], root);
+        var missing = trainFeatures.Except(testFeatures).Order(StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0)
+        {
+            throw DataError.Line(display, 1, $"the test header lacks {string.Join(", ", missing)} (expected the training set's columns)");
+        }
+        var extra = testFeatures.Except(trainFeatures).Order(StringComparer.Ordinal).ToArray();
+        if (extra.Length > 0)
+        {
+            throw DataError.Line(display, 1, $"the test header has {string.Join(", ", extra)}, which training data lacks (expected the training set's columns)");
+        }
+    }
+}
