@@ -35,9 +35,9 @@ internal sealed class ParquetLayout
         {
             throw DataError.File(displayName, "the file is empty (expected a Parquet file)");
         }
+        await using var stream = File.OpenRead(path);
         try
         {
-            await using var stream = File.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
             var fields = reader.Schema.GetDataFields();
             foreach (var field in fields)
@@ -50,7 +50,7 @@ internal sealed class ParquetLayout
             var rows = reader.RowGroups.Sum(g => g.RowCount);
             return new ParquetLayout(path, displayName, fields.Select(f => f.Name).ToArray(), rows);
         }
-        catch (Exception e) when (e is not DataFormatException and not IOException)
+        catch (Exception e) when (e is not DataFormatException)
         {
             throw DataError.File(displayName, $"not a readable Parquet file ({e.Message})");
         }
