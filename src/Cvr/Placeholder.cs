@@ -1,2 +1,0 @@
-namespace Cvr;
-internal static class Placeholder { }
