@@ -16,6 +16,8 @@ public static class Program
             CliContext.VerboseOption,
             CliContext.QuietOption,
         };
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         var parse = root.Parse(args);
         var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

@@ -27,10 +27,12 @@ internal sealed class FrameBuilder
             Kinds[c] = kind;
             Targets[c] = kind switch
             {
-                ColumnKind.RowId => new long[rowCount],
-                ColumnKind.Day or ColumnKind.Categorical => new int[rowCount],
-                ColumnKind.Binary or ColumnKind.Numeric => new float[rowCount],
-                ColumnKind.Label => new byte[rowCount],
+                // Uninitialized: every reader writes every slot of its rows (or fails), so zeroing would be
+                // a wasted pass over the whole frame.
+                ColumnKind.RowId => GC.AllocateUninitializedArray<long>(rowCount),
+                ColumnKind.Day or ColumnKind.Categorical => GC.AllocateUninitializedArray<int>(rowCount),
+                ColumnKind.Binary or ColumnKind.Numeric => GC.AllocateUninitializedArray<float>(rowCount),
+                ColumnKind.Label => GC.AllocateUninitializedArray<byte>(rowCount),
                 _ => throw new InvalidOperationException($"unhandled column kind {kind}"),
             };
         }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.MemoryMappedFiles;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
@@ -50,11 +52,41 @@ public static partial class FrameCache
         }
     }
 
-    /// <summary>Reads a cached frame, or returns null when its key shows the sources changed.</summary>
-    internal static Frame? TryRead(string file, string key)
+    /// <summary>
+    /// Reads a cached frame, or returns null when its key shows the sources changed. The file is memory-mapped and
+    /// its record batches decoded in place (the Arrow IPC file body is the IPC stream format after an 8-byte magic),
+    /// so the only copy is from the page cache into the frame's arrays, done in parallel over (batch, column).
+    /// </summary>
+    internal static unsafe Frame? TryRead(string file, string key)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        using var reader = new ArrowFileReader(stream);
+        var length = new FileInfo(file).Length;
+        if (length < 2 * ArrowMagicBytes)
+        {
+            throw new InvalidDataException($"{length} bytes is too short for an Arrow file");
+        }
+        using var mapped = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = mapped.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        try
+        {
+            pointer += view.PointerOffset;
+            if (!new ReadOnlySpan<byte>(pointer, 6).SequenceEqual("ARROW1"u8) || !new ReadOnlySpan<byte>(pointer + length - 6, 6).SequenceEqual("ARROW1"u8))
+            {
+                throw new InvalidDataException("no Arrow file magic");
+            }
+            using var memory = new UnmanagedMemory(pointer + ArrowMagicBytes, checked((int)(length - ArrowMagicBytes)));
+            using var reader = new ArrowStreamReader(memory.Memory);
+            return Decode(reader, key);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+
+    private static Frame? Decode(ArrowStreamReader reader, string key)
+    {
         var schema = reader.Schema;
         if (schema.Metadata is null || !schema.Metadata.TryGetValue(KeyMetadata, out var stored) || stored != key)
         {
@@ -65,27 +97,33 @@ public static partial class FrameCache
             .ToArray();
         var frameSchema = new Schema(specs);
         var rows = int.Parse(schema.Metadata[RowsMetadata], System.Globalization.CultureInfo.InvariantCulture);
-        var builder = new FrameBuilder(frameSchema, rows);
+        var batches = new List<(RecordBatch Batch, int Offset)>();
         var offset = 0;
         while (reader.ReadNextRecordBatch() is { } batch)
         {
-            using var owned = batch;
-            if (offset + batch.Length > rows)
+            batches.Add((batch, offset));
+            offset += batch.Length;
+            if (offset > rows)
             {
                 throw new InvalidDataException($"holds more rows than its header's {rows}");
             }
-            for (var c = 0; c < specs.Length; c++)
-            {
-                var size = ElementSize(specs[c].Kind);
-                var source = ((PrimitiveArrayBase(batch.Column(c))).Buffers[1].Span)[..(batch.Length * size)];
-                var target = System.Runtime.InteropServices.MemoryMarshal.AsBytes(TargetSpan(builder, c));
-                source.CopyTo(target.Slice(offset * size, batch.Length * size));
-            }
-            offset += batch.Length;
         }
         if (offset != rows)
         {
             throw new InvalidDataException($"holds {offset} rows, its header says {rows}");
+        }
+        var builder = new FrameBuilder(frameSchema, rows);
+        Parallel.For(0, batches.Count * specs.Length, i =>
+        {
+            var (batch, start) = batches[i / specs.Length];
+            var c = i % specs.Length;
+            var size = ElementSize(specs[c].Kind);
+            var source = batch.Column(c).Data.Buffers[1].Span[..(batch.Length * size)];
+            source.CopyTo(TargetSpan(builder, c).Slice(start * size, batch.Length * size));
+        });
+        foreach (var (batch, _) in batches)
+        {
+            batch.Dispose();
         }
         var categoricals = new List<CategoricalColumn>();
         var numerics = new List<NumericColumn>();
@@ -112,8 +150,6 @@ public static partial class FrameCache
             builder.Target<int>(frameSchema.IndexOf(Schema.DayColumn)), categoricals, numerics, labels);
     }
 
-    private static ArrayData PrimitiveArrayBase(IArrowArray array) => array.Data;
-
     private static Span<byte> TargetSpan(FrameBuilder builder, int c) => builder.Kinds[c] switch
     {
         ColumnKind.RowId => System.Runtime.InteropServices.MemoryMarshal.AsBytes(builder.Target<long>(c).AsSpan()),
@@ -121,4 +157,23 @@ public static partial class FrameCache
         ColumnKind.Binary or ColumnKind.Numeric => System.Runtime.InteropServices.MemoryMarshal.AsBytes(builder.Target<float>(c).AsSpan()),
         _ => builder.Target<byte>(c).AsSpan(),
     };
+
+    /// <summary>"ARROW1" and its padding to 8 bytes, before the IPC stream inside an Arrow file.</summary>
+    private const int ArrowMagicBytes = 8;
+
+    /// <summary>Exposes mapped file bytes as <see cref="Memory{T}"/> for the Arrow reader, without copying.</summary>
+    private sealed unsafe class UnmanagedMemory(byte* pointer, int length) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => new(pointer, length);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
 }
