@@ -15,7 +15,32 @@ internal static class EndToEnd
     {
         ["read"] = Read,
         ["cache"] = Cache,
+        ["features"] = Features,
     };
+
+    /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>
+    private static int Features(string[] args)
+    {
+        var set = DataSet.Load(args[0], new DataSetOptions { CacheDirectory = args.Length > 1 ? args[1] : null });
+        var frameBytes = set.Train.SizeInBytes + (set.Test?.SizeInBytes ?? 0);
+        GC.Collect();
+        var baseline = PeakRss();
+        var watch = Stopwatch.StartNew();
+        var pipeline = new Cvr.Features.FeaturePipeline(Cvr.Features.FeatureConfig.Default);
+        var (fitted, train) = pipeline.FitTransform(set.Train);
+        var fitSeconds = watch.Elapsed.TotalSeconds;
+        var test = set.Test is null ? null : fitted.Transform(set.Test);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var peak = PeakRss();
+        var outputBytes = train.SizeInBytes + (test?.SizeInBytes ?? 0);
+        var rows = train.Rows + (test?.Rows ?? 0);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine("| rows | features | output MB | frames MB | fit+transform train s | total s | peak RSS MB | RSS before MB | (peak − frames) / output |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine(string.Create(inv,
+            $"| {rows:N0} | {train.Columns} | {outputBytes / 1e6:F0} | {frameBytes / 1e6:F0} | {fitSeconds:F2} | {seconds:F2} | {peak / 1e6:F0} | {baseline / 1e6:F0} | {(peak - baseline) / (double)outputBytes:F2} |"));
+        return 0;
+    }
 
     /// <summary>read PATH: parses a split (file or folder of shards) without the cache.</summary>
     private static int Read(string[] args)

@@ -1,0 +1,106 @@
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>One base column as the model sees it: missing → the fill value, counts divided by their base.</summary>
+public sealed record BaseColumn(string Name, ColumnKind Kind, double Base);
+
+/// <summary>
+/// The paper's Table 2 (data-format.md): dividing these columns by their base and rounding gives whole counts.
+/// The ad block (f_43, f_51, f_58, f_59, f_64..f_70) is continuous and has no base.
+/// </summary>
+public static class PaperBases
+{
+    public static IReadOnlyDictionary<string, double> Values { get; } = Build();
+
+    private static Dictionary<string, double> Build()
+    {
+        var bases = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Set(double value, params int[] columns)
+        {
+            foreach (var c in columns) { bases[$"f_{c}"] = value; }
+        }
+        Set(0.03856407, 42, 52, 53, 54, 55, 56, 57, 74, 75, 76);
+        Set(0.57112147, 44, 45, 46, 47, 48, 49, 50, 71, 72, 73);
+        Set(8.07946039, 60);
+        Set(0.147850899, 61);
+        Set(0.129299709, 62);
+        Set(0.355221093, 63);
+        Set(37.38457512, 77, 78, 79);
+        return bases;
+    }
+}
+
+/// <summary>
+/// Fitted step 1 (method-notes.md, preprocessing 1, 2, 6): the kept base columns, cleaned. Categorical values are
+/// given to LightGBM as plain numbers, as the authors did. Nothing here is learned from labels.
+/// </summary>
+public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseColumn> Columns, IReadOnlyDictionary<string, double> Bases)
+{
+    public static FittedBaseColumns Fit(FeatureConfig config, Schema schema)
+    {
+        var bases = config.BaseValues.Source switch
+        {
+            BaseValueSource.Paper => PaperBases.Values.Concat(config.BaseValues.Values)
+                .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
+            BaseValueSource.Explicit => config.BaseValues.Values.ToDictionary(StringComparer.Ordinal),
+            _ => new Dictionary<string, double>(StringComparer.Ordinal),
+        };
+        var drop = config.Drop.ToHashSet(StringComparer.Ordinal);
+        var columns = schema.Columns
+            .Where(c => c.Kind is not (ColumnKind.Label or ColumnKind.RowId) && !drop.Contains(c.Name))
+            .Select(c => new BaseColumn(c.Name, c.Kind, c.Kind == ColumnKind.Numeric && bases.TryGetValue(c.Name, out var b) ? b : 0))
+            .ToArray();
+        var present = bases.Where(kv => schema.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
+        return new FittedBaseColumns(config.MissingValue, columns, present);
+    }
+
+    /// <summary>The cleaned values of any base column of the frame (kept or not), for this step or others to read.</summary>
+    public void Clean(Frame frame, string name, double baseValue, Span<float> output, int[]? rows)
+    {
+        var n = output.Length;
+        var fill = MissingValue;
+        if (name == Schema.DayColumn)
+        {
+            var days = frame.Days;
+            for (var i = 0; i < n; i++) { output[i] = days[rows is null ? i : rows[i]]; }
+            return;
+        }
+        if (frame.TryGetCategorical(name, out var categorical))
+        {
+            var codes = categorical.Codes;
+            var levels = categorical.Levels;
+            for (var i = 0; i < n; i++)
+            {
+                var code = codes[rows is null ? i : rows[i]];
+                output[i] = code == CategoricalColumn.Missing ? fill : levels[code];
+            }
+            return;
+        }
+        var values = frame.Numeric(name).Values;
+        if (baseValue > 0)
+        {
+            var inverse = 1.0 / baseValue;
+            for (var i = 0; i < n; i++)
+            {
+                var v = values[rows is null ? i : rows[i]];
+                output[i] = float.IsNaN(v) ? fill : (float)Math.Round(v * inverse);
+            }
+            return;
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var v = values[rows is null ? i : rows[i]];
+            output[i] = float.IsNaN(v) ? fill : v;
+        }
+    }
+
+    /// <summary>The base a numeric column is divided by, or 0 for none (also for dropped columns other steps read).</summary>
+    public double BaseOf(string name) => Bases.TryGetValue(name, out var b) ? b : 0;
+}
+
+/// <summary>Method-notes preprocessing 3: <c>date_mod = f_1 % 7</c>, a weekday-like cycle; f_1 stays too.</summary>
+public static class DateModStep
+{
+    public const string OutputName = "date_mod";
+}

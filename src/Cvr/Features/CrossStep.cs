@@ -1,0 +1,56 @@
+namespace Cvr.Features;
+
+/// <summary>Method-notes preprocessing 4: label-encoded crosses such as <c>f_4@f_6</c>.</summary>
+public static class CrossStep
+{
+    public static string NameOf(string left, string right) => $"{left}@{right}";
+}
+
+/// <summary>
+/// A fitted cross: every (left, right) key pair seen in the fitting rows gets a code, in ascending pair order
+/// (so the codes don't depend on row order); an unseen pair encodes to −1. The pair set is a union over rows,
+/// so shards can be fitted apart and merged.
+/// </summary>
+public sealed record FittedCross(string Left, string Right, long[] Pairs)
+{
+    public const int Unseen = -1;
+
+    private Dictionary<long, int>? _codes;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Name => CrossStep.NameOf(Left, Right);
+
+    internal static FittedCross Fit(string left, string right, int[] leftKeys, int[] rightKeys)
+    {
+        var set = new HashSet<long>();
+        for (var i = 0; i < leftKeys.Length; i++)
+        {
+            set.Add(Pack(leftKeys[i], rightKeys[i]));
+        }
+        var pairs = set.ToArray();
+        Array.Sort(pairs);
+        return new FittedCross(left, right, pairs);
+    }
+
+    internal void Encode(int[] leftKeys, int[] rightKeys, Span<int> codes)
+    {
+        var lookup = _codes ??= BuildLookup();
+        for (var i = 0; i < codes.Length; i++)
+        {
+            codes[i] = lookup.TryGetValue(Pack(leftKeys[i], rightKeys[i]), out var code) ? code : Unseen;
+        }
+    }
+
+    private Dictionary<long, int> BuildLookup()
+    {
+        var lookup = new Dictionary<long, int>(Pairs.Length);
+        for (var i = 0; i < Pairs.Length; i++)
+        {
+            lookup[Pairs[i]] = i;
+        }
+        return lookup;
+    }
+
+    /// <summary>Orders pairs by left key, then right key (signed order kept by the bias).</summary>
+    private static long Pack(int left, int right) => ((long)left << 32) | (uint)(right ^ int.MinValue);
+}

@@ -1,0 +1,137 @@
+using System.Text.Json.Serialization;
+
+namespace Cvr.Features;
+
+/// <summary>Where a target-based step gets its training rows' values (method-notes.md: the authors' leak).</summary>
+public enum TargetEncodingMode
+{
+    /// <summary>Default: each training row is encoded by a fit on the other folds, so its own label never enters.</summary>
+    [JsonStringEnumMemberName("out_of_fold")] OutOfFold,
+    /// <summary>The authors' choice: training rows encoded by the fit on all of them, their own labels included.</summary>
+    [JsonStringEnumMemberName("in_sample")] InSample,
+}
+
+/// <summary>The rows group statistics are computed over.</summary>
+public enum StatisticsScope
+{
+    /// <summary>Default: the training rows only; other rows are looked up.</summary>
+    [JsonStringEnumMemberName("train")] Train,
+    /// <summary>The authors' transductive choice: training and test rows together (labels are not used).</summary>
+    [JsonStringEnumMemberName("train_and_test")] TrainAndTest,
+}
+
+/// <summary>Formulas for the Beta posterior's skewness and kurtosis.</summary>
+public enum BetaMomentFormulas
+{
+    /// <summary>Default: the Beta distribution's true skewness and excess kurtosis.</summary>
+    [JsonStringEnumMemberName("true")] True,
+    /// <summary>The paper's formulas (7) and (8), kept by the authors' code; not the true moments.</summary>
+    [JsonStringEnumMemberName("paper")] Paper,
+}
+
+/// <summary>How the Beta prior is set (method-notes.md, "Beta target encoding").</summary>
+public enum BetaPriorRule
+{
+    /// <summary>The paper: α0 = μ·N0, β0 = (1−μ)·N0 with N0 the number of fitting rows; categories with
+    /// N &lt; N_min get the prior itself; unseen categories the prior's median.</summary>
+    [JsonStringEnumMemberName("paper")] Paper,
+    /// <summary>The authors' code: a prior of N_prior = max(N_min − N, 0) pseudo-rows, so large categories get
+    /// none; unseen categories are treated as n = μ, N = 1.</summary>
+    [JsonStringEnumMemberName("authors")] Authors,
+}
+
+/// <summary>Where numeric base values come from (the paper's Table 2).</summary>
+public enum BaseValueSource
+{
+    /// <summary>Default: the paper's bases (data-format.md), for columns present in the data.</summary>
+    [JsonStringEnumMemberName("paper")] Paper,
+    /// <summary>Only the bases listed in <see cref="BaseValuesConfig.Values"/>.</summary>
+    [JsonStringEnumMemberName("explicit")] Explicit,
+    /// <summary>No restoration: numeric values pass through.</summary>
+    [JsonStringEnumMemberName("none")] None,
+}
+
+/// <summary>The posterior statistics a Beta target encoding can emit.</summary>
+public enum BetaStatistic
+{
+    [JsonStringEnumMemberName("mean")] Mean,
+    [JsonStringEnumMemberName("mode")] Mode,
+    [JsonStringEnumMemberName("median")] Median,
+    [JsonStringEnumMemberName("variance")] Variance,
+    [JsonStringEnumMemberName("skewness")] Skewness,
+    [JsonStringEnumMemberName("kurtosis")] Kurtosis,
+}
+
+public sealed record BaseValuesConfig
+{
+    [JsonPropertyName("source")] public BaseValueSource Source { get; init; } = BaseValueSource.Paper;
+
+    /// <summary>Bases by column; with <see cref="BaseValueSource.Paper"/> these override or extend the paper's.</summary>
+    [JsonPropertyName("values")] public IReadOnlyDictionary<string, double> Values { get; init; } = new Dictionary<string, double>();
+}
+
+public sealed record DateModConfig
+{
+    [JsonPropertyName("enabled")] public bool Enabled { get; init; } = true;
+
+    [JsonPropertyName("modulus")] public int Modulus { get; init; } = 7;
+}
+
+public sealed record GroupStatisticsConfig
+{
+    /// <summary>(categorical A, numeric B) pairs: statistics of B within groups of A.</summary>
+    [JsonPropertyName("pairs")] public IReadOnlyList<IReadOnlyList<string>> Pairs { get; init; } =
+    [
+        ["f_11", "f_71"], ["f_13", "f_74"], ["f_2", "f_42"], ["f_4", "f_54"], ["f_6", "f_68"], ["f_8", "f_71"],
+    ];
+
+    [JsonPropertyName("scope")] public StatisticsScope Scope { get; init; } = StatisticsScope.Train;
+}
+
+public sealed record TargetEncodingConfig
+{
+    [JsonPropertyName("columns")] public IReadOnlyList<string> Columns { get; init; } = ["f_4", "f_6", "f_13", "f_15"];
+
+    /// <summary>Labels to encode: is_installed, is_clicked or is_like (clicked OR installed).</summary>
+    [JsonPropertyName("targets")] public IReadOnlyList<string> Targets { get; init; } = ["is_installed"];
+
+    [JsonPropertyName("n_min")] public int MinCount { get; init; } = 1000;
+
+    [JsonPropertyName("statistics")] public IReadOnlyList<BetaStatistic> Statistics { get; init; } =
+        [BetaStatistic.Mean, BetaStatistic.Mode, BetaStatistic.Median, BetaStatistic.Variance, BetaStatistic.Skewness, BetaStatistic.Kurtosis];
+
+    [JsonPropertyName("moments")] public BetaMomentFormulas Moments { get; init; } = BetaMomentFormulas.True;
+
+    [JsonPropertyName("prior")] public BetaPriorRule Prior { get; init; } = BetaPriorRule.Paper;
+
+    [JsonPropertyName("encoding")] public TargetEncodingMode Encoding { get; init; } = TargetEncodingMode.OutOfFold;
+
+    [JsonPropertyName("folds")] public int Folds { get; init; } = 5;
+
+    [JsonPropertyName("seed")] public ulong Seed { get; init; } = 42;
+}
+
+/// <summary>
+/// The feature set, declared (a JSON file); every default is the paper's (method-notes.md). Output column names
+/// are documented in docs/features.md.
+/// </summary>
+public sealed record FeatureConfig
+{
+    /// <summary>What a missing value becomes (paper 2.1.2: 0 beat −1, −99, mean, mode and LightGBM's own).</summary>
+    [JsonPropertyName("missing_value")] public float MissingValue { get; init; }
+
+    [JsonPropertyName("drop")] public IReadOnlyList<string> Drop { get; init; } = ["f_0", "f_7", "f_9", "f_23", "f_24", "f_47", "f_49"];
+
+    [JsonPropertyName("base_values")] public BaseValuesConfig BaseValues { get; init; } = new();
+
+    [JsonPropertyName("date_mod")] public DateModConfig DateMod { get; init; } = new();
+
+    /// <summary>Label-encoded crosses of two categorical inputs (base columns or date_mod); unseen pairs → −1.</summary>
+    [JsonPropertyName("crosses")] public IReadOnlyList<IReadOnlyList<string>> Crosses { get; init; } = [["f_4", "f_6"], ["date_mod", "f_11"]];
+
+    [JsonPropertyName("group_statistics")] public GroupStatisticsConfig GroupStatistics { get; init; } = new();
+
+    [JsonPropertyName("target_encoding")] public TargetEncodingConfig TargetEncoding { get; init; } = new();
+
+    public static FeatureConfig Default { get; } = new();
+}

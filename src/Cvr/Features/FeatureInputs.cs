@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// The inputs derived steps read, resolved once per frame (and row selection) and shared: cleaned numeric columns
+/// and integer keys of categorical inputs (base categoricals' raw values, date_mod, crosses). Thread-safe, so
+/// steps can run in parallel.
+/// </summary>
+internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns baseColumns, int dateModulus, IReadOnlyList<FittedCross> crosses)
+{
+    private readonly ConcurrentDictionary<string, Lazy<float[]>> _numeric = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<int[]>> _keys = new(StringComparer.Ordinal);
+
+    public Frame Frame { get; } = frame;
+
+    public int[]? Rows { get; } = rows;
+
+    public int Count { get; } = rows?.Length ?? frame.RowCount;
+
+    /// <summary>Cleaned values (missing → fill, counts ÷ base) of a binary or numeric base column.</summary>
+    public float[] Numeric(string name) => _numeric.GetOrAdd(name, n => new Lazy<float[]>(() =>
+    {
+        var values = GC.AllocateUninitializedArray<float>(Count);
+        baseColumns.Clean(Frame, n, baseColumns.BaseOf(n), values, Rows);
+        return values;
+    })).Value;
+
+    /// <summary>Integer keys of a categorical input for each selected row.</summary>
+    public int[] Keys(string name) => _keys.GetOrAdd(name, n => new Lazy<int[]>(() => ComputeKeys(n))).Value;
+
+    private int[] ComputeKeys(string name)
+    {
+        var keys = GC.AllocateUninitializedArray<int>(Count);
+        if (name == DateModStep.OutputName)
+        {
+            var days = Frame.Days;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = Mod(days[Rows is null ? i : Rows[i]], dateModulus);
+            }
+            return keys;
+        }
+        foreach (var cross in crosses)
+        {
+            if (cross.Name == name)
+            {
+                cross.Encode(Keys(cross.Left), Keys(cross.Right), keys);
+                return keys;
+            }
+        }
+        var column = Frame.Categorical(name);
+        var fill = (int)baseColumns.MissingValue;
+        var codes = column.Codes;
+        var levels = column.Levels;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var code = codes[Rows is null ? i : Rows[i]];
+            keys[i] = code == CategoricalColumn.Missing ? fill : levels[code];
+        }
+        return keys;
+    }
+
+    /// <summary>A non-negative remainder, so negative days still give a weekday in [0, m).</summary>
+    internal static int Mod(int value, int modulus) => ((value % modulus) + modulus) % modulus;
+}
+
+/// <summary>Turns integer keys into dense indices of a fitted dictionary, −1 for unseen keys.</summary>
+internal static class KeyIndex
+{
+    /// <summary>Widest key range mapped through an array rather than per-row hash lookups.</summary>
+    private const long DenseRange = 1 << 22;
+
+    public static int[] Map(int[] keys, IReadOnlyDictionary<int, int> index)
+    {
+        var result = GC.AllocateUninitializedArray<int>(keys.Length);
+        if (keys.Length == 0)
+        {
+            return result;
+        }
+        int min = int.MaxValue, max = int.MinValue;
+        foreach (var k in keys)
+        {
+            if (k < min) { min = k; }
+            if (k > max) { max = k; }
+        }
+        if ((long)max - min < DenseRange)
+        {
+            var dense = new int[max - min + 1];
+            Array.Fill(dense, -1);
+            foreach (var (key, i) in index)
+            {
+                if (key >= min && key <= max) { dense[key - min] = i; }
+            }
+            for (var r = 0; r < keys.Length; r++) { result[r] = dense[keys[r] - min]; }
+            return result;
+        }
+        for (var r = 0; r < keys.Length; r++)
+        {
+            result[r] = index.TryGetValue(keys[r], out var i) ? i : -1;
+        }
+        return result;
+    }
+}

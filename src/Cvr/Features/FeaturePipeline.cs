@@ -1,0 +1,97 @@
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// The unfitted feature pipeline: configuration only. <see cref="Fit"/> learns the statistics from training rows;
+/// <see cref="FitTransform"/> also returns the training rows' features, with target encodings out of fold —
+/// <c>Fit(train).Transform(train)</c> is not <c>FitTransform(train)</c>: the first leaks each row's own label.
+/// </summary>
+public sealed class FeaturePipeline(FeatureConfig config)
+{
+    public FeatureConfig Config { get; } = config;
+
+    /// <summary>Fits on <paramref name="rows"/> of <paramref name="train"/> (all rows when null). <paramref name="unlabeled"/>
+    /// (the test set) joins the group statistics only when their scope is train_and_test.</summary>
+    public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null)
+        => FitCore(train, rows, unlabeled, out _);
+
+    public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null)
+    {
+        var fitted = FitCore(train, rows, unlabeled, out var inputs);
+        var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
+            ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
+            : null;
+        return (fitted, fitted.Transform(inputs, outOfFold));
+    }
+
+    private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, out FeatureInputs inputs)
+    {
+        CheckColumns(train.Schema);
+        if (!train.HasLabels && Config.TargetEncoding.Columns.Count > 0)
+        {
+            throw new ArgumentException("target encoding needs labelled training rows (is_clicked, is_installed)");
+        }
+        var baseColumns = FittedBaseColumns.Fit(Config, train.Schema);
+        var modulus = Config.DateMod.Enabled ? Config.DateMod.Modulus : (int?)null;
+        var crosses = new List<FittedCross>();
+        inputs = new FeatureInputs(train, rows, baseColumns, modulus ?? 1, crosses);
+        foreach (var pair in Config.Crosses)
+        {
+            // Later crosses may read earlier ones, so fit them in order.
+            crosses.Add(FittedCross.Fit(pair[0], pair[1], inputs.Keys(pair[0]), inputs.Keys(pair[1])));
+        }
+        var extra = Config.GroupStatistics.Scope == StatisticsScope.TrainAndTest && unlabeled is not null
+            ? new FeatureInputs(unlabeled, null, baseColumns, modulus ?? 1, crosses)
+            : null;
+        var trainInputs = inputs;
+        var groups = Config.GroupStatistics.Pairs.Select(p =>
+        {
+            var parts = new List<(int[], float[])> { (trainInputs.Keys(p[0]), trainInputs.Numeric(p[1])) };
+            if (extra is not null) { parts.Add((extra.Keys(p[0]), extra.Numeric(p[1]))); }
+            return FittedGroupStatistics.Fit(p[0], p[1], parts);
+        }).ToList();
+        var te = Config.TargetEncoding;
+        var encoders = new List<FittedBetaEncoder>();
+        foreach (var target in te.Targets)
+        {
+            var labels = Select(Targets.Values(train, target), rows);
+            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels)));
+        }
+        return new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders,
+            new FeatureFingerprint(train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToArray()));
+    }
+
+    private void CheckColumns(Schema schema)
+    {
+        foreach (var name in RequiredColumns(Config))
+        {
+            if (!schema.Contains(name))
+            {
+                throw new ArgumentException($"the feature config uses column {name}, which the training data lacks");
+            }
+        }
+    }
+
+    /// <summary>Base columns the configured derived features read.</summary>
+    internal static IEnumerable<string> RequiredColumns(FeatureConfig c)
+    {
+        var derived = new HashSet<string>(StringComparer.Ordinal) { DateModStep.OutputName };
+        foreach (var p in c.Crosses) { derived.Add(CrossStep.NameOf(p[0], p[1])); }
+        var used = c.Crosses.SelectMany(p => p)
+            .Concat(c.GroupStatistics.Pairs.SelectMany(p => p))
+            .Concat(c.TargetEncoding.Columns);
+        return used.Where(n => !derived.Contains(n)).Distinct();
+    }
+
+    internal static byte[] Select(byte[] values, int[]? rows)
+    {
+        if (rows is null) { return values; }
+        var selected = new byte[rows.Length];
+        for (var i = 0; i < rows.Length; i++) { selected[i] = values[rows[i]]; }
+        return selected;
+    }
+}
+
+/// <summary>The feature columns the pipeline was fitted on: data to transform must have them.</summary>
+public sealed record FeatureFingerprint(IReadOnlyList<string> Columns);

@@ -1,0 +1,169 @@
+using System.Text.Json.Serialization;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// Beta target encoding of one categorical input for one target (paper 3.2, method-notes.md). The fitted state is
+/// the per-category counts (positives n, rows N) and the prior; counts add up across shards, so the encoder can be
+/// fitted where the data lives and merged.
+/// </summary>
+public sealed record FittedBetaEncoder(
+    string Column,
+    string Target,
+    int MinCount,
+    BetaPriorRule Prior,
+    BetaMomentFormulas Moments,
+    IReadOnlyList<BetaStatistic> Statistics,
+    long TotalPositives,
+    long TotalRows,
+    int[] Keys,
+    long[] Positives,
+    long[] Rows)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> OutputNames => Statistics.Select(s => $"te_{Target}_{Column}_{Name(s)}");
+
+    [JsonIgnore] internal double PriorMean => TotalRows == 0 ? 0.5 : TotalPositives / (double)TotalRows;
+
+    internal static string Name(BetaStatistic s) => s.ToString().ToLowerInvariant();
+
+    /// <summary>The statistics of a category with <paramref name="n"/> positives in <paramref name="N"/> rows, under a
+    /// prior of mean <paramref name="mu"/> from <paramref name="fitRows"/> fitting rows; N = 0 means unseen.</summary>
+    internal void Encode(double n, double N, double mu, double fitRows, Span<double> output)
+    {
+        double a, b;
+        if (Prior == BetaPriorRule.Paper)
+        {
+            var a0 = mu * fitRows;
+            var b0 = (1 - mu) * fitRows;
+            // Paper: small (and unseen) categories get the prior itself.
+            (a, b) = N < MinCount || N == 0 ? (a0, b0) : (a0 + n, b0 + N - n);
+        }
+        else
+        {
+            if (N == 0)
+            {
+                // The authors' code: an unseen category counts as n = μ positives in N = 1 row.
+                (n, N) = (mu, 1);
+            }
+            var pseudo = Math.Max(MinCount - N, 0);
+            (a, b) = (mu * pseudo + n, (1 - mu) * pseudo + N - n);
+        }
+        for (var s = 0; s < Statistics.Count; s++)
+        {
+            output[s] = BetaMoments.Of(Statistics[s], a, b, Moments);
+        }
+    }
+
+    /// <summary>Per-category encodings (row c for category c, last row for unseen) with the full fit.</summary>
+    internal float[,] Table()
+    {
+        var table = new float[Keys.Length + 1, Statistics.Count];
+        Span<double> values = stackalloc double[Statistics.Count];
+        for (var c = 0; c <= Keys.Length; c++)
+        {
+            var (n, N) = c < Keys.Length ? (Positives[c], Rows[c]) : (0L, 0L);
+            Encode(n, N, PriorMean, TotalRows, values);
+            for (var s = 0; s < values.Length; s++) { table[c, s] = Finite(values[s]); }
+        }
+        return table;
+    }
+
+    internal static float Finite(double v)
+    {
+        var f = (float)v;
+        return float.IsFinite(f) ? f : float.NaN;
+    }
+
+    internal static FittedBetaEncoder Fit(string column, string target, TargetEncodingConfig config, int[] keys, byte[] labels)
+    {
+        var index = new Dictionary<int, int>();
+        foreach (var k in keys) { index.TryAdd(k, 0); }
+        var sorted = index.Keys.Order().ToArray();
+        for (var i = 0; i < sorted.Length; i++) { index[sorted[i]] = i; }
+        var positives = new long[sorted.Length];
+        var rows = new long[sorted.Length];
+        var categories = KeyIndex.Map(keys, index);
+        long totalPositives = 0;
+        for (var r = 0; r < keys.Length; r++)
+        {
+            rows[categories[r]]++;
+            positives[categories[r]] += labels[r];
+            totalPositives += labels[r];
+        }
+        return new FittedBetaEncoder(column, target, config.MinCount, config.Prior, config.Moments, config.Statistics,
+            totalPositives, keys.Length, sorted, positives, rows);
+    }
+}
+
+/// <summary>Transform paths of <see cref="FittedBetaEncoder"/>: the full fit, and out-of-fold for training rows.</summary>
+internal static class BetaEncoding
+{
+    /// <summary>Encodes rows with the full fit (validation, test, serving); unseen categories get the prior's statistics.</summary>
+    public static void Transform(FittedBetaEncoder encoder, int[] keys, FeatureMatrix matrix, int firstColumn)
+    {
+        var table = encoder.Table();
+        var index = new Dictionary<int, int>(encoder.Keys.Length);
+        for (var c = 0; c < encoder.Keys.Length; c++) { index[encoder.Keys[c]] = c; }
+        var categories = KeyIndex.Map(keys, index);
+        var unseen = encoder.Keys.Length;
+        var data = matrix.Data;
+        var n = matrix.Rows;
+        for (var s = 0; s < table.GetLength(1); s++)
+        {
+            var o = (long)(firstColumn + s) * n;
+            for (var r = 0; r < categories.Length; r++)
+            {
+                var c = categories[r];
+                data[o + r] = table[c < 0 ? unseen : c, s];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Encodes the fitting rows themselves, each from the counts of the other folds (prior mean and size too), so
+    /// a row's own label never reaches its features. Not the same as <see cref="Transform"/> on the same rows.
+    /// </summary>
+    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[] folds, int foldCount, FeatureMatrix matrix, int firstColumn)
+    {
+        var index = new Dictionary<int, int>(encoder.Keys.Length);
+        for (var c = 0; c < encoder.Keys.Length; c++) { index[encoder.Keys[c]] = c; }
+        var categories = KeyIndex.Map(keys, index);
+        var k = encoder.Keys.Length;
+        var foldPositives = new long[foldCount, k];
+        var foldRows = new long[foldCount, k];
+        var foldTotals = new long[foldCount, 2];
+        for (var r = 0; r < keys.Length; r++)
+        {
+            foldPositives[folds[r], categories[r]] += labels[r];
+            foldRows[folds[r], categories[r]]++;
+            foldTotals[folds[r], 0] += labels[r];
+            foldTotals[folds[r], 1]++;
+        }
+        var stats = encoder.Statistics.Count;
+        var tables = new float[foldCount][,];
+        Parallel.For(0, foldCount, f =>
+        {
+            var table = new float[k, stats];
+            Span<double> values = stackalloc double[stats];
+            var fitRows = encoder.TotalRows - foldTotals[f, 1];
+            var mu = fitRows == 0 ? 0.5 : (encoder.TotalPositives - foldTotals[f, 0]) / (double)fitRows;
+            for (var c = 0; c < k; c++)
+            {
+                encoder.Encode(encoder.Positives[c] - foldPositives[f, c], encoder.Rows[c] - foldRows[f, c], mu, fitRows, values);
+                for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
+            }
+            tables[f] = table;
+        });
+        var data = matrix.Data;
+        var n = matrix.Rows;
+        for (var s = 0; s < stats; s++)
+        {
+            var o = (long)(firstColumn + s) * n;
+            for (var r = 0; r < keys.Length; r++)
+            {
+                data[o + r] = tables[folds[r]][categories[r], s];
+            }
+        }
+    }
+}

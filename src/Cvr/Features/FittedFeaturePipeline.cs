@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// The fitted, immutable pipeline: turns any frame with the training columns into the model's feature matrix, the
+/// same way for training, validation, test and serving. Serialises to JSON (into the model bundle).
+/// </summary>
+public sealed record FittedFeaturePipeline(
+    FeatureConfig Config,
+    FittedBaseColumns BaseColumns,
+    int? DateModulus,
+    IReadOnlyList<FittedCross> Crosses,
+    IReadOnlyList<FittedGroupStatistics> GroupStatistics,
+    IReadOnlyList<FittedBetaEncoder> Encoders,
+    FeatureFingerprint Fingerprint)
+{
+    private static readonly JsonSerializerOptions s_json = new(FeatureConfigLoader.Options)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        WriteIndented = false,
+    };
+
+    /// <summary>Output columns, in matrix order: base columns, date_mod, crosses, group statistics, encodings.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> FeatureNames => field ??= BaseColumns.Columns.Select(c => c.Name)
+        .Concat(DateModulus is null ? [] : [DateModStep.OutputName])
+        .Concat(Crosses.Select(c => c.Name))
+        .Concat(GroupStatistics.SelectMany(g => g.OutputNames))
+        .Concat(Encoders.SelectMany(e => e.OutputNames))
+        .ToArray();
+
+    /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit.</summary>
+    public FeatureMatrix Transform(Frame frame, int[]? rows = null)
+    {
+        foreach (var name in Fingerprint.Columns)
+        {
+            if (!frame.Schema.Contains(name))
+            {
+                throw new ArgumentException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
+            }
+        }
+        return Transform(new FeatureInputs(frame, rows, BaseColumns, DateModulus ?? 1, Crosses), null);
+    }
+
+    /// <summary>
+    /// Writes every feature; each output block is one unit of parallel work. With a fold plan, target encodings
+    /// of these (training) rows are out of fold.
+    /// </summary>
+    internal FeatureMatrix Transform(FeatureInputs inputs, FoldPlan? outOfFold)
+    {
+        var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
+        var work = new List<Action>();
+        var column = 0;
+        foreach (var c in BaseColumns.Columns)
+        {
+            var j = column++;
+            work.Add(() => BaseColumns.Clean(inputs.Frame, c.Name, c.Base, matrix.Column(j), inputs.Rows));
+        }
+        if (DateModulus is not null)
+        {
+            var j = column++;
+            work.Add(() => CopyKeys(inputs.Keys(DateModStep.OutputName), matrix.Column(j)));
+        }
+        foreach (var cross in Crosses)
+        {
+            var j = column++;
+            work.Add(() => CopyKeys(inputs.Keys(cross.Name), matrix.Column(j)));
+        }
+        foreach (var g in GroupStatistics)
+        {
+            var j = column;
+            column += FittedGroupStatistics.StatisticNames.Length;
+            work.Add(() => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), matrix, j));
+        }
+        var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Assign(inputs.Frame.RowIds, inputs.Rows));
+        foreach (var e in Encoders)
+        {
+            var j = column;
+            column += e.Statistics.Count;
+            work.Add(() =>
+            {
+                if (folds is null)
+                {
+                    BetaEncoding.Transform(e, inputs.Keys(e.Column), matrix, j);
+                }
+                else
+                {
+                    var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
+                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, matrix, j);
+                }
+            });
+        }
+        Parallel.ForEach(work, w => w());
+        return matrix;
+    }
+
+    private static void CopyKeys(int[] keys, Span<float> output)
+    {
+        for (var i = 0; i < keys.Length; i++) { output[i] = keys[i]; }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    public static FittedFeaturePipeline FromJson(string json)
+        => JsonSerializer.Deserialize<FittedFeaturePipeline>(json, s_json)
+            ?? throw new JsonException("the fitted feature pipeline is null");
+}

@@ -1,0 +1,84 @@
+namespace Cvr.Features;
+
+/// <summary>
+/// Method-notes preprocessing 5: 13 statistics of numeric B within groups of categorical A. Rows whose group
+/// was not in the fitting rows get the statistics of all fitting rows (a documented fallback: with the default
+/// training-only scope, new ad ids on the test day are common). Undefined values (std of one row, a ratio over
+/// a zero mean) are NaN, which LightGBM treats as missing.
+/// </summary>
+public sealed record FittedGroupStatistics(string Group, string Value, IReadOnlyList<GroupStats> Groups, GroupStats All)
+{
+    /// <summary>Small constants of the authors' code, kept so ratios match theirs.</summary>
+    private const double RatioEpsilon = 1e-5, ZScoreEpsilon = 1e-9;
+
+    public static readonly string[] StatisticNames =
+    [
+        "mean", "median", "std", "max", "min", "ratio_mean", "ratio_median", "diff_mean", "zscore",
+        "median_minus_mean", "abs_median_minus_mean", "median_over_mean", "std_over_mean",
+    ];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<string> OutputNames => StatisticNames.Select(s => $"{Value}_by_{Group}_{s}");
+
+    internal static FittedGroupStatistics Fit(string group, string value, IReadOnlyList<(int[] Keys, float[] Values)> parts)
+    {
+        // Accumulate slices in parallel and merge: the same path a sharded fit takes.
+        var slices = parts.SelectMany(p => Slices(p.Keys.Length).Select(s => (p.Keys, p.Values, s.Start, s.End))).ToArray();
+        var accumulators = new GroupAccumulator[slices.Length];
+        Parallel.For(0, slices.Length, i =>
+        {
+            var (keys, values, start, end) = slices[i];
+            var acc = new GroupAccumulator();
+            for (var r = start; r < end; r++) { acc.Add(keys[r], values[r]); }
+            accumulators[i] = acc;
+        });
+        var total = accumulators.Length == 0 ? new GroupAccumulator() : accumulators[0];
+        for (var i = 1; i < accumulators.Length; i++) { total.Merge(accumulators[i]); }
+        var (groups, all) = total.Finish();
+        return new FittedGroupStatistics(group, value, groups, all);
+    }
+
+    private static IEnumerable<(int Start, int End)> Slices(int n)
+    {
+        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, n / 65536));
+        for (var p = 0; p < parts; p++) { yield return ((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)); }
+    }
+
+    /// <summary>Writes the 13 output columns, in <see cref="StatisticNames"/> order.</summary>
+    internal void Transform(int[] keys, float[] values, FeatureMatrix matrix, int firstColumn)
+    {
+        var index = new Dictionary<int, int>(Groups.Count);
+        for (var g = 0; g < Groups.Count; g++) { index[Groups[g].Key] = g; }
+        var rows = KeyIndex.Map(keys, index);
+        var table = Groups.Append(All).ToArray();
+        var fallback = table.Length - 1;
+        var data = matrix.Data;
+        var n = matrix.Rows;
+        var o = (long)firstColumn * n;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var s = table[rows[i] < 0 ? fallback : rows[i]];
+            double b = values[i];
+            var at = o + i;
+            data[at] = Finite(s.Mean);
+            data[at + n] = Finite(s.Median);
+            data[at + 2L * n] = Finite(s.Std);
+            data[at + 3L * n] = Finite(s.Max);
+            data[at + 4L * n] = Finite(s.Min);
+            data[at + 5L * n] = Finite(b / (s.Mean + RatioEpsilon));
+            data[at + 6L * n] = Finite(b / (s.Median + RatioEpsilon));
+            data[at + 7L * n] = Finite(b - s.Mean);
+            data[at + 8L * n] = Finite((b - s.Mean) / (s.Std + ZScoreEpsilon));
+            data[at + 9L * n] = Finite(s.Median - s.Mean);
+            data[at + 10L * n] = Finite(Math.Abs(s.Median - s.Mean));
+            data[at + 11L * n] = Finite(s.Median / s.Mean);
+            data[at + 12L * n] = Finite(s.Std / s.Mean);
+        }
+    }
+
+    private static float Finite(double v)
+    {
+        var f = (float)v;
+        return float.IsFinite(f) ? f : float.NaN;
+    }
+}

@@ -1,0 +1,39 @@
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>The labels a model or an encoder can learn: the two given ones and is_like = clicked OR installed.</summary>
+public static class Targets
+{
+    public const string Installed = Schema.InstallLabel;
+    public const string Clicked = Schema.ClickLabel;
+    public const string Like = "is_like";
+
+    public static bool IsKnown(string name) => name is Installed or Clicked or Like;
+
+    /// <summary>The 0/1 values of a target for every row of a labelled frame.</summary>
+    public static byte[] Values(Frame frame, string target)
+    {
+        if (!frame.HasLabels)
+        {
+            throw new InvalidOperationException($"the frame has no labels, so '{target}' can't be computed");
+        }
+        switch (target)
+        {
+            case Installed:
+            case Clicked:
+                return frame.Label(target).Values;
+            case Like:
+                var clicked = frame.Label(Clicked).Values;
+                var installed = frame.Label(Installed).Values;
+                var like = new byte[frame.RowCount];
+                for (var i = 0; i < like.Length; i++)
+                {
+                    like[i] = (byte)(clicked[i] | installed[i]);
+                }
+                return like;
+            default:
+                throw new ArgumentException($"unknown target '{target}' (expected is_installed, is_clicked or is_like)", nameof(target));
+        }
+    }
+}
