@@ -31,7 +31,7 @@ namespace Cvr.Data.Synthetic;
 /// p_clicked = p_like · (1 − p_i + p_i · p_c). Every term is a function of the row's visible features, so
 /// p_installed is the true probability given the features. The intercepts are solved so that the train rates are
 /// like 32.27%, install 17.40%, click given install 40.9% (data-format.md's joint table). A duplicate replays the
-/// shard's latest row of the same day (features and mostly labels; labels redrawn with probability 0.23), at the
+/// shard's latest row of the same day (features and mostly labels; labels redrawn with probability 0.19), at the
 /// rates of the paper's Table 3.</para>
 /// </remarks>
 public static partial class SyntheticData
