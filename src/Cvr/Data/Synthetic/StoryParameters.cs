@@ -47,7 +47,7 @@ internal sealed record StoryParameters
     public double AdWeightSd { get; init; } = 1.2;
     public int AdsAtStart { get; init; } = 2_750;
     public int AdsBornPerTrainDay { get; init; } = 115;
-    public int AdsBornOnTestDay { get; init; } = 660;
+    public int AdsBornOnTestDay { get; init; } = 400;
     public double AdMeanLifetimeDays { get; init; } = 24;
     public double SecondaryAppShare { get; init; } = 0.15;     // rows of a multi-app ad shown under a secondary f_4
 

@@ -8,7 +8,7 @@ namespace Cvr.Data.Synthetic;
 /// </summary>
 /// <remarks>
 /// <para><b>The generative story</b> (docs/generator.md has the long form). A world is drawn once per seed: value
-/// codes per categorical column, an ad catalog (f_6; about 2,750 live ads at day 45, 115 born each train day, 660 born
+/// codes per categorical column, an ad catalog (f_6; about 2,750 live ads at day 45, 115 born each train day, 400 born
 /// on the test day; exponential life spans of mean 24 days; lognormal popularity), each ad with its apps (f_4: one,
 /// two or three, the first primary), attributes f_2, f_3, f_19..f_22 and its continuous block f_43, f_51, f_58, f_59,
 /// f_64..f_70; a pool of 250,000 users whose columns (f_5, f_8, f_10, f_12..f_15, f_17, f_18, f_32) and activity are
