@@ -23,7 +23,7 @@ namespace Cvr.Data.Synthetic;
 /// + Σ user_L[c][f_c] + 0.15·(ln(1+f_42) − ln mean42[f_2]) + 0.25·(f_71 − mean71[f_11]))</item>
 /// <item>install | like = σ(b_I + g·t + ad_I[f_6] + drift[f_6]·t/11 + cross_I[f_6, f_4] + app_I[f_4] + cat_I[f_2]
 /// + fmt_I[f_3] + 0.2·z(ln f_64) + hw_I[dm, f_11] + u13[f_13] + u15[f_15] + u18[f_18]
-/// + 0.15·(ln(1+f_54) − ln(1+mean54[f_4])) + 0.35·(ln(1+f_74) − ln(1+mean74[f_13])))</item>
+/// + 0.15·(ln(1+f_54) − ln(1+mean54[f_4])) + 0.5·(ln(1+f_74) − ln(1+mean74[f_13])))</item>
 /// <item>click | like, install = σ(b_C + click[f_6] + fmt_C[f_3]); a like that does not install is a click.</item>
 /// </list>
 /// <para>Labels: like ~ Bernoulli(p_like); installed ~ Bernoulli(p_install_given_like) if liked; clicked = liked and
