@@ -41,7 +41,8 @@ public static partial class SyntheticData
 
     /// <summary>
     /// Generates train, test and truth files under <paramref name="outDir"/>. Writes into a temporary sibling folder
-    /// and renames it at the end: on failure or cancellation nothing is left behind.
+    /// and renames it at the end: on failure or cancellation nothing is left behind. <paramref name="progress"/> is
+    /// called from worker threads, every 8,192 rows of a file.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options or output path.</exception>
     /// <exception cref="IOException"><paramref name="outDir"/> exists and is not empty, and Overwrite is not set.</exception>
