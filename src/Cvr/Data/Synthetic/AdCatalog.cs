@@ -34,7 +34,8 @@ internal sealed partial class AdCatalog
     public AdCatalog(ref Xoshiro256 rng, StoryParameters p, Domains d)
     {
         var ads = new List<Ad>();
-        for (int i = 0; i < p.AdsAtStart; i++) ads.Add(NewAd(ref rng, p, d, RealData.FirstTrainDay - 1 - rng.NextInt(30)));
+        // Life spans are memoryless, so ads already live at day 45 can simply start their remaining life there.
+        for (int i = 0; i < p.AdsAtStart; i++) ads.Add(NewAd(ref rng, p, d, RealData.FirstTrainDay));
         for (int day = RealData.FirstTrainDay + 1; day <= RealData.LastTrainDay; day++)
             for (int i = 0; i < p.AdsBornPerTrainDay; i++) ads.Add(NewAd(ref rng, p, d, day));
         for (int i = 0; i < p.AdsBornOnTestDay; i++) ads.Add(NewAd(ref rng, p, d, RealData.TestDay));
@@ -104,8 +105,8 @@ internal sealed partial class AdCatalog
         }
         return new Ad
         {
-            StartDay = Math.Max(start, RealData.FirstTrainDay),
-            EndDay = start + Math.Max(life, 0),
+            StartDay = start,
+            EndDay = start + life,
             Weight = Math.Exp(p.AdWeightSd * rng.NextNormal()),
             Apps = apps, CrossLike = crossLike, CrossInstall = crossInstall,
             F2 = d.SkewedIndex(2, rng.NextDouble()), F3 = d.SkewedIndex(3, rng.NextDouble()),
