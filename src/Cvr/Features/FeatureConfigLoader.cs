@@ -64,7 +64,8 @@ public static class FeatureConfigLoader
         }
         if (message.Contains("could not be converted to", StringComparison.Ordinal))
         {
-            var type = message.Split("could not be converted to ")[1].Split('.', ' ')[^2];
+            var match = System.Text.RegularExpressions.Regex.Match(message, @"converted to ([\w.`\[\]]+?)\.(?: |$)");
+            var type = match.Success ? match.Groups[1].Value.Split('.')[^1] : "?";
             return $"invalid value (expected {ExpectedFor(type)})";
         }
         return message.Split(" Path:")[0];

@@ -1,0 +1,51 @@
+using Cvr.Features;
+
+namespace Cvr.Tests.Features;
+
+public class FeatureConfigLoaderTests
+{
+    [Fact]
+    public void Parse_EmptyObject_GivesThePapersDefaults()
+    {
+        var config = FeatureConfigLoader.Parse("{}");
+        Assert.Equal(FeatureConfig.Default.Drop, config.Drop);
+        Assert.Equal(1000, config.TargetEncoding.MinCount);
+        Assert.Equal(["f_4", "f_6", "f_13", "f_15"], config.TargetEncoding.Columns);
+        Assert.Equal(6, config.GroupStatistics.Pairs.Count);
+        Assert.Equal(TargetEncodingMode.OutOfFold, config.TargetEncoding.Encoding);
+    }
+
+    [Fact]
+    public void ToJson_RoundTrips()
+    {
+        var config = FeatureConfig.Default with { MissingValue = -1, Crosses = [["f_2", "f_3"]] };
+        var again = FeatureConfigLoader.Parse(FeatureConfigLoader.ToJson(config));
+        Assert.Equal(FeatureConfigLoader.ToJson(config), FeatureConfigLoader.ToJson(again));
+        Assert.Contains("\"out_of_fold\"", FeatureConfigLoader.ToJson(config));
+    }
+
+    [Theory]
+    [InlineData("{\"crosses\": [[\"f_4\", \"f_6\"], [\"f_4\", \"f_99\"]]}", "cfg.json: $.crosses[1][1]: 'f_99' is not a categorical input (expected f_2..f_32 or date_mod)")]
+    [InlineData("{\"crosses\": [[\"f_4\"]]}", "cfg.json: $.crosses[0]: has 1 entries (expected two categorical columns)")]
+    [InlineData("{\"group_statistics\": {\"pairs\": [[\"f_42\", \"f_71\"]]}}", "cfg.json: $.group_statistics.pairs[0][0]: 'f_42' is not a categorical input (expected f_2..f_32, date_mod or a cross)")]
+    [InlineData("{\"target_encoding\": {\"targets\": [\"is_bought\"]}}", "cfg.json: $.target_encoding.targets[0]: unknown target 'is_bought' (expected is_installed, is_clicked or is_like)")]
+    [InlineData("{\"target_encoding\": {\"folds\": 1}}", "cfg.json: $.target_encoding.folds: must be at least 2")]
+    [InlineData("{\"base_values\": {\"values\": {\"f_42\": -1}}}", "cfg.json: $.base_values.values.f_42: base -1 must be a positive number")]
+    [InlineData("{\"drop\": [\"f_0\", \"user\"]}", "cfg.json: $.drop[1]: unknown column 'user' (expected f_0..f_79)")]
+    public void Parse_BadEntry_NamesItsPath(string json, string expected)
+        => Assert.Equal(expected, Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse(json, "cfg.json")).Message);
+
+    [Fact]
+    public void Parse_UnknownKey_IsAnError()
+    {
+        var e = Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse("{\"target_encoding\": {\"nmin\": 5}}", "cfg.json"));
+        Assert.Equal("cfg.json: $.target_encoding.nmin (line 1): unknown setting (see docs/features.md for the settings)", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BadEnumValue_ListsTheChoices()
+    {
+        var e = Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse("{\n  \"target_encoding\": {\"prior\": \"bayes\"}\n}", "cfg.json"));
+        Assert.Equal("cfg.json: $.target_encoding.prior (line 2): invalid value (expected paper or authors)", e.Message);
+    }
+}
