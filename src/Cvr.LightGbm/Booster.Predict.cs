@@ -46,6 +46,7 @@ public sealed partial class Booster
         {
             throw new ArgumentException($"The output needs {needed} values, has {output.Length}.", nameof(output));
         }
+        LightGbmLibrary.EnsureInitialized();
         var parameter = threads > 0 ? "num_threads=" + threads.ToString(CultureInfo.InvariantCulture) : string.Empty;
         long written;
         fixed (float* data = values)

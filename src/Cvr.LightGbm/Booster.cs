@@ -48,6 +48,7 @@ public sealed partial class Booster : IDisposable
         {
             Network.EnsureBuiltUnderActiveNetwork(train);
         }
+        LightGbmLibrary.EnsureInitialized();
         var parameterString = parameters.ToParameterString();
         NativeCheck.Check(NativeMethods.LGBM_BoosterCreate(train.Handle, parameterString, out var handle), nameof(NativeMethods.LGBM_BoosterCreate));
         // The native booster points into the dataset: keep it alive as long as the booster.
@@ -72,6 +73,7 @@ public sealed partial class Booster : IDisposable
     /// <summary>Trains one iteration with the configured objective; true when no further split was possible.</summary>
     public bool UpdateOneIteration()
     {
+        LightGbmLibrary.EnsureInitialized();
         NativeCheck.Check(NativeMethods.LGBM_BoosterUpdateOneIter(Handle, out var finished), nameof(NativeMethods.LGBM_BoosterUpdateOneIter));
         return finished != 0;
     }
@@ -92,6 +94,7 @@ public sealed partial class Booster : IDisposable
         {
             throw new ArgumentException($"Expected {expected} gradients (rows × classes), got {gradients.Length}.", nameof(gradients));
         }
+        LightGbmLibrary.EnsureInitialized();
         int finished;
         fixed (float* g = gradients)
         fixed (float* h = hessians)

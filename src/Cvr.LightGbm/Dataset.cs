@@ -91,6 +91,7 @@ public sealed partial class Dataset : IDisposable
                     $"Row indices must be strictly increasing and in [0, {RowCount}); position {i} holds {index}.", nameof(rowIndices));
             }
         }
+        LightGbmLibrary.EnsureInitialized();
         var used = parameters ?? Parameters;
         DatasetHandle handle;
         fixed (int* indices = rowIndices)

@@ -2,18 +2,21 @@ using Cvr.LightGbm.Native;
 
 namespace Cvr.LightGbm;
 
-/// <summary>One-time process set-up of the native library, run before the first dataset, booster or network.</summary>
+/// <summary>Set-up of the native library, run at every entry point that can make LightGBM log.</summary>
 internal static class LightGbmLibrary
 {
-    private static readonly Lazy<bool> s_initialized = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
+    // LightGBM keeps its log callback (and log level) in thread-local storage, so the callback must be registered
+    // on every thread that calls into LightGBM, not once per process; a thread-static flag makes the check cheap.
+    [ThreadStatic]
+    private static bool t_registered;
 
-    internal static void EnsureInitialized() => _ = s_initialized.Value;
-
-    // Registering the log callback before any other call keeps LightGBM's messages off stdout from the start.
-    private static bool Initialize()
+    internal static void EnsureInitialized()
     {
-        LightGbmLog.Register();
-        return true;
+        if (!t_registered)
+        {
+            LightGbmLog.Register();
+            t_registered = true;
+        }
     }
 
     /// <summary>True when lib_lightgbm (and its libgomp dependency) can be loaded and called.</summary>

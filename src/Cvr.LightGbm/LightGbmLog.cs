@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Cvr.LightGbm;
 
 /// <summary>
-/// Routes LightGBM's log lines to an <see cref="ILogger"/> instead of stdout. LightGBM has one process-wide
-/// callback, so this is a static switch: set <see cref="Logger"/> once at start-up.
+/// Routes LightGBM's log lines to an <see cref="ILogger"/> instead of stdout. The logger is a process-wide
+/// switch: set <see cref="Logger"/> once at start-up. LightGBM keeps its callback per thread; this binding
+/// registers it on each thread before that thread's first dataset, booster, training or prediction call
+/// (lines logged from inside LightGBM's own OpenMP workers, rare, still go to stdout).
 /// </summary>
 public static class LightGbmLog
 {

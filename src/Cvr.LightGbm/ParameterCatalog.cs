@@ -44,14 +44,20 @@ internal sealed class ParameterCatalog
         throw new ArgumentException($"Unknown LightGBM parameter '{key}'.{hint}", nameof(key));
     }
 
-    /// <summary>The valid names closest to <paramref name="key"/> by edit distance, nearest first.</summary>
+    /// <summary>
+    /// The main parameter names closest to <paramref name="key"/>, nearest first; a name's distance is that of
+    /// its closest spelling (main name or alias), so a near-miss of an alias suggests the parameter itself.
+    /// </summary>
     internal IReadOnlyList<string> Suggest(string key, int count)
     {
-        // Allow roughly one edit per three characters; beyond that a "suggestion" is noise.
-        var limit = Math.Max(2, key.Length / 3);
-        return _canonical.Keys
-            .Select(name => (Name: name, Distance: EditDistance.Levenshtein(key.ToLowerInvariant(), name)))
+        // Up to half the key's length in edits (at least 3); beyond that a "suggestion" is noise.
+        var limit = Math.Max(3, key.Length / 2);
+        var lowered = key.ToLowerInvariant();
+        return _canonical
+            .Select(kv => (Name: kv.Value, Distance: EditDistance.Levenshtein(lowered, kv.Key)))
             .Where(c => c.Distance <= limit)
+            .GroupBy(c => c.Name, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Distance: g.Min(c => c.Distance)))
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(count)
             .Select(c => c.Name)

@@ -25,6 +25,7 @@ public sealed class SingleRowPredictor : IDisposable
         _iterations = iterations;
         _parameter = threads > 0 ? "num_threads=" + threads.ToString(CultureInfo.InvariantCulture) : string.Empty;
         OutputLength = outputLength;
+        LightGbmLibrary.EnsureInitialized();
         lock (booster.SingleRowLock)
         {
             _config = CreateConfig();
