@@ -16,6 +16,8 @@ internal static class EndToEnd
         ["read"] = Read,
         ["cache"] = Cache,
         ["features"] = Features,
+        // The LightGBM binding's overhead harness (1M-row runs are too long for BenchmarkDotNet's repetitions).
+        ["lightgbm"] = Cvr.Bench.LightGbm.BindingOverhead.Run,
     };
 
     /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace Cvr.LightGbm.Native;
+
+/// <summary>Dataset functions of LightGBM 4.7.0's c_api.h.</summary>
+internal static unsafe partial class NativeMethods
+{
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetCreateFromMat(
+        void* data, int data_type, int nrow, int ncol, int is_row_major,
+        string parameters, DatasetHandle reference, out DatasetHandle @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetGetSubset(
+        DatasetHandle handle, int* used_row_indices, int num_used_row_indices,
+        string parameters, out DatasetHandle @out);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetSetFeatureNames(DatasetHandle handle, byte** feature_names, int num_feature_names);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetGetFeatureNames(
+        DatasetHandle handle, int len, out int num_feature_names,
+        nuint buffer_len, out nuint out_buffer_len, byte** feature_names);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetFree(nint handle);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetSaveBinary(DatasetHandle handle, string filename);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetSetField(
+        DatasetHandle handle, string field_name, void* field_data, int num_element, int type);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetGetField(
+        DatasetHandle handle, string field_name, out int out_len, out void* out_ptr, out int out_type);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetGetNumData(DatasetHandle handle, out int @out);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetGetNumFeature(DatasetHandle handle, out int @out);
+}

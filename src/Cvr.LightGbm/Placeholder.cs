@@ -1,2 +1,0 @@
-namespace Cvr.LightGbm;
-internal static class Placeholder { }

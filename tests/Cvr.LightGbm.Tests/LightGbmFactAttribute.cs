@@ -1,0 +1,16 @@
+namespace Cvr.LightGbm.Tests;
+
+/// <summary>A fact that needs lib_lightgbm; skipped, with the loader's reason, where the library cannot load.</summary>
+public sealed class LightGbmFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> s_skipReason = new(() =>
+        LightGbmLibrary.TryLoad(out var error) ? null : $"lib_lightgbm cannot be loaded here: {error}");
+
+    public LightGbmFactAttribute()
+    {
+        if (s_skipReason.Value is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
