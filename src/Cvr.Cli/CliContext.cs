@@ -48,6 +48,17 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
             if (verbose) { Error.WriteLine(e.StackTrace); }
             return ExitCodes.DataError;
         }
+        catch (Cvr.Modeling.ModelBundleException e)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.ModelError;
+        }
+        catch (Cvr.LightGbm.LightGbmException e)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            if (verbose) { Error.WriteLine(e); }
+            return ExitCodes.Usage;
+        }
         catch (ArgumentException e)
         {
             Error.WriteLine($"error: {e.Message}");

@@ -12,6 +12,8 @@ internal static class ExitCodes
     public const int DataError = 3;
     /// <summary>A file or folder could not be read or written.</summary>
     public const int IoError = 4;
+    /// <summary>A model bundle is missing, corrupted or from an incompatible version.</summary>
+    public const int ModelError = 5;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

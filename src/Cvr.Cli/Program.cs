@@ -18,6 +18,10 @@ public static class Program
         };
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(ModelCommands.Run(context));
+        root.Subcommands.Add(ModelCommands.Train(context));
+        root.Subcommands.Add(ModelCommands.Predict(context));
+        root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         var parse = root.Parse(args);
         var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

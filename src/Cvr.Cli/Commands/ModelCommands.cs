@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Cvr.Modeling;
+
+namespace Cvr.Cli.Commands;
+
+/// <summary><c>cvr train</c>, <c>cvr predict</c>, <c>cvr evaluate</c> and <c>cvr run</c>: the main commands.</summary>
+internal static class ModelCommands
+{
+    public static Command Train(CliContext context)
+    {
+        var outDir = new Option<string>("--out") { Description = "Model bundle folder to write (replaced atomically).", Required = true };
+        var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle.")
+        {
+            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+        };
+        foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
+        command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
+        {
+            var report = Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token);
+            Output(context, parse, report);
+            return ExitCodes.Success;
+        }, ct)));
+        return command;
+    }
+
+    public static Command Predict(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model bundle folder written by cvr train.", Required = true };
+        var outFile = new Option<string>("--out") { Description = "Submission file: TAB-separated RowId, is_clicked, is_installed.", Required = true };
+        var command = new Command("predict", "Score the test split with a model bundle and write the challenge's submission (is_clicked is 0 unless trained with --click-model).")
+        {
+            model, ModelOptions.DataOption, outFile, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+        };
+        command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
+        {
+            Workflow.Predict(parse.GetValue(model)!, parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outFile)!,
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer());
+            return ExitCodes.Success;
+        }, ct)));
+        return command;
+    }
+
+    public static Command Evaluate(CliContext context)
+    {
+        var submission = new Option<string>("--submission") { Description = "Submission file (RowId, is_clicked, is_installed).", Required = true };
+        var truth = new Option<string>("--truth") { Description = "Truth file with RowId and is_installed (and p_installed), or a generated data folder (uses truth/test.csv).", Required = true };
+        var command = new Command("evaluate", "Score a submission: logloss, NCE, AUC, calibration ratio, and on generated data the share of learnable signal captured.")
+        {
+            submission, truth, ModelOptions.JsonOption,
+        };
+        command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
+        {
+            var metrics = SubmissionEvaluator.Evaluate(parse.GetValue(submission)!, parse.GetValue(truth)!);
+            if (parse.GetValue(ModelOptions.JsonOption))
+            {
+                ResultsPrinter.Json(context.Out, metrics);
+                return ExitCodes.Success;
+            }
+            var rows = new List<MetricRow> { metrics.Installed };
+            if (metrics.Truth is not null) { rows.Add(metrics.Truth); }
+            if (metrics.Clicked is not null) { rows.Add(metrics.Clicked); }
+            ResultsPrinter.Print(context.Out, "submission", new DayMetrics(0, metrics.Rows, metrics.InstallRate, metrics.Truth?.LogLoss, rows));
+            return ExitCodes.Success;
+        }, ct)));
+        return command;
+    }
+
+    public static Command Run(CliContext context)
+    {
+        var outDir = new Option<string>("--out") { Description = "Output folder: model/, submission.csv, metrics.json.", Required = true };
+        var command = new Command("run", "Train, predict and evaluate in one go: the main job.")
+        {
+            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+        };
+        foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
+        command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
+        {
+            var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token);
+            Output(context, parse, report);
+            return ExitCodes.Success;
+        }, ct)));
+        return command;
+    }
+
+    public static void Output(CliContext context, ParseResult parse, RunReport report)
+    {
+        if (parse.GetValue(ModelOptions.JsonOption))
+        {
+            ResultsPrinter.Json(context.Out, report);
+            return;
+        }
+        ResultsPrinter.Print(context.Out, "validation", report.Validation);
+        ResultsPrinter.Print(context.Out, "test", report.Test);
+        var inv = CultureInfo.InvariantCulture;
+        context.Out.WriteLine(string.Create(inv, $"ω_ts {report.OmegaTs:F4}, ω_e2e {report.OmegaE2e:F4}, ensemble weight of Model_ts {report.EnsembleWeight:F2}; best iterations ")
+            + string.Join(", ", report.BestIterations.Select(kv => $"{kv.Key} {kv.Value}")));
+        context.Out.WriteLine("time (s): " + string.Join(", ", report.PhaseSeconds.Select(kv => string.Create(inv, $"{kv.Key} {kv.Value:F1}"))));
+        context.Out.WriteLine($"model: {report.Model}" + (report.Submission is null ? "" : $"; submission: {report.Submission}"));
+    }
+}

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Cvr.Data;
+using Cvr.Features;
+using Cvr.Modeling;
+
+namespace Cvr.Cli.Commands;
+
+/// <summary>Options shared by train and run, and their translation into <see cref="TrainingOptions"/>.</summary>
+internal static class ModelOptions
+{
+    public static readonly Option<string> DataOption = new("--data")
+    {
+        Description = "Data set folder in the challenge layout: train/ (and test/) holding TAB-separated shards.",
+        Required = true,
+    };
+
+    public static readonly Option<Preset> PresetOption = new("--preset")
+    {
+        Description = "LightGBM settings: fast (learning rate 0.05, early stopping 100) or paper (0.01, up to 20,000 rounds, stopping 500).",
+        DefaultValueFactory = _ => Preset.Fast,
+    };
+
+    public static readonly Option<string?> ConfigOption = new("--config") { Description = "Feature config JSON (docs/features.md); default: the paper's features." };
+
+    public static readonly Option<string?> ParamsOption = new("--params")
+    {
+        Description = "LightGBM parameters JSON: {\"num_leaves\": 63} for every model, or per model {\"all\": {...}, \"e2e\": {...}, \"like\": {...}, \"install\": {...}} (what cvr tune writes).",
+    };
+
+    public static readonly Option<int?> ValidationDayOption = new("--validation-day") { Description = "Day to early-stop and calibrate on (default: the last labelled day)." };
+
+    public static readonly Option<bool> RefitOption = new("--refit") { Description = "After validation, retrain on every labelled day with the chosen iteration counts." };
+
+    public static readonly Option<bool> ClickModelOption = new("--click-model") { Description = "Also train a click model; its probability fills the submission's is_clicked column (0 otherwise)." };
+
+    public static readonly Option<bool> FitWeightOption = new("--fit-ensemble-weight") { Description = "Fit the ensemble weight on the validation day instead of 0.5/0.5." };
+
+    public static readonly Option<StageOneLabel> StageOneOption = new("--stage-one-label")
+    {
+        Description = "Label of Model_ts's first stage: Like (clicked OR installed, the paper) or Installed (the authors' script).",
+        DefaultValueFactory = _ => StageOneLabel.Like,
+    };
+
+    public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model." };
+
+    public static readonly Option<int> SeedOption = new("--seed") { Description = "Seed for LightGBM and the target-encoding folds.", DefaultValueFactory = _ => 42 };
+
+    public static readonly Option<int?> ThreadsOption = new("--threads") { Description = "LightGBM threads (default: all cores)." };
+
+    public static readonly Option<int?> MaxRoundsOption = new("--max-rounds") { Description = "Override the preset's round limit." };
+
+    public static readonly Option<int?> EarlyStoppingOption = new("--early-stopping") { Description = "Override the preset's early-stopping patience (rounds)." };
+
+    public static readonly Option<bool> JsonOption = new("--json") { Description = "Print the results as JSON on stdout (for machines)." };
+
+    public static IEnumerable<Option> TrainingOptionsList =>
+    [
+        PresetOption, ConfigOption, ParamsOption, ValidationDayOption, RefitOption, ClickModelOption, FitWeightOption,
+        StageOneOption, NoBaselineOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption,
+    ];
+
+    public static TrainingOptions Read(ParseResult parse)
+    {
+        var config = parse.GetValue(ConfigOption) is { } configFile ? FeatureConfigLoader.Load(configFile) : FeatureConfig.Default;
+        var seed = parse.GetValue(SeedOption);
+        return new TrainingOptions
+        {
+            Preset = parse.GetValue(PresetOption),
+            ValidationDay = parse.GetValue(ValidationDayOption),
+            Refit = parse.GetValue(RefitOption),
+            ClickModel = parse.GetValue(ClickModelOption),
+            FitEnsembleWeight = parse.GetValue(FitWeightOption),
+            StageOneLabel = parse.GetValue(StageOneOption),
+            Baseline = !parse.GetValue(NoBaselineOption),
+            Seed = seed,
+            Threads = parse.GetValue(ThreadsOption),
+            MaxRounds = parse.GetValue(MaxRoundsOption),
+            EarlyStoppingRounds = parse.GetValue(EarlyStoppingOption),
+            Features = config with { TargetEncoding = config.TargetEncoding with { Seed = (ulong)seed } },
+            Parameters = parse.GetValue(ParamsOption) is { } paramsFile ? ReadParameters(paramsFile) : new Dictionary<string, IReadOnlyDictionary<string, string>>(),
+        };
+    }
+
+    public static DataSetOptions DataOptions(ParseResult parse) => new()
+    {
+        UseCache = !parse.GetValue(DescribeCommand.NoCacheOption),
+        CacheDirectory = parse.GetValue(DescribeCommand.CacheDirOption),
+    };
+
+    /// <summary>Reads a parameters file: flat (every model) or by model name.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ReadParameters(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new ArgumentException($"{file}: no such parameters file");
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{file}: not valid JSON ({e.Message})");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"{file}: $: expected an object of LightGBM parameters");
+            }
+            var properties = document.RootElement.EnumerateObject().ToList();
+            var nested = properties.Count > 0 && properties.All(p => p.Value.ValueKind == JsonValueKind.Object);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            if (nested)
+            {
+                foreach (var p in properties) { result[p.Name] = Flat(p.Value, $"$.{p.Name}", file); }
+            }
+            else
+            {
+                result["all"] = Flat(document.RootElement, "$", file);
+            }
+            return result;
+        }
+    }
+
+    private static Dictionary<string, string> Flat(JsonElement element, string path, string file)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in element.EnumerateObject())
+        {
+            values[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.Number => p.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => throw new ArgumentException($"{file}: {path}.{p.Name}: expected a number, string or boolean"),
+            };
+        }
+        return values;
+    }
+}

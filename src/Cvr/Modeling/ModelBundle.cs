@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cvr.Data;
+using Cvr.Features;
+using Cvr.LightGbm;
+
+namespace Cvr.Modeling;
+
+/// <summary>A model bundle that can't be used: missing, corrupted, or from an incompatible version.</summary>
+public sealed class ModelBundleException(string message) : Exception(message);
+
+/// <summary>What <c>manifest.json</c> records about one model file.</summary>
+public sealed record BundledModel(
+    [property: JsonPropertyName("file")] string File,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("best_iteration")] int BestIteration,
+    [property: JsonPropertyName("iterations_run")] int IterationsRun,
+    [property: JsonPropertyName("stop_reason")] string StopReason);
+
+public sealed record BundleManifest
+{
+    public const string FormatName = "cvr-model-bundle";
+    public const int CurrentFormatVersion = 1;
+
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
+    [JsonPropertyName("cvr_version")] public string CvrVersion { get; init; } = ModelBundle.CvrVersion;
+    [JsonPropertyName("lightgbm_version")] public string LightGbmVersion { get; init; } = ModelBundle.LightGbmVersion;
+    [JsonPropertyName("options")] public required TrainingOptions Options { get; init; }
+    [JsonPropertyName("training_schema")] public required IReadOnlyList<ColumnSpec> TrainingSchema { get; init; }
+    [JsonPropertyName("split")] public required DaySplitSummary Split { get; init; }
+    [JsonPropertyName("data_fingerprint")] public required string DataFingerprint { get; init; }
+    [JsonPropertyName("features_file")] public string FeaturesFile { get; init; } = ModelBundle.FeaturesFile;
+    [JsonPropertyName("features_sha256")] public required string FeaturesSha256 { get; init; }
+    [JsonPropertyName("feature_names")] public required IReadOnlyList<string> FeatureNames { get; init; }
+    [JsonPropertyName("models")] public required IReadOnlyDictionary<string, BundledModel> Models { get; init; }
+    [JsonPropertyName("omega_ts")] public double OmegaTs { get; init; }
+    [JsonPropertyName("omega_e2e")] public double OmegaE2e { get; init; }
+    [JsonPropertyName("ensemble_weight_ts")] public double EnsembleWeight { get; init; }
+    [JsonPropertyName("validation_metrics")] public DayMetrics? ValidationMetrics { get; init; }
+}
+
+public sealed record DaySplitSummary(
+    [property: JsonPropertyName("validation_day")] int ValidationDay,
+    [property: JsonPropertyName("first_train_day")] int FirstTrainDay,
+    [property: JsonPropertyName("last_train_day")] int LastTrainDay,
+    [property: JsonPropertyName("train_rows")] int TrainRows,
+    [property: JsonPropertyName("validation_rows")] int ValidationRows);
+
+/// <summary>
+/// The model bundle: one folder with <c>manifest.json</c>, the fitted feature pipeline (<c>features.json</c>) and
+/// one LightGBM text model per model (open them in any LightGBM). Written atomically; every file's SHA-256 is in
+/// the manifest, so a corrupted or edited file is caught on load instead of scoring silently wrong.
+/// </summary>
+public static class ModelBundle
+{
+    public const string ManifestFile = "manifest.json";
+    public const string FeaturesFile = "features.json";
+    public const string CvrVersion = "0.1.0";
+    public const string LightGbmVersion = "4.7.0";
+
+    internal static readonly JsonSerializerOptions Json = new(FeatureConfigLoader.Options)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public static void Save(TrainedSystem system, string directory, string dataFingerprint)
+    {
+        var full = Path.GetFullPath(directory);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, ManifestFile)))
+        {
+            throw new IOException($"{directory} exists and is not a model bundle; refusing to replace it");
+        }
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var models = new Dictionary<string, BundledModel>(StringComparer.Ordinal);
+            foreach (var (name, model) in system.Models.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var file = name + ".txt";
+                var text = model.Booster.SaveToString(iterationCount: model.BestIteration);
+                File.WriteAllText(Path.Combine(temp, file), text);
+                models[name] = new BundledModel(file, Sha256(Path.Combine(temp, file)), model.BestIteration, model.IterationsRun, model.StopReason);
+            }
+            File.WriteAllText(Path.Combine(temp, FeaturesFile), system.Pipeline.ToJson());
+            var manifest = new BundleManifest
+            {
+                Options = system.Options,
+                TrainingSchema = system.TrainingSchema.Columns,
+                Split = new DaySplitSummary(system.Split.ValidationDay, system.Split.FirstTrainDay, system.Split.LastTrainDay,
+                    system.Split.TrainRows.Length, system.Split.ValidationRows.Length),
+                DataFingerprint = dataFingerprint,
+                FeaturesSha256 = Sha256(Path.Combine(temp, FeaturesFile)),
+                FeatureNames = system.Pipeline.FeatureNames,
+                Models = models,
+                OmegaTs = system.OmegaTs,
+                OmegaE2e = system.OmegaE2e,
+                EnsembleWeight = system.EnsembleWeight,
+                ValidationMetrics = system.ValidationMetrics,
+            };
+            File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+            Replace(temp, full);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) { Directory.Delete(temp, recursive: true); }
+        }
+    }
+
+    /// <summary>Moves the finished folder into place; an old bundle is moved aside first and removed after.</summary>
+    private static void Replace(string temp, string target)
+    {
+        string? old = null;
+        if (Directory.Exists(target))
+        {
+            old = target + $".old-{Guid.NewGuid():N}";
+            Directory.Move(target, old);
+        }
+        Directory.Move(temp, target);
+        if (old is not null) { Directory.Delete(old, recursive: true); }
+    }
+
+    internal static string Sha256(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>A fingerprint of the training frame's contents (schema and every value), for the manifest.</summary>
+    public static string Fingerprint(Frame frame)
+    {
+        var hash = new System.IO.Hashing.XxHash3();
+        hash.Append(System.Text.Encoding.UTF8.GetBytes(frame.Schema.ToString()));
+        hash.Append(MemoryMarshal.AsBytes(frame.RowIds.AsSpan()));
+        hash.Append(MemoryMarshal.AsBytes(frame.Days.AsSpan()));
+        foreach (var c in frame.Categoricals)
+        {
+            hash.Append(MemoryMarshal.AsBytes(c.Codes.AsSpan()));
+            hash.Append(MemoryMarshal.AsBytes(c.Levels.AsSpan()));
+        }
+        foreach (var c in frame.Numerics) { hash.Append(MemoryMarshal.AsBytes(c.Values.AsSpan())); }
+        foreach (var c in frame.Labels) { hash.Append(c.Values); }
+        return "xxh3:" + Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+}

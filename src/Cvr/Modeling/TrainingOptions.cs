@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Cvr.Features;
+using Cvr.LightGbm;
+
+namespace Cvr.Modeling;
+
+/// <summary>LightGBM settings of the paper's code (learning rate 0.01, 20,000 rounds, stopping 500) or a faster default.</summary>
+public enum Preset
+{
+    /// <summary>Default: learning rate 0.05, early stopping after 100 rounds without improvement.</summary>
+    [JsonStringEnumMemberName("fast")] Fast,
+    /// <summary>The authors' settings: learning rate 0.01, up to 20,000 rounds, early stopping 500.</summary>
+    [JsonStringEnumMemberName("paper")] Paper,
+}
+
+/// <summary>The label Model_ts's first stage learns.</summary>
+public enum StageOneLabel
+{
+    /// <summary>The paper's intent: is_like = clicked OR installed.</summary>
+    [JsonStringEnumMemberName("is_like")] Like,
+    /// <summary>What the authors' script did by mistake: is_installed.</summary>
+    [JsonStringEnumMemberName("is_installed")] Installed,
+}
+
+/// <summary>The models a bundle can hold, by the names used in files, parameters and reports.</summary>
+public static class ModelNames
+{
+    public const string EndToEnd = "e2e";
+    public const string Like = "like";
+    public const string Install = "install";
+    public const string Click = "click";
+    public const string Baseline = "baseline";
+
+    public static readonly string[] Trainable = [EndToEnd, Like, Install, Click, Baseline];
+}
+
+/// <summary>Everything <see cref="TwoStageTrainer"/> needs besides the data.</summary>
+public sealed record TrainingOptions
+{
+    [JsonPropertyName("preset")] public Preset Preset { get; init; } = Preset.Fast;
+
+    /// <summary>The day models are early-stopped and calibrated on; null: the last labelled day.</summary>
+    [JsonPropertyName("validation_day")] public int? ValidationDay { get; init; }
+
+    /// <summary>Retrain on all labelled days with the iteration counts chosen on the validation day (the top teams' habit).</summary>
+    [JsonPropertyName("refit")] public bool Refit { get; init; }
+
+    /// <summary>Also train a click model, whose probability fills the submission's is_clicked column.</summary>
+    [JsonPropertyName("click_model")] public bool ClickModel { get; init; }
+
+    /// <summary>Fit the ensemble weight on the validation day instead of the paper's 0.5/0.5.</summary>
+    [JsonPropertyName("fit_ensemble_weight")] public bool FitEnsembleWeight { get; init; }
+
+    [JsonPropertyName("stage_one_label")] public StageOneLabel StageOneLabel { get; init; } = StageOneLabel.Like;
+
+    /// <summary>Train the raw-columns baseline beside the paper's models, for the results table.</summary>
+    [JsonPropertyName("baseline")] public bool Baseline { get; init; } = true;
+
+    [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
+
+    /// <summary>LightGBM threads; null: all cores.</summary>
+    [JsonPropertyName("threads")] public int? Threads { get; init; }
+
+    /// <summary>Overrides of the preset's round limit and early-stopping patience (tests use small ones).</summary>
+    [JsonPropertyName("max_rounds")] public int? MaxRounds { get; init; }
+
+    [JsonPropertyName("early_stopping")] public int? EarlyStoppingRounds { get; init; }
+
+    [JsonPropertyName("features")] public FeatureConfig Features { get; init; } = FeatureConfig.Default;
+
+    /// <summary>LightGBM parameters by model name (e2e, like, install, click, baseline) or "all", overriding the preset.</summary>
+    [JsonPropertyName("parameters")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Parameters { get; init; }
+        = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    [JsonIgnore] public double LearningRate => Preset == Preset.Paper ? 0.01 : 0.05;
+
+    [JsonIgnore] public int Rounds => MaxRounds ?? (Preset == Preset.Paper ? 20_000 : 5_000);
+
+    [JsonIgnore] public int Patience => EarlyStoppingRounds ?? (Preset == Preset.Paper ? 500 : 100);
+
+    /// <summary>
+    /// The LightGBM parameters of one model: the paper's (binary objective, 31 leaves, feature_fraction 0.8; the
+    /// authors' bagging_fraction had no effect without bagging_freq and is left out), the preset's learning rate,
+    /// then the user's overrides, "all" before the model's own. Aliases are resolved, so an override replaces
+    /// the default it names.
+    /// </summary>
+    public LightGbmParameters ParametersFor(string model)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var catalog = ParameterCatalog.Instance;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["objective"] = "binary",
+            ["metric"] = "binary_logloss",
+            ["num_leaves"] = "31",
+            ["feature_fraction"] = "0.8",
+            ["learning_rate"] = LearningRate.ToString("R", inv),
+            ["seed"] = Seed.ToString(inv),
+            ["deterministic"] = "true",
+            ["force_col_wise"] = "true",
+            ["verbosity"] = "-1",
+        };
+        if (Threads is { } threads) { values["num_threads"] = threads.ToString(inv); }
+        foreach (var scope in new[] { "all", model })
+        {
+            if (Parameters.TryGetValue(scope, out var overrides))
+            {
+                foreach (var (key, value) in overrides)
+                {
+                    values[catalog.Resolve(key)] = value;
+                }
+            }
+        }
+        return new LightGbmParameters { Extra = values };
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cvr.Data;
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Modeling;
+
+/// <summary>What <c>cvr run</c> measured, also written as <c>metrics.json</c>.</summary>
+public sealed record RunReport(
+    [property: JsonPropertyName("validation")] DayMetrics? Validation,
+    [property: JsonPropertyName("test")] DayMetrics? Test,
+    [property: JsonPropertyName("omega_ts")] double OmegaTs,
+    [property: JsonPropertyName("omega_e2e")] double OmegaE2e,
+    [property: JsonPropertyName("ensemble_weight_ts")] double EnsembleWeight,
+    [property: JsonPropertyName("best_iterations")] IReadOnlyDictionary<string, int> BestIterations,
+    [property: JsonPropertyName("phases_seconds")] IReadOnlyDictionary<string, double> PhaseSeconds,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("submission")] string? Submission);
+
+/// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
+public static class Workflow
+{
+    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    {
+        var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
+        using var system = new TwoStageTrainer(options, logger, timer).Train(set.Train, set.Test, ct);
+        timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
+        logger.LogInformation("model bundle written to {Model}", modelDir);
+        return Report(system, null, timer, modelDir, null);
+    }
+
+    /// <summary>Scores the test split of <paramref name="dataDir"/> with a bundle and writes the submission.</summary>
+    public static (ModelScores Scores, Frame Test) Predict(string modelDir, string dataDir, string submission, DataSetOptions data, ILogger logger, PhaseTimer timer)
+    {
+        var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir));
+        using (system)
+        {
+            var testPath = Path.Combine(dataDir, DataSet.TestFolder);
+            if (!Directory.Exists(testPath) && !File.Exists(testPath))
+            {
+                throw DataError.File(dataDir, "no test/ folder to predict (expected the challenge layout: train/ and test/)");
+            }
+            var test = timer.Time("read", () => DataSet.ReadSplit(dataDir, testPath, requireLabels: false, data, logger));
+            ModelBundleLoader.CheckColumns(manifest, test, FrameReader.Display(FrameReader.ListSources(testPath)[0], dataDir));
+            var scores = timer.Time("scoring", () => system.Score(test));
+            timer.Time("write submission", () => Submission.Write(submission, scores.RowIds, scores.Ensemble, scores.Click));
+            logger.LogInformation("wrote {Rows:N0} predictions to {Submission}", scores.RowIds.Length, submission);
+            return (scores, test);
+        }
+    }
+
+    /// <summary>Train, predict and evaluate in one go: the main job.</summary>
+    public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    {
+        Directory.CreateDirectory(outDir);
+        var model = Path.Combine(outDir, "model");
+        var submission = Path.Combine(outDir, "submission.csv");
+        var trained = Train(dataDir, model, options, data, logger, timer, ct);
+        var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
+        var testMetrics = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, logger));
+        var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = Phases(timer) };
+        File.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
+        return report;
+    }
+
+    /// <summary>The five rows on the test day, when its labels are known (in the test files or a truth file).</summary>
+    private static DayMetrics? EvaluateTest(ModelScores scores, Frame test, string dataDir, ILogger logger)
+    {
+        var day = test.Days.Length == 0 ? 0 : test.Days.Max();
+        if (test.HasLabels)
+        {
+            return scores.Evaluate(day, test.Label(Schema.InstallLabel).Values, null);
+        }
+        var truthFile = Path.Combine(dataDir, "truth", "test.csv");
+        if (!File.Exists(truthFile))
+        {
+            logger.LogInformation("no labels for the test day (no truth/test.csv): test metrics skipped");
+            return null;
+        }
+        var truth = NumericTable.Read(truthFile, [Submission.RowIdColumn, Schema.InstallLabel], [SubmissionEvaluator.TruthProbability]);
+        var byId = new Dictionary<long, int>(truth.Rows);
+        var ids = truth.Column(Submission.RowIdColumn);
+        for (var i = 0; i < ids.Length; i++) { byId[(long)ids[i]] = i; }
+        var labels = new byte[scores.RowIds.Length];
+        var p = truth.Has(SubmissionEvaluator.TruthProbability) ? new double[labels.Length] : null;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (!byId.TryGetValue(scores.RowIds[i], out var t))
+            {
+                throw DataError.File(truthFile, $"no truth for test RowId {scores.RowIds[i]} (expected one line per test row)");
+            }
+            labels[i] = (byte)truth.Column(Schema.InstallLabel)[t];
+            if (p is not null) { p[i] = truth.Column(SubmissionEvaluator.TruthProbability)[t]; }
+        }
+        return scores.Evaluate(day, labels, p);
+    }
+
+    private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
+        => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
+            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), Phases(timer), model, submission);
+
+    public static IReadOnlyDictionary<string, double> Phases(PhaseTimer timer)
+        => timer.Phases.GroupBy(p => p.Phase).ToDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Elapsed.TotalSeconds), 3));
+}
