@@ -78,7 +78,8 @@ internal static class Shift
         {
             bins[i] = bin;
             seen += reference[i];
-            if (total > 0 && seen >= total * (bin + 1) / binCount && bin < binCount - 1) { bin++; }
+            // A new bin opens only while reference rows remain, so values past its range share the last bin.
+            if (seen < total && seen >= total * (bin + 1) / binCount && bin < binCount - 1) { bin++; }
         }
         return bins;
     }
