@@ -16,7 +16,15 @@ internal static partial class HtmlReport
             }));
         h.Append("<p class=\"note\">(is_clicked, is_installed) shares of rows; like = clicked or installed (paper 4.1.2). "
             + "Real data (data-format.md): click 21.98%, install 17.40%, (0,0) 67.73%, (1,0) 14.87%, (0,1) 10.29%, (1,1) 7.11%.</p>\n");
-        Table(h, ["day", "split", "rows"], r.Overview.RowsPerDay.Select(d => new[] { Inv($"{d.Day}"), L(d.Split), Inv($"{d.Rows:N0}") }));
+        // Days across, so 23 days take three lines rather than a screen.
+        var days = r.Overview.RowsPerDay;
+        h.Append("<div class=\"scroll small\">");
+        Table(h, ["day", .. days.Select(d => Inv($"{d.Day}"))],
+        [
+            [L("split"), .. days.Select(d => L(d.Split == SplitLayout.ValidationName ? "valid." : d.Split))],
+            [L("rows"), .. days.Select(d => Inv($"{d.Rows:N0}"))],
+        ]);
+        h.Append("</div>\n");
         h.Append("</section>\n");
     }
 

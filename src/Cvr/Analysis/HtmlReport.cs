@@ -20,6 +20,7 @@ internal static partial class HtmlReport
         .bad{background:#fde2e2}.warn{background:#fff3cd}.ok{background:#e6f4ea}
         .grid{display:flex;flex-wrap:wrap;gap:8px}.grid figure{margin:0}.grid img{width:520px;height:260px}
         .leftout{background:#fff3cd;padding:8px 12px;border:1px solid #e0c36a}
+        .scroll{overflow-x:auto}.small table{font-size:.72em}
         """;
 
     private const string ImageCheckScript = """
