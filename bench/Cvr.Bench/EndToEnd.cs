@@ -9,12 +9,13 @@ namespace Cvr.Bench;
 /// Whole-operation benchmarks run as <c>dotnet run -c Release --project bench/Cvr.Bench -- NAME ...</c>. Each
 /// prints one markdown table row so results can be pasted into bench/results/.
 /// </summary>
-internal static class EndToEnd
+internal static partial class EndToEnd
 {
     public static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
         ["read"] = Read,
         ["cache"] = Cache,
+        ["analyze"] = Analyze,
     };
 
     /// <summary>read PATH: parses a split (file or folder of shards) without the cache.</summary>
