@@ -9,7 +9,7 @@ namespace Cvr.Bench;
 /// Whole-operation benchmarks run as <c>dotnet run -c Release --project bench/Cvr.Bench -- NAME ...</c>. Each
 /// prints one markdown table row so results can be pasted into bench/results/.
 /// </summary>
-internal static class EndToEnd
+internal static partial class EndToEnd
 {
     public static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
@@ -18,6 +18,7 @@ internal static class EndToEnd
         ["features"] = Features,
         // The LightGBM binding's overhead harness (1M-row runs are too long for BenchmarkDotNet's repetitions).
         ["lightgbm"] = Cvr.Bench.LightGbm.BindingOverhead.Run,
+        ["analyze"] = Analyze,
     };
 
     /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>

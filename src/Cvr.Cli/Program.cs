@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Predict(context));
         root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
+        root.Subcommands.Add(AnalyzeCommand.Create(context));
         var parse = root.Parse(args);
         var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         // System.CommandLine reports parse errors with exit code 1; ours is the named usage code.

@@ -7,6 +7,7 @@ public class ProgramTests
     [InlineData("generate")]
     [InlineData("describe")]
     [InlineData("demo")]
+    [InlineData("analyze")]
     public void Help_EveryCommand_PrintsUsageAndSucceeds(params string[] command)
     {
         var (exit, output, _) = CliRunner.Run([.. command, "--help"]);

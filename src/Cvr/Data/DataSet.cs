@@ -13,6 +13,9 @@ public sealed record DataSetOptions
     public string? CacheDirectory { get; init; }
 
     public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Reject training data without labels (a model needs them; a data report does not).</summary>
+    public bool RequireTrainLabels { get; init; } = true;
 }
 
 /// <summary>
@@ -51,7 +54,7 @@ public sealed class DataSet
         {
             throw DataError.File(root, "no train/ folder (expected the challenge layout: train/ and test/ holding TAB-separated shards)");
         }
-        var train = ReadSplit(root, trainPath, requireLabels: true, options, logger);
+        var train = ReadSplit(root, trainPath, requireLabels: options.RequireTrainLabels, options, logger);
         var testPath = Path.Combine(root, TestFolder);
         Frame? test = null;
         if (Directory.Exists(testPath) || File.Exists(testPath))

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Cvr.Analysis;
+
+/// <summary>
+/// Writes report.json and report.html into a folder atomically: everything goes to a hidden sibling folder that is
+/// renamed onto the target at the end, so a failure leaves no partial report.
+/// </summary>
+public static class ReportWriter
+{
+    public const string JsonName = "report.json";
+    public const string HtmlName = "report.html";
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Shares and scores are finite by construction; this keeps a stray NaN from failing the whole report.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Write(string outDir, AnalysisResult result, bool overwrite)
+    {
+        var target = Path.GetFullPath(outDir);
+        if (File.Exists(target)) { throw new IOException($"Output path '{outDir}' is a file, not a folder."); }
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
+        {
+            throw new IOException($"Output folder '{outDir}' exists and is not empty; choose another folder or pass --overwrite.");
+        }
+        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Output folder '{outDir}' cannot be a file-system root.");
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            File.WriteAllText(Path.Combine(temp, JsonName), JsonSerializer.Serialize(result.Report, JsonOptions));
+            File.WriteAllText(Path.Combine(temp, HtmlName), HtmlReport.Render(result));
+            MoveIntoPlace(temp, target);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>An existing target is renamed aside and deleted only once the new folder is in place.</summary>
+    private static void MoveIntoPlace(string temp, string target)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(temp, target);
+            return;
+        }
+        var aside = temp + ".old";
+        Directory.Move(target, aside);
+        try
+        {
+            Directory.Move(temp, target);
+        }
+        catch
+        {
+            Directory.Move(aside, target);
+            throw;
+        }
+        TryDelete(aside);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) { Directory.Delete(folder, recursive: true); }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the original error matters more than a leftover temporary folder.
+        }
+    }
+}
