@@ -15,6 +15,7 @@ internal static class EndToEnd
     {
         ["read"] = Read,
         ["cache"] = Cache,
+        ["tpe"] = TpeBenchmark.Run,
     };
 
     /// <summary>read PATH: parses a split (file or folder of shards) without the cache.</summary>
