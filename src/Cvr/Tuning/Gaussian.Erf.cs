@@ -92,23 +92,45 @@ internal static partial class Gaussian
             {
                 return 2;
             }
-            double s = 1 / (ax * ax);
-            double big, small;
-            if (ax < 1 / 0.35)
-            {
-                big = Ra0 + s * (Ra1 + s * (Ra2 + s * (Ra3 + s * (Ra4 + s * (Ra5 + s * (Ra6 + s * Ra7))))));
-                small = 1 + s * (Sa1 + s * (Sa2 + s * (Sa3 + s * (Sa4 + s * (Sa5 + s * (Sa6 + s * (Sa7 + s * Sa8)))))));
-            }
-            else
-            {
-                big = Rb0 + s * (Rb1 + s * (Rb2 + s * (Rb3 + s * (Rb4 + s * (Rb5 + s * Rb6)))));
-                small = 1 + s * (Sb1 + s * (Sb2 + s * (Sb3 + s * (Sb4 + s * (Sb5 + s * (Sb6 + s * Sb7))))));
-            }
             // fdlibm splits x into a head with a zeroed low word, so that head^2 is exact: exp(-x^2) keeps its digits.
-            double head = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(ax) & unchecked((long)0xFFFFFFFF00000000UL));
-            double e = Math.Exp(-head * head - 0.5625) * Math.Exp((head - ax) * (head + ax) + big / small);
+            double head = Head(ax);
+            double e = Math.Exp(-head * head - 0.5625) * Math.Exp((head - ax) * (head + ax) + TailRational(ax));
             return x > 0 ? e / ax : 2 - e / ax;
         }
         return x > 0 ? 0 : 2;
     }
+
+    /// <summary>
+    /// Phi(a) (or its log) for a &lt; -1.25 sqrt 2 as 0.5 exp(-a^2/2 - 0.5625 + R/S) / x with x = -a / sqrt 2: the
+    /// erfc formula above with -a^2/2 computed from a itself. Going through x = -a / sqrt 2 first would put x's
+    /// rounding error, magnified by 2x^2, into the result (1e-13 relative at a = -30).
+    /// </summary>
+    private static double LeftTail(double a, bool log)
+    {
+        double x = -a / Math.Sqrt(2);
+        double head = Head(a);
+        double exponent = -0.5 * (a - head) * (a + head) + TailRational(x);
+        if (log)
+        {
+            return -0.5 * head * head - 0.5625 + exponent - Math.Log(2 * x);
+        }
+        return x >= 28 ? 0 : 0.5 * Math.Exp(-0.5 * head * head - 0.5625) * Math.Exp(exponent) / x;
+    }
+
+    /// <summary>R/S, fdlibm's rational correction to log(x erfc(x)) + x^2 + 0.5625 for x &gt;= 1.25.</summary>
+    private static double TailRational(double x)
+    {
+        double s = 1 / (x * x);
+        if (x < 1 / 0.35)
+        {
+            double r = Ra0 + s * (Ra1 + s * (Ra2 + s * (Ra3 + s * (Ra4 + s * (Ra5 + s * (Ra6 + s * Ra7))))));
+            return r / (1 + s * (Sa1 + s * (Sa2 + s * (Sa3 + s * (Sa4 + s * (Sa5 + s * (Sa6 + s * (Sa7 + s * Sa8))))))));
+        }
+        double rb = Rb0 + s * (Rb1 + s * (Rb2 + s * (Rb3 + s * (Rb4 + s * (Rb5 + s * Rb6)))));
+        return rb / (1 + s * (Sb1 + s * (Sb2 + s * (Sb3 + s * (Sb4 + s * (Sb5 + s * (Sb6 + s * Sb7)))))));
+    }
+
+    /// <summary>x with the low 32 bits of its significand cleared: head * head is then exact.</summary>
+    private static double Head(double x) =>
+        BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(x) & unchecked((long)0xFFFFFFFF00000000UL));
 }

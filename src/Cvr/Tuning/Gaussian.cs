@@ -14,20 +14,23 @@ internal static partial class Gaussian
     /// <summary>Below this, log Phi(a) comes from the asymptotic series rather than log(Phi(a)).</summary>
     private const double AsymptoticBelow = -20;
 
-    /// <summary>Above this, Phi(-a) &lt; 1e-9 and log Phi(a) = log1p(-Phi(-a)).</summary>
-    private const double UpperTailAbove = 6;
+    /// <summary>-1.25 sqrt(2): below this, erfc(-a / sqrt 2) is in fdlibm's exponential-times-rational range.</summary>
+    private const double LeftTailBelow = -1.7677669529663689;
 
     public static double LogPdf(double x) => -0.5 * x * x - LogSqrt2Pi;
 
     /// <summary>Phi(a) = P(Z &lt;= a), with full relative precision in the left tail.</summary>
     public static double Cdf(double a)
     {
-        double x = a / Math.Sqrt(2);
+        if (a < LeftTailBelow)
+        {
+            return LeftTail(a, log: false);
+        }
         if (a < -1)
         {
-            return 0.5 * Erfc(-x);
+            return 0.5 * Erfc(-a / Math.Sqrt(2));
         }
-        return a < 1 ? 0.5 + 0.5 * ErfSmall(x) : 1 - 0.5 * Erfc(x);
+        return a < 1 ? 0.5 + 0.5 * ErfSmall(a / Math.Sqrt(2)) : 1 - Cdf(-a);
     }
 
     /// <summary>log Phi(a), finite down to a = -1e154 or so.</summary>
@@ -37,13 +40,14 @@ internal static partial class Gaussian
         {
             return double.NaN;
         }
-        if (a > UpperTailAbove)
+        if (a > 0)
         {
+            // Phi(a) is 1 - (a left-tail value): take the log of that form, or the small tail's digits are lost.
             return Log1p(-Cdf(-a));
         }
-        if (a > AsymptoticBelow)
+        if (a >= AsymptoticBelow)
         {
-            return Math.Log(Cdf(a));
+            return a < LeftTailBelow ? LeftTail(a, log: true) : Math.Log(Cdf(a));
         }
         if (double.IsNegativeInfinity(a))
         {
