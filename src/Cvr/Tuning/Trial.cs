@@ -25,6 +25,9 @@ public sealed class Trial
 
     public DateTimeOffset Start { get; }
 
+    /// <summary>The study's direction, which intermediate values must follow too (the pruner compares them by it).</summary>
+    public StudyDirection Direction => _study.Direction;
+
     public TrialState State { get; internal set; } = TrialState.Running;
 
     /// <summary>The values suggested so far, as the objective saw them.</summary>
