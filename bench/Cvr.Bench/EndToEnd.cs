@@ -19,6 +19,7 @@ internal static partial class EndToEnd
         // The LightGBM binding's overhead harness (1M-row runs are too long for BenchmarkDotNet's repetitions).
         ["lightgbm"] = Cvr.Bench.LightGbm.BindingOverhead.Run,
         ["analyze"] = Analyze,
+        ["tpe"] = TpeBenchmark.Run,
     };
 
     /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>
