@@ -1,6 +1,6 @@
 using Cvr.Bench.LightGbm;
 
-// `lightgbm [--quick]` runs the LightGBM binding overhead harness (custom timing: 1M-row runs are too long for
+// `lightgbm [--quick] [--single-row]` runs the LightGBM binding overhead harness (custom timing: 1M-row runs are too long for
 // BenchmarkDotNet's repetitions); anything else goes to BenchmarkDotNet (e.g. --filter *SingleRow*).
 if (args.Length > 0 && args[0] == "lightgbm")
 {
