@@ -67,8 +67,8 @@ internal static class BindingOverhead
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Binding cost per call (1,000-row data, 1 thread, median of 5 rounds): training iteration {perIteration * 1e6:F2} µs " +
-            $"= {100 * perIteration / rawIteration:F4} % of a {rawIteration:F3} s native iteration at {rows:N0} rows; " +
-            $"prediction call {perPredict * 1e6:F2} µs = {100 * perPredict / prediction.Raw:F4} % of a {prediction.Raw:F3} s native {rows:N0}-row prediction."));
+            $"= {100 * perIteration / rawIteration:G3} % of a {rawIteration:F3} s native iteration at {rows:N0} rows; " +
+            $"prediction call {perPredict * 1e6:F2} µs = {100 * perPredict / prediction.Raw:G3} % of a {prediction.Raw:F3} s native {rows:N0}-row prediction."));
     }
 
     /// <summary>
