@@ -4,7 +4,11 @@ namespace Cvr.LightGbm.Tests;
 public sealed class LightGbmFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> s_skipReason = new(() =>
-        LightGbmLibrary.TryLoad(out var error) ? null : $"lib_lightgbm cannot be loaded here: {error}");
+        LightGbmLibrary.TryLoad(out var error) ? null : $"lib_lightgbm cannot be loaded here: {FirstSentence(error)}");
+
+    // The loader's message goes on with generic strace/LD_DEBUG advice; the first sentence names the problem.
+    private static string? FirstSentence(string? text) =>
+        text?.IndexOf(". ", StringComparison.Ordinal) is int end and > 0 ? text[..(end + 1)] : text;
 
     public LightGbmFactAttribute()
     {

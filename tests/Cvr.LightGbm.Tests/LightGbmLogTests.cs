@@ -17,21 +17,27 @@ public class LightGbmLogTests
     }
 
     [LightGbmFact]
-    public void Logger_DatasetConstruction_ReceivesLightGbmInfoLines()
+    public void Logger_CallsFromANewThread_ReceivesLightGbmInfoLines()
     {
+        // LightGBM keeps its log callback per thread: a thread that never called LightGBM before must be routed too.
         var logger = new CapturingLogger();
         LightGbmLog.Logger = logger;
         try
         {
-            var data = TestData.Create(500, 4);
-            using var dataset = data.ToDataset(TestData.Binary with { Verbosity = 1 });
-            using var booster = TestData.Train(dataset, 1, TestData.Binary with { Verbosity = 1 });
+            var worker = new Thread(() =>
+            {
+                var data = TestData.Create(500, 4);
+                using var dataset = data.ToDataset(TestData.Binary with { Verbosity = 1 });
+                using var booster = TestData.Train(dataset, 1, TestData.Binary with { Verbosity = 1 });
+            });
+            worker.Start();
+            worker.Join();
         }
         finally
         {
             LightGbmLog.Logger = NullLogger.Instance;
         }
-        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Information && l.Text.Contains("LightGBM: ", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Information && l.Text.StartsWith("LightGBM: ", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Lines, l => l.Text.Contains("[LightGBM]", StringComparison.Ordinal));
     }
 

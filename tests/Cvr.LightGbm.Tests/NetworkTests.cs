@@ -60,6 +60,12 @@ public class NetworkTests
     }
 
     [Fact]
+    public void Initialize_OneMachine_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Network.Initialize(["127.0.0.1:12400"], 12400));
+    }
+
+    [Fact]
     public void Localhost_Ports_FormatsMachineList()
     {
         Assert.Equal(["127.0.0.1:12400", "127.0.0.1:12401"], Network.Localhost([12400, 12401]));
