@@ -148,9 +148,14 @@ internal static class BetaEncoding
             Span<double> values = stackalloc double[stats];
             var fitRows = encoder.TotalRows - foldTotals[f, 1];
             var mu = fitRows == 0 ? 0.5 : (encoder.TotalPositives - foldTotals[f, 0]) / (double)fitRows;
+            // The other folds hold about (k−1)/k of the rows. Their counts are scaled up to the full fit's size so
+            // that everything that depends on counts (variance, skewness, kurtosis, the N_min threshold, the
+            // paper's prior size N0) has the same scale for training rows as for rows encoded by the full fit;
+            // unscaled, training rows would all look (k−1)/k as certain and the model would learn a shifted scale.
+            var scale = fitRows == 0 ? 1 : encoder.TotalRows / (double)fitRows;
             for (var c = 0; c < k; c++)
             {
-                encoder.Encode(encoder.Positives[c] - foldPositives[f, c], encoder.Rows[c] - foldRows[f, c], mu, fitRows, values);
+                encoder.Encode((encoder.Positives[c] - foldPositives[f, c]) * scale, (encoder.Rows[c] - foldRows[f, c]) * scale, mu, fitRows * scale, values);
                 for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
             }
             tables[f] = table;
