@@ -65,12 +65,17 @@ public class ProgramTests
     }
 
     [Fact]
-    public void Demo_SmallScale_GeneratesAndSummarises()
+    public void Demo_SmallScale_TrainsPredictsAndEvaluates()
     {
         using var dir = new TempDir();
         var (exit, output, err) = CliRunner.Run("demo", "--out", dir.Path, "--scale", "0.003", "--cache-dir", dir.File("cache"), "-q");
         Assert.True(exit == ExitCodes.Success, err);
-        Assert.Contains("install rate", output);
-        Assert.True(Directory.Exists(dir.File("data/truth")));
+        Assert.Contains("validation: day 66", output);
+        Assert.Contains("test: day 67", output);
+        Assert.Contains("ensemble", output);
+        Assert.Contains("true probabilities", output);
+        Assert.True(File.Exists(dir.File("run/submission.csv")));
+        Assert.True(File.Exists(dir.File("run/metrics.json")));
+        Assert.True(File.Exists(dir.File("run/model/manifest.json")));
     }
 }
