@@ -37,10 +37,13 @@ public static class PaperBases
 /// </summary>
 public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseColumn> Columns, IReadOnlyDictionary<string, double> Bases)
 {
-    public static FittedBaseColumns Fit(FeatureConfig config, Schema schema)
+    public static FittedBaseColumns Fit(FeatureConfig config, Frame frame, int[]? rows)
     {
+        var schema = frame.Schema;
         var bases = config.BaseValues.Source switch
         {
+            BaseValueSource.Detect => Detect(frame, rows).Concat(config.BaseValues.Values)
+                .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
             BaseValueSource.Paper => PaperBases.Values.Concat(config.BaseValues.Values)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
             BaseValueSource.Explicit => config.BaseValues.Values.ToDictionary(StringComparer.Ordinal),
@@ -53,6 +56,23 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
             .ToArray();
         var present = bases.Where(kv => schema.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
         return new FittedBaseColumns(config.MissingValue, columns, present);
+    }
+
+    /// <summary>Bases found in the fitting rows by the data report's detector (whole multiples in ≥ 99% of rows).</summary>
+    private static Dictionary<string, double> Detect(Frame frame, int[]? rows)
+    {
+        var numerics = frame.Numerics.Where(c => c.Kind == ColumnKind.Numeric).ToArray();
+        var found = new (string Name, double? Base)[numerics.Length];
+        Parallel.For(0, numerics.Length, i =>
+        {
+            var values = numerics[i].Values;
+            var selected = rows is null
+                ? values.Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray()
+                : rows.Select(r => values[r]).Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray();
+            var distribution = Analysis.ColumnDistribution.FromArrays(numerics[i].Name, ColumnKind.Numeric, selected);
+            found[i] = (numerics[i].Name, Analysis.BaseValues.Detect(distribution, null).Base);
+        });
+        return found.Where(f => f.Base is > 0).ToDictionary(f => f.Name, f => f.Base!.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The cleaned values of any base column of the frame (kept or not), for this step or others to read.</summary>

@@ -47,6 +47,8 @@ public enum BaseValueSource
     [JsonStringEnumMemberName("paper")] Paper,
     /// <summary>Only the bases listed in <see cref="BaseValuesConfig.Values"/>.</summary>
     [JsonStringEnumMemberName("explicit")] Explicit,
+    /// <summary>Bases detected from the training rows (as <c>cvr analyze</c> does), plus <see cref="BaseValuesConfig.Values"/>.</summary>
+    [JsonStringEnumMemberName("detect")] Detect,
     /// <summary>No restoration: numeric values pass through.</summary>
     [JsonStringEnumMemberName("none")] None,
 }

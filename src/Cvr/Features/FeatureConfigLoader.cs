@@ -77,7 +77,7 @@ public static class FeatureConfigLoader
         nameof(StatisticsScope) => "train or train_and_test",
         nameof(BetaMomentFormulas) => "true or paper",
         nameof(BetaPriorRule) => "paper or authors",
-        nameof(BaseValueSource) => "paper, explicit or none",
+        nameof(BaseValueSource) => "paper, explicit, detect or none",
         nameof(BetaStatistic) => "mean, mode, median, variance, skewness or kurtosis",
         _ => $"a value of type {typeName}",
     };

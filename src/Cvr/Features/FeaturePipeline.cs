@@ -32,7 +32,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
         {
             throw new ArgumentException("target encoding needs labelled training rows (is_clicked, is_installed)");
         }
-        var baseColumns = FittedBaseColumns.Fit(Config, train.Schema);
+        var baseColumns = FittedBaseColumns.Fit(Config, train, rows);
         var modulus = Config.DateMod.Enabled ? Config.DateMod.Modulus : (int?)null;
         var crosses = new List<FittedCross>();
         inputs = new FeatureInputs(train, rows, baseColumns, modulus ?? 1, crosses);

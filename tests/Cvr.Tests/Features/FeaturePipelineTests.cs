@@ -188,3 +188,22 @@ public class FeaturePipelineTests
         Assert.Equal("the data lacks column f_4, which the fitted feature pipeline was trained with", e.Message);
     }
 }
+
+public class BaseValueDetectionTests
+{
+    [Fact]
+    public void Fit_DetectedBases_RecoverThePapersBasesAndSkipContinuousColumns()
+    {
+        var frame = FeatureFrames.Random(3000, seed: 12);
+        var config = new FeatureConfig
+        {
+            BaseValues = new BaseValuesConfig { Source = BaseValueSource.Detect },
+            GroupStatistics = new GroupStatisticsConfig { Pairs = [] },
+            TargetEncoding = new TargetEncodingConfig { Columns = [] },
+        };
+        var fitted = new FeaturePipeline(config).Fit(frame);
+        Assert.Equal(0.57112147, fitted.BaseColumns.BaseOf("f_71"), 6);
+        Assert.Equal(0.03856407, fitted.BaseColumns.BaseOf("f_42"), 7);
+        Assert.Equal(0, fitted.BaseColumns.BaseOf("f_64"));
+    }
+}
