@@ -32,10 +32,11 @@ public static partial class LightGbmTuner
     {
         Validate(tune, training);
         var clock = Stopwatch.StartNew();
+        // Open (and so check) every study before the data is read: a bad study file fails in seconds.
+        var studies = tune.Models.ToDictionary(m => m, m => OpenStudy(tune, training, m), StringComparer.Ordinal);
         var set = DataSet.Load(dataDir, dataOptions, logger);
         var setup = Setup(set.Train, training);
-        // Open (and so check) every study before the features are built: a bad study file fails in seconds.
-        var studies = tune.Models.ToDictionary(m => m, m => OpenStudy(tune, training, m, setup), StringComparer.Ordinal);
+        foreach (var study in studies.Values) { CheckSetup(study, setup); }
         using var data = new TuningData(set.Train, set.Test, training, logger);
         var results = new List<ModelTuneResult>();
         var timedOut = false;
@@ -62,16 +63,22 @@ public static partial class LightGbmTuner
         {
             throw new ArgumentException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)} or all)");
         }
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tune.Trials, "--trials");
-        ArgumentOutOfRangeException.ThrowIfNegative(tune.PruneStartupTrials, "--prune-startup");
-        if (tune.PruneWarmupSteps is { } warmup) { ArgumentOutOfRangeException.ThrowIfNegative(warmup, "--prune-warmup"); }
+        Require(tune.Trials > 0, $"--trials must be at least 1, not {tune.Trials}");
+        Require(tune.PruneStartupTrials >= 0, $"--prune-startup must not be negative, not {tune.PruneStartupTrials}");
+        Require(tune.PruneWarmupSteps is not < 0, $"--prune-warmup must not be negative, not {tune.PruneWarmupSteps}");
+        Require(tune.Timeout is not { } timeout || timeout > TimeSpan.Zero, $"--timeout must be a positive number of seconds, not {tune.Timeout?.TotalSeconds}");
         foreach (var model in tune.Models)
         {
             training.ParametersFor(model).ToParameterString(); // unknown base parameter names fail before any work
         }
     }
 
-    private static Study OpenStudy(TuneOptions tune, TrainingOptions training, string model, string setup)
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) { throw new ArgumentException(message); }
+    }
+
+    private static Study OpenStudy(TuneOptions tune, TrainingOptions training, string model)
     {
         var seed = unchecked((ulong)training.Seed);
         var options = new StudyOptions
@@ -93,14 +100,18 @@ public static partial class LightGbmTuner
         {
             throw new ArgumentException(e.Message, e); // another sampler or seed: a usage error, not a bug
         }
+        return study;
+    }
+
+    private static void CheckSetup(Study study, string setup)
+    {
         var foreign = study.Trials.FirstOrDefault(t =>
             t.UserAttributes.TryGetValue(SetupAttribute, out var saved) && saved.ValueKind == JsonValueKind.String && saved.GetString() != setup);
         if (foreign is not null)
         {
             throw new ArgumentException(
-                $"{path}: trial {foreign.Number} was run on other data or training settings; delete the study or choose another --out to start afresh");
+                $"{study.StoragePath}: trial {foreign.Number} was run on other data or training settings; delete the study or choose another --out to start afresh");
         }
-        return study;
     }
 
     /// <summary>Runs the missing trials of one study, one log line each, until done, timed out or cancelled.</summary>
@@ -158,7 +169,7 @@ public static partial class LightGbmTuner
 
     /// <summary>
     /// What makes trial values comparable: the data's content and every training setting but the thread count.
-    /// A study resumed with anything else would mix incomparable losses, so <see cref="OpenStudy"/> refuses it.
+    /// A study resumed with anything else would mix incomparable losses, so <see cref="CheckSetup"/> refuses it.
     /// </summary>
     private static string Setup(Frame train, TrainingOptions training)
     {
