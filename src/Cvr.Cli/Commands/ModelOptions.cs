@@ -45,7 +45,7 @@ internal static class ModelOptions
 
     public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model." };
 
-    public static readonly Option<int> SeedOption = new("--seed") { Description = "Seed for LightGBM and the target-encoding folds.", DefaultValueFactory = _ => 42 };
+    public static readonly Option<int> SeedOption = new("--seed") { Description = "Seed for LightGBM, the target-encoding folds and (in cvr tune) the sampler.", DefaultValueFactory = _ => 42 };
 
     public static readonly Option<int?> ThreadsOption = new("--threads") { Description = "LightGBM threads (default: all cores)." };
 
