@@ -37,46 +37,14 @@ public static class ReportWriter
         {
             File.WriteAllText(Path.Combine(temp, JsonName), JsonSerializer.Serialize(result.Report, JsonOptions));
             File.WriteAllText(Path.Combine(temp, HtmlName), HtmlReport.Render(result));
-            MoveIntoPlace(temp, target);
+            IO.AtomicFolder.MoveIntoPlace(temp, target);
         }
         catch
         {
-            TryDelete(temp);
+            IO.AtomicFolder.TryDelete(temp);
             throw;
         }
     }
 
     /// <summary>An existing target is renamed aside and deleted only once the new folder is in place.</summary>
-    private static void MoveIntoPlace(string temp, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-        var aside = temp + ".old";
-        Directory.Move(target, aside);
-        try
-        {
-            Directory.Move(temp, target);
-        }
-        catch
-        {
-            Directory.Move(aside, target);
-            throw;
-        }
-        TryDelete(aside);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder)) { Directory.Delete(folder, recursive: true); }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original error matters more than a leftover temporary folder.
-        }
-    }
 }

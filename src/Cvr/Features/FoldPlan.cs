@@ -7,7 +7,11 @@ namespace Cvr.Features;
 /// </summary>
 public sealed record FoldPlan(int Folds, ulong Seed)
 {
-    public int FoldOf(long rowId) => (int)(Mix((ulong)rowId ^ Seed) % (ulong)Folds);
+    public int FoldOf(long rowId)
+    {
+        var state = (ulong)rowId ^ Seed;
+        return (int)(SplitMix64.Next(ref state) % (ulong)Folds);
+    }
 
     public byte[] Assign(long[] rowIds, int[]? rows)
     {
@@ -18,14 +22,5 @@ public sealed record FoldPlan(int Folds, ulong Seed)
             folds[i] = (byte)FoldOf(rowIds[rows is null ? i : rows[i]]);
         }
         return folds;
-    }
-
-    /// <summary>SplitMix64's finaliser: a well-mixed 64-bit hash.</summary>
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

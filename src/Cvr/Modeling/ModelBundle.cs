@@ -74,7 +74,7 @@ public static class ModelBundle
         {
             throw new IOException($"{directory} exists and is not a model bundle; refusing to replace it");
         }
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        var temp = IO.AtomicFolder.TemporarySibling(full);
         Directory.CreateDirectory(temp);
         try
         {
@@ -103,25 +103,12 @@ public static class ModelBundle
                 ValidationMetrics = system.ValidationMetrics,
             };
             File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));
-            Replace(temp, full);
+            IO.AtomicFolder.MoveIntoPlace(temp, full);
         }
         finally
         {
-            if (Directory.Exists(temp)) { Directory.Delete(temp, recursive: true); }
+            IO.AtomicFolder.TryDelete(temp);
         }
-    }
-
-    /// <summary>Moves the finished folder into place; an old bundle is moved aside first and removed after.</summary>
-    private static void Replace(string temp, string target)
-    {
-        string? old = null;
-        if (Directory.Exists(target))
-        {
-            old = target + $".old-{Guid.NewGuid():N}";
-            Directory.Move(target, old);
-        }
-        Directory.Move(temp, target);
-        if (old is not null) { Directory.Delete(old, recursive: true); }
     }
 
     internal static string Sha256(string file)

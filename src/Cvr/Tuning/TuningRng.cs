@@ -66,18 +66,9 @@ internal struct TuningRng
         }
     }
 
-    internal static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    internal static ulong Mix(ulong z) => SplitMix64.Mix(z);
 
-    private static ulong NextSplitMix(ref ulong state)
-    {
-        state += GoldenGamma;
-        return Mix(state);
-    }
+    private static ulong NextSplitMix(ref ulong state) => SplitMix64.Next(ref state);
 
     /// <summary>FNV-1a over the UTF-16 code units: string.GetHashCode is randomised per process.</summary>
     private static ulong Fnv1a(string text)

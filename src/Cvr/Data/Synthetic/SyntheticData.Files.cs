@@ -93,32 +93,6 @@ public static partial class SyntheticData
         }
         if (Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
             throw new IOException($"Output folder '{target}' was filled by someone else during generation.");
-        string aside = temp + ".old";
-        Directory.Move(target, aside);
-        try
-        {
-            Directory.Move(temp, target);
-        }
-        catch
-        {
-            Directory.Move(aside, target);
-            throw;
-        }
-        TryDelete(aside);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error matters more than a leftover temporary folder.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        IO.AtomicFolder.MoveIntoPlace(temp, target);
     }
 }

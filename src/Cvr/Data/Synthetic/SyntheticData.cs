@@ -70,7 +70,7 @@ public static partial class SyntheticData
         }
         catch
         {
-            TryDelete(temp);
+            IO.AtomicFolder.TryDelete(temp);
             throw;
         }
     }

@@ -1,0 +1,50 @@
+namespace Cvr.IO;
+
+/// <summary>
+/// Output folders written whole or not at all: build in a hidden sibling (same file system, so the final rename
+/// is atomic), then move it into place. An existing target is moved aside first and deleted only once the new
+/// folder is in place; if the swap fails the old folder is put back.
+/// </summary>
+internal static class AtomicFolder
+{
+    /// <summary>A fresh hidden sibling of <paramref name="target"/> to build into.</summary>
+    public static string TemporarySibling(string target)
+    {
+        var full = Path.GetFullPath(target);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+    }
+
+    public static void MoveIntoPlace(string temp, string target)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(temp, target);
+            return;
+        }
+        var aside = temp + ".old";
+        Directory.Move(target, aside);
+        try
+        {
+            Directory.Move(temp, target);
+        }
+        catch
+        {
+            Directory.Move(aside, target);
+            throw;
+        }
+        TryDelete(aside);
+    }
+
+    /// <summary>Best effort: after a failure, the original error matters more than a leftover temporary folder.</summary>
+    public static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) { Directory.Delete(folder, recursive: true); }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // left for the user to remove; it is hidden and named .tmp
+        }
+    }
+}
