@@ -26,12 +26,17 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
 
     public TextWriter Error { get; } = stderr;
 
+    /// <summary>The live status line, when this run shows one (see <see cref="TerminalStatus.Wanted"/>).</summary>
+    public TerminalStatus? Status { get; private set; }
+
     public ILogger CreateLogger(ParseResult parse)
     {
         var level = parse.GetValue(VerboseOption) ? LogLevel.Debug
             : parse.GetValue(QuietOption) ? LogLevel.Warning
             : LogLevel.Information;
-        return new StderrLogger(Error, level);
+        var json = parse.GetResult(Commands.ModelOptions.JsonOption) is not null && parse.GetValue(Commands.ModelOptions.JsonOption);
+        Status = ReferenceEquals(Error, Console.Error) && TerminalStatus.Wanted(parse.GetValue(QuietOption), json) ? new TerminalStatus(Error) : null;
+        return new StderrLogger(Error, level, Status);
     }
 
     /// <summary>Runs a command body, mapping failures to exit codes.</summary>
@@ -40,7 +45,10 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
         var verbose = parse.GetValue(VerboseOption);
         try
         {
-            return body(CreateLogger(parse), ct);
+            var logger = CreateLogger(parse);
+            var exit = body(logger, ct);
+            Status?.Finish();
+            return exit;
         }
         catch (DataFormatException e)
         {

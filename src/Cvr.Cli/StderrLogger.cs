@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Cvr.Cli;
 
 /// <summary>Plain log lines on stderr (stdout stays for results), prefixed with the time since start.</summary>
-internal sealed class StderrLogger(TextWriter writer, LogLevel minimum) : ILogger
+internal sealed class StderrLogger(TextWriter writer, LogLevel minimum, TerminalStatus? status = null) : ILogger
 {
     private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Lock _lock = new();
@@ -24,9 +24,15 @@ internal sealed class StderrLogger(TextWriter writer, LogLevel minimum) : ILogge
             LogLevel.Error or LogLevel.Critical => "error: ",
             _ => "",
         };
+        var line = $"[{s_clock.Elapsed.TotalSeconds,7:F1}s] {tag}{formatter(state, exception)}";
+        if (status is not null)
+        {
+            status.WriteLine(line);
+            return;
+        }
         lock (_lock)
         {
-            writer.WriteLine($"[{s_clock.Elapsed.TotalSeconds,7:F1}s] {tag}{formatter(state, exception)}");
+            writer.WriteLine(line);
         }
     }
 }

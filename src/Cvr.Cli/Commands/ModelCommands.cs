@@ -18,7 +18,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token);
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));
@@ -78,7 +78,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token);
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));
@@ -87,6 +87,7 @@ internal static class ModelCommands
 
     public static void Output(CliContext context, ParseResult parse, RunReport report)
     {
+        context.Status?.Finish();
         if (parse.GetValue(ModelOptions.JsonOption))
         {
             ResultsPrinter.Json(context.Out, report);

@@ -121,6 +121,10 @@ public sealed partial class TwoStageTrainer
         if (valid is not null && validLabels is not null) { valid.SetLabel(validLabels); }
         var parameters = Options.ParametersFor(name);
         var callbacks = new List<ITrainingCallback> { new EvaluationLogger(new PrefixLogger(logger, name), period: 100) };
+        if (progress is not null)
+        {
+            callbacks.Add(new ProgressReporter(new Inline<TrainingProgress>(p => progress.Report(new ModelProgress(name, p)))));
+        }
         if (valid is not null)
         {
             callbacks.Add(new EarlyStopping(Options.Patience, metric: "binary_logloss", dataName: ValidationName));
@@ -165,6 +169,15 @@ public sealed partial class TwoStageTrainer
         foreach (var old in chosen.Values.Where(m => m.Name != ModelNames.Baseline)) { old.Booster.Dispose(); }
         return (fitted, models);
     }
+}
+
+/// <summary>Where one model's training stands, for a live display.</summary>
+public sealed record ModelProgress(string Model, TrainingProgress Progress);
+
+/// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+internal sealed class Inline<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
 
 /// <summary>Prefixes log lines with the model's name, so interleaved training logs stay readable.</summary>

@@ -32,7 +32,7 @@ public sealed class PhaseTimer
 /// (is_like over all rows) × stage 2 (is_installed over liked rows, on a subset of stage 1's binned data); each
 /// early-stopped on the validation day's logloss, then calibrated there (ω), then blended 0.5/0.5.
 /// </summary>
-public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null)
+public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null)
 {
     private const string ValidationName = "validation";
     private readonly PhaseTimer _timer = timer ?? new PhaseTimer();

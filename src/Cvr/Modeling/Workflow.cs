@@ -20,10 +20,10 @@ public sealed record RunReport(
 /// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
 public static class Workflow
 {
-    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
     {
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
-        using var system = new TwoStageTrainer(options, logger, timer).Train(set.Train, set.Test, ct);
+        using var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
         timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
         logger.LogInformation("model bundle written to {Model}", modelDir);
         return Report(system, null, timer, modelDir, null);
@@ -50,12 +50,12 @@ public static class Workflow
     }
 
     /// <summary>Train, predict and evaluate in one go: the main job.</summary>
-    public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
     {
         Directory.CreateDirectory(outDir);
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
-        var trained = Train(dataDir, model, options, data, logger, timer, ct);
+        var trained = Train(dataDir, model, options, data, logger, timer, ct, progress);
         var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
         var testMetrics = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, logger));
         var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = Phases(timer) };
