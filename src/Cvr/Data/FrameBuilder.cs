@@ -55,7 +55,7 @@ internal sealed class FrameBuilder
     /// Finishes the frame. <paramref name="locate"/> turns a row index into "file: line N" for the duplicate
     /// row id message.
     /// </summary>
-    public Frame Build(Func<int, (string File, long Line)> locate)
+    public Frame Build(Func<int, RowLocation> locate)
     {
         var rowIdColumn = Schema.IndexOf(Schema.RowIdColumn);
         var rowIds = Target<long>(rowIdColumn);
@@ -150,17 +150,20 @@ internal sealed class FrameBuilder
         return [.. levels];
     }
 
-    private static void CheckUniqueRowIds(long[] rowIds, Func<int, (string File, long Line)> locate)
+    private static void CheckUniqueRowIds(long[] rowIds, Func<int, RowLocation> locate)
     {
         var duplicate = FindDuplicate(rowIds);
         if (duplicate is not { } pair)
         {
             return;
         }
-        var (firstFile, firstLine) = locate(pair.First);
-        var (file, line) = locate(pair.Second);
-        throw DataError.At(file, line, Schema.RowIdColumn, rowIds[pair.Second].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "duplicate row id", $"expected unique row ids; first seen in {firstFile} line {firstLine}");
+        var first = locate(pair.First);
+        var second = locate(pair.Second);
+        var value = rowIds[pair.Second].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var expected = $"expected unique row ids; first seen in {first.File} {first.Unit} {first.Number}";
+        throw second.IsRow
+            ? DataError.AtRow(second.File, second.Number, Schema.RowIdColumn, value, "duplicate row id", expected)
+            : DataError.At(second.File, second.Number, Schema.RowIdColumn, value, "duplicate row id", expected);
     }
 
     /// <summary>The first pair (earlier row, later row) sharing a row id, in the order rows were read.</summary>
@@ -209,4 +212,10 @@ internal sealed class FrameBuilder
         var first = Array.IndexOf(rowIds, rowIds[second]);
         return (first, second);
     }
+}
+
+/// <summary>Where a row came from: a 1-based line of a text file, or a 1-based data row of a Parquet file.</summary>
+internal readonly record struct RowLocation(string File, long Number, bool IsRow)
+{
+    public string Unit => IsRow ? "row" : "line";
 }

@@ -151,16 +151,16 @@ public static class FrameReader
             $"the header has {other.Header.Length} columns, {first.DisplayName} has {first.Header.Length} (expected the same columns in every shard)");
     }
 
-    private static (string File, long Line) Locate(SourcePart[] parts, int row)
+    private static RowLocation Locate(SourcePart[] parts, int row)
     {
         foreach (var part in parts)
         {
             if (part.TryLocate(row, out var line))
             {
-                return (part.DisplayName, line);
+                return new RowLocation(part.DisplayName, line, part is ParquetPart);
             }
         }
-        return ("?", 0);
+        return new RowLocation("?", 0, false);
     }
 
     /// <summary>

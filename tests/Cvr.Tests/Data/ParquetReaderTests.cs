@@ -51,6 +51,18 @@ public class ParquetReaderTests
     }
 
     [Fact]
+    public async Task Read_DuplicateRowIdsAcrossParquetShards_NamesRowsNotLines()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("train"));
+        await WriteSamplesAsync(dir.File("train/a.parquet"));
+        await WriteSamplesAsync(dir.File("train/b.parquet"));
+        var e = Assert.Throws<DataFormatException>(() => FrameReader.Read(dir.File("train"),
+            new ReadOptions { RequireLabels = true, DisplayRoot = dir.Path }));
+        Assert.Equal("train/b.parquet: row 1, column f_0: duplicate row id '1' (expected unique row ids; first seen in train/a.parquet row 1)", e.Message);
+    }
+
+    [Fact]
     public void Read_NotParquet_SaysSo()
     {
         using var dir = new TempDir();
