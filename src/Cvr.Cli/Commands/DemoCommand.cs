@@ -40,7 +40,7 @@ internal static class DemoCommand
             var summary = GenerateCommand.Generate(data, options, logger, token);
             Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "{Summary}", GenerateCommand.Describe(summary));
             var training = new TrainingOptions { Preset = parse.GetValue(ModelOptions.PresetOption) };
-            var report = Workflow.Run(data, Path.Combine(root, "run"), training, ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token, context.Status);
+            var report = Workflow.Run(data, Path.Combine(root, "run"), training, ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             ModelCommands.Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

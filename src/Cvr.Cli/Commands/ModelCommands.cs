@@ -18,7 +18,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token, context.Status);
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));
@@ -36,7 +36,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             Workflow.Predict(parse.GetValue(model)!, parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outFile)!,
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer());
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger });
             return ExitCodes.Success;
         }, ct)));
         return command;
@@ -78,7 +78,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer(), token, context.Status);
+                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

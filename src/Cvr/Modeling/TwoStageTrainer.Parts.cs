@@ -159,13 +159,11 @@ public sealed partial class TwoStageTrainer
         var all = Enumerable.Range(0, train.RowCount).ToArray();
         var everyDay = new DaySplit(int.MaxValue, train.Days.Min(), train.Days.Max(), all, []);
         logger.LogInformation("refitting on all {Rows:N0} labelled rows with the chosen iteration counts", all.Length);
-        var (fitted, fitMatrix) = _timer.Time("features", () => new FeaturePipeline(Options.Features).FitTransform(train, all, test));
-        FeatureMatrix? matrix = fitMatrix;
-        fitMatrix = null;
+        var (fitted, matrix) = _timer.Time("features", () => FitFeatures(new FeaturePipeline(Options.Features), train, all, test));
         var labels = _timer.Time("labels", () => new SplitLabels(train, everyDay, Options.StageOneLabel));
         var iterations = chosen.ToDictionary(kv => kv.Key, kv => Math.Max(1, kv.Value.BestIteration));
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
-        TrainPaperModels(fitted.FeatureNames, ref matrix, null, labels, models, iterations, ct);
+        TrainPaperModels(fitted.FeatureNames, matrix, null, labels, models, iterations, ct);
         if (chosen.TryGetValue(ModelNames.Baseline, out var baseline))
         {
             models[ModelNames.Baseline] = baseline; // the baseline stays as validated, for an honest comparison

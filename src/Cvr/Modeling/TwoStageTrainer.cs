@@ -7,6 +7,19 @@ using Microsoft.Extensions.Logging;
 
 namespace Cvr.Modeling;
 
+/// <summary>Owns a feature matrix until someone takes it (once); see <see cref="TwoStageTrainer.FitFeatures"/>.</summary>
+internal sealed class MatrixBox(FeatureMatrix matrix)
+{
+    private FeatureMatrix? _matrix = matrix;
+
+    public FeatureMatrix Take()
+    {
+        var taken = _matrix ?? throw new InvalidOperationException("the feature matrix was already taken");
+        _matrix = null;
+        return taken;
+    }
+}
+
 /// <summary>Time spent in each phase, so the benchmark can tell LightGBM's own work from ours.</summary>
 public sealed class PhaseTimer
 {
@@ -16,11 +29,16 @@ public sealed class PhaseTimer
 
     public IReadOnlyList<(string Phase, TimeSpan Elapsed)> Phases { get { lock (_lock) { return [.. _phases]; } } }
 
+    /// <summary>Gets a debug line after each phase with the process's resident memory, to find memory peaks.</summary>
+    public ILogger? MemoryLog { get; init; }
+
     public T Time<T>(string phase, Func<T> work)
     {
         var start = _clock.Elapsed;
         var result = work();
         lock (_lock) { _phases.Add((phase, _clock.Elapsed - start)); }
+        MemoryLog?.LogDebug("after {Phase}: resident {Resident:F2} GB, managed heap {Managed:F2} GB", phase,
+            Environment.WorkingSet / 1e9, GC.GetTotalMemory(forceFullCollection: false) / 1e9);
         return result;
     }
 
@@ -50,16 +68,13 @@ public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger log
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
         var pipeline = new FeaturePipeline(Options.Features);
-        var featured = _timer.Time("features", () => pipeline.FitTransform(train, split.TrainRows, test));
-        var fitted = featured.Pipeline;
-        FeatureMatrix? trainMatrix = featured.Features;
-        featured = default; // only trainMatrix refers to the matrix now, and TrainPaperModels clears it
+        var (fitted, trainMatrix) = _timer.Time("features", () => FitFeatures(pipeline, train, split.TrainRows, test));
         var validMatrix = _timer.Time("features", () => fitted.Transform(train, split.ValidationRows));
         logger.LogInformation("{Features} features per row", fitted.FeatureNames.Count);
         var labels = _timer.Time("labels", () => new SplitLabels(train, split, Options.StageOneLabel));
 
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
-        var validationScores = TrainPaperModels(fitted.FeatureNames, ref trainMatrix, validMatrix, labels, models, fixedIterations: null, ct);
+        var validationScores = TrainPaperModels(fitted.FeatureNames, trainMatrix, validMatrix, labels, models, fixedIterations: null, ct);
 
         if (Options.Baseline)
         {
@@ -109,18 +124,17 @@ public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger log
     /// With <paramref name="fixedIterations"/> (refit) there is no validation data and no early stopping.
     /// </summary>
     private (double[] Ts, double[] E2e) TrainPaperModels(
-        IReadOnlyList<string> names, ref FeatureMatrix? trainMatrix, FeatureMatrix? validMatrix, SplitLabels labels,
+        IReadOnlyList<string> names, MatrixBox trainMatrix, FeatureMatrix? validMatrix, SplitLabels labels,
         Dictionary<string, TrainedModel> models, IReadOnlyDictionary<string, int>? fixedIterations, CancellationToken ct)
     {
         var parameters = Options.ParametersFor(ModelNames.EndToEnd);
-        var matrix = trainMatrix!;
+        var matrix = trainMatrix.Take();
         using var trainSet = _timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor));
         trainSet.SetFeatureNames(names);
         using var validSet = validMatrix is null ? null
             : _timer.Time("lightgbm: dataset", () => trainSet.CreateValidation(validMatrix.Data, validMatrix.Rows, MatrixLayout.ColumnMajor));
         // The binned dataset holds all training needs from here on; drop the float matrix (2.4 GB at scale 1.0).
         matrix = null;
-        trainMatrix = null;
         ReleaseMatrices();
 
         models[ModelNames.EndToEnd] = Fit(ModelNames.EndToEnd, trainSet, labels.TrainInstalled, validSet, labels.ValidInstalledFloats, fixedIterations, ct);
@@ -151,6 +165,18 @@ public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger log
         var ts = new double[like.Length];
         for (var i = 0; i < ts.Length; i++) { ts[i] = like[i] * install[i]; }
         return (ts, Predict(models[ModelNames.EndToEnd], validMatrix));
+    }
+
+    /// <summary>
+    /// Fits the features and hands the training matrix over in a box, so that no stack slot of the caller keeps
+    /// the 2.4 GB (at scale 1.0) array alive once it has been binned: the JIT may report a dead tuple local as live
+    /// for a whole method, which kept it resident through every model.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal static (FittedFeaturePipeline Pipeline, MatrixBox Matrix) FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test)
+    {
+        var (fitted, matrix) = pipeline.FitTransform(train, rows, test);
+        return (fitted, new MatrixBox(matrix));
     }
 
     /// <summary>
