@@ -13,16 +13,9 @@ internal struct TuningRng
 {
     private const ulong GoldenGamma = 0x9E3779B97F4A7C15UL;
 
-    private ulong _s0, _s1, _s2, _s3;
+    private Xoshiro256 _core;
 
-    public TuningRng(ulong seed)
-    {
-        ulong state = seed;
-        _s0 = NextSplitMix(ref state);
-        _s1 = NextSplitMix(ref state);
-        _s2 = NextSplitMix(ref state);
-        _s3 = NextSplitMix(ref state);
-    }
+    public TuningRng(ulong seed) => _core = Xoshiro256.FromState(seed);
 
     /// <summary>The stream for one parameter of one trial.</summary>
     public static TuningRng For(ulong seed, int trialNumber, string paramName)
@@ -31,18 +24,7 @@ internal struct TuningRng
         return new TuningRng(Mix(key ^ Fnv1a(paramName)));
     }
 
-    public ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _core.NextUInt64();
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
@@ -68,7 +50,6 @@ internal struct TuningRng
 
     internal static ulong Mix(ulong z) => SplitMix64.Mix(z);
 
-    private static ulong NextSplitMix(ref ulong state) => SplitMix64.Next(ref state);
 
     /// <summary>FNV-1a over the UTF-16 code units: string.GetHashCode is randomised per process.</summary>
     private static ulong Fnv1a(string text)
