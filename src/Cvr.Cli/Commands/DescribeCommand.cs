@@ -55,10 +55,8 @@ internal static class DescribeCommand
         {
             Print(output, SplitSummary.Of("test", set.Test));
         }
-        if (set.Test is not null)
+        if (set.Test is not null && set.Train.TryGetCategorical("f_6", out var trainAds) && set.Test.TryGetCategorical("f_6", out var testAds))
         {
-            var trainAds = set.Train.Categorical("f_6");
-            var testAds = set.Test.Categorical("f_6");
             var seen = trainAds.Levels.ToHashSet();
             var unseen = testAds.Codes.Count(c => c != CategoricalColumn.Missing && !seen.Contains(testAds.Levels[c]));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test rows on ads (f_6) never seen in train: {unseen / (double)set.Test.RowCount:P1}"));
