@@ -44,7 +44,6 @@ internal sealed class SplitLabels
         TrainInstalled = Floats(installed, split.TrainRows);
         TrainClicked = Floats(clicked, split.TrainRows);
         ValidInstalled = FeaturePipeline.Select(installed, split.ValidationRows);
-        ValidClickedBytes = FeaturePipeline.Select(clicked, split.ValidationRows);
         var like = Targets.Values(frame, Targets.Like);
         var stageOneValues = stageOne == StageOneLabel.Like ? like : installed;
         TrainStageOne = Floats(stageOneValues, split.TrainRows);
@@ -59,7 +58,6 @@ internal sealed class SplitLabels
     public float[] TrainClicked { get; }
     public float[] TrainStageOne { get; }
     public byte[] ValidInstalled { get; }
-    public byte[] ValidClickedBytes { get; }
     public float[] ValidInstalledFloats { get; }
     public float[] ValidStageOne { get; }
     public float[] ValidClicked { get; }
@@ -97,14 +95,27 @@ public static class RawMatrix
         var matrix = new FeatureMatrix(columns, rows?.Length ?? frame.RowCount);
         Parallel.For(0, columns.Count, j =>
         {
+            // Resolve the column once, not per row: this runs over every cell of the training rows.
             var output = matrix.Column(j);
             var name = columns[j];
-            for (var i = 0; i < output.Length; i++)
+            if (name == Schema.DayColumn)
             {
-                var row = rows is null ? i : rows[i];
-                output[i] = name == Schema.DayColumn ? frame.Days[row]
-                    : frame.TryGetCategorical(name, out var c) ? (c.ValueAt(row) is { } v ? v : float.NaN)
-                    : frame.Numeric(name).Values[row];
+                for (var i = 0; i < output.Length; i++) { output[i] = frame.Days[rows is null ? i : rows[i]]; }
+            }
+            else if (frame.TryGetCategorical(name, out var categorical))
+            {
+                var codes = categorical.Codes;
+                var levels = categorical.Levels;
+                for (var i = 0; i < output.Length; i++)
+                {
+                    var code = codes[rows is null ? i : rows[i]];
+                    output[i] = code == CategoricalColumn.Missing ? float.NaN : levels[code];
+                }
+            }
+            else
+            {
+                var values = frame.Numeric(name).Values;
+                for (var i = 0; i < output.Length; i++) { output[i] = values[rows is null ? i : rows[i]]; }
             }
         });
         return matrix;

@@ -57,7 +57,6 @@ public sealed partial class TwoStageTrainer(TrainingOptions options, ILogger log
 
     public TrainingOptions Options { get; } = options;
 
-    public PhaseTimer Timer => _timer;
 
     /// <summary>Trains every model on <paramref name="train"/>; <paramref name="test"/> only joins transductive
     /// group statistics when the feature config asks for them.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Cvr.Data.Text;
@@ -219,5 +218,4 @@ internal sealed unsafe class ChunkParser(FrameBuilder builder, byte delimiter)
         return n;
     }
 
-    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
