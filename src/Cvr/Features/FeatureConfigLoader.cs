@@ -5,7 +5,7 @@ using Cvr.Data;
 namespace Cvr.Features;
 
 /// <summary>A feature config that can't be used: names the file and the JSON path of the offending entry.</summary>
-public sealed class FeatureConfigException(string message, string path) : ArgumentException(message)
+public sealed class FeatureConfigException(string message, string path) : ConfigurationException(message)
 {
     /// <summary>JSON path of the entry, e.g. <c>$.crosses[1][0]</c>.</summary>
     public string JsonPath { get; } = path;

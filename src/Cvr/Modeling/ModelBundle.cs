@@ -8,9 +8,6 @@ using Cvr.LightGbm;
 
 namespace Cvr.Modeling;
 
-/// <summary>A model bundle that can't be used: missing, corrupted, or from an incompatible version.</summary>
-public sealed class ModelBundleException(string message) : Exception(message);
-
 /// <summary>What <c>manifest.json</c> records about one model file.</summary>
 public sealed record BundledModel(
     [property: JsonPropertyName("file")] string File,
