@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using Cvr.Tuning;
 
+using Cvr.Tuning.Testing;
+
 namespace Cvr.Bench;
 
 /// <summary>

@@ -50,7 +50,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
             Status?.Finish();
             return exit;
         }
-        catch (DataFormatException e)
+        catch (Exception e) when (e is DataFormatException or Cvr.Tuning.StudyFileException)
         {
             Error.WriteLine($"error: {e.Message}");
             if (verbose) { Error.WriteLine(e.StackTrace); }

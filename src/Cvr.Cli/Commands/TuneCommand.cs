@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Cvr.Modeling;
+using Cvr.Modeling.Tuning;
 using Cvr.Tuning;
 
 namespace Cvr.Cli.Commands;

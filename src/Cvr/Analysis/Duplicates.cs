@@ -1,5 +1,7 @@
 using Cvr.Data;
 
+using Cvr.Tuning;
+
 namespace Cvr.Analysis;
 
 /// <summary>Duplicates within one split (paper Table 3).</summary>

@@ -1,3 +1,5 @@
+using Cvr.Tuning;
+
 namespace Cvr.Data.Synthetic;
 
 internal sealed partial class AdCatalog

@@ -1,3 +1,5 @@
+using Cvr.Tuning;
+
 namespace Cvr.Data.Synthetic;
 
 /// <summary>One ad (f_6): its life span, popularity, attributes and effects. Built once per seed.</summary>

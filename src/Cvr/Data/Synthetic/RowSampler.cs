@@ -1,3 +1,5 @@
+using Cvr.Tuning;
+
 namespace Cvr.Data.Synthetic;
 
 /// <summary>Draws the features of one impression on a given day (labels come from <see cref="Story"/>).</summary>

@@ -1,3 +1,5 @@
+using Cvr.Tuning;
+
 namespace Cvr.Data.Synthetic;
 
 /// <summary>

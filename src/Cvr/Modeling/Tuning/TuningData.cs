@@ -4,7 +4,9 @@ using Cvr.LightGbm;
 using Cvr.Modeling;
 using Microsoft.Extensions.Logging;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>
 /// What every trial trains on, built the way <see cref="TwoStageTrainer"/> builds it: features fitted on the

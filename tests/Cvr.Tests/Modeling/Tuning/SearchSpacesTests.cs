@@ -1,7 +1,8 @@
 using Cvr.Modeling;
+using Cvr.Modeling.Tuning;
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tests.Modeling.Tuning;
 
 public class SearchSpacesTests
 {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Cvr.Modeling;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>
 /// The default search spaces of <c>cvr tune</c> over LightGBM's main parameters (the paper tuned with Optuna's TPE

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Cvr.Data;
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 public class StudyFileTests
 {
@@ -118,9 +117,9 @@ public class StudyFileTests
     {
         using var dir = new TempDir();
         var path = dir.Write("study.json", content);
-        var e = Assert.Throws<DataFormatException>(() => Study.Open(path, Options()));
+        var e = Assert.Throws<StudyFileException>(() => Study.Open(path, Options()));
         Assert.StartsWith($"{path}: not a valid study file: ", e.Message);
-        Assert.Equal(path, e.File);
+        Assert.Equal(path, e.Path);
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public class StudyFileTests
         Study.Open(path, Options()).Optimize(Objective, 3);
         var text = File.ReadAllText(path);
         File.WriteAllText(path, text[..(text.Length / 2)]);
-        var e = Assert.Throws<DataFormatException>(() => Study.Open(path, Options()));
+        var e = Assert.Throws<StudyFileException>(() => Study.Open(path, Options()));
         Assert.StartsWith($"{path}: not a valid study file: ", e.Message);
     }
 
@@ -142,7 +141,7 @@ public class StudyFileTests
         var path = dir.File("study.json");
         Study.Open(path, Options()).Optimize(Objective, 1);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"complete\"", "\"finished\""));
-        var e = Assert.Throws<DataFormatException>(() => Study.Open(path, Options()));
+        var e = Assert.Throws<StudyFileException>(() => Study.Open(path, Options()));
         Assert.Equal($"{path}: not a valid study file: trials[0].state: 'finished' is not running, complete, pruned or failed", e.Message);
     }
 

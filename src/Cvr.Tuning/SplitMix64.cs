@@ -1,11 +1,11 @@
-namespace Cvr;
+namespace Cvr.Tuning;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea, Flood 2014), shared by the generator, the tuner and the fold plan: seeds random streams
 /// and doubles as a stateless hash, so that (for example) per-user and
 /// per-ad attributes can be recomputed anywhere from (seed, salt, index) without shared mutable state.
 /// </summary>
-internal static class SplitMix64
+public static class SplitMix64
 {
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
 

@@ -1,6 +1,6 @@
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 public class StudyTests
 {

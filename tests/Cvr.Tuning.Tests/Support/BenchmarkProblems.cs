@@ -1,4 +1,6 @@
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Tuning.Testing;
 
 /// <summary>Standard global-optimisation test functions (Surjanovic and Bingham's Virtual Library), to be minimised.</summary>
 internal static class BenchmarkProblems

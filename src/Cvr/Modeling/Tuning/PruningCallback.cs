@@ -1,7 +1,9 @@
 using Cvr.LightGbm;
 using Cvr.LightGbm.Training;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>
 /// Connects LightGBM's training loop to a trial, like Optuna's LightGBMPruningCallback: after every iteration it

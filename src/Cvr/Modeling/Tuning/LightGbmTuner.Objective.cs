@@ -2,7 +2,9 @@ using Cvr.LightGbm;
 using Cvr.LightGbm.Training;
 using Cvr.Modeling;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 public static partial class LightGbmTuner
 {

@@ -1,6 +1,6 @@
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 /// <summary>The median rule on hand-made histories: complete trials report the given values at steps 0, 1, 2, ...</summary>
 public class MedianPrunerTests

@@ -1,10 +1,11 @@
 using Cvr.Data;
 using Cvr.Data.Synthetic;
 using Cvr.Modeling;
+using Cvr.Modeling.Tuning;
 using Cvr.Tuning;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tests.Modeling.Tuning;
 
 /// <summary>Tiny generated data shared by the tuner's tests; trials take a fraction of a second on it.</summary>
 public sealed class TuningFixture : IDisposable

@@ -1,11 +1,11 @@
-namespace Cvr;
+namespace Cvr.Tuning;
 
 /// <summary>
 /// xoshiro256** 1.0 (Blackman and Vigna 2018), seeded by SplitMix64 as its authors recommend; shared by the
 /// generator and the tuner. Our own generator, not System.Random (whose algorithm may change between .NET
 /// versions), so that a seed means the same files and the same sampled parameters everywhere.
 /// </summary>
-internal struct Xoshiro256
+public struct Xoshiro256
 {
     private ulong _s0, _s1, _s2, _s3;
 

@@ -1,8 +1,9 @@
 using Cvr.Data;
 using Cvr.Modeling;
+using Cvr.Modeling.Tuning;
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tests.Modeling.Tuning;
 
 [Trait("Category", "LightGbm")]
 public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFixture>

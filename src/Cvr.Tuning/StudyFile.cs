@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Cvr.Tuning;
 
-/// <summary>A study as stored: enough to resume it and to reconstruct every sampling decision.</summary>
-internal sealed record SavedStudy(string Name, StudyDirection Direction, string SamplerName, ulong Seed, IReadOnlyList<TrialRecord> Trials);
+/// <summary>A study as saved on disk: its identity and every trial.</summary>
+public sealed record SavedStudy(string Name, StudyDirection Direction, string SamplerName, ulong Seed, IReadOnlyList<TrialRecord> Trials);
 
 /// <summary>
 /// The study's JSON file. Written whole after every trial state change, to a temporary file that is then renamed
@@ -12,12 +12,12 @@ internal sealed record SavedStudy(string Name, StudyDirection Direction, string 
 /// Numbers are written round-trip exact; NaN and infinities, which JSON lacks, as the strings "NaN", "Infinity",
 /// "-Infinity".
 /// </summary>
-internal static partial class StudyFile
+public static partial class StudyFile
 {
     /// <summary>Identifies the layout; bump it when the layout changes incompatibly.</summary>
     public const string Format = "cvr-study/1";
 
-    public static void Save(string path, SavedStudy study)
+    internal static void Save(string path, SavedStudy study)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);

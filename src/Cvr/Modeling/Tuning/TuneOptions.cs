@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>The sampler that proposes a study's parameters.</summary>
 public enum SamplerKind

@@ -1,7 +1,7 @@
 using Cvr.Tuning;
 using MathNet.Numerics.Distributions;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 /// <summary>
 /// Golden values from mpmath 1.3.0 at 50 digits (inputs taken as their exact binary doubles) with scipy.stats.truncnorm's definitions: logpdf(x) =

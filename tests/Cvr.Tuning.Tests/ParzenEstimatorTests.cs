@@ -1,6 +1,6 @@
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 /// <summary>Kernel centres and widths worked out by hand from Optuna's rule (parzen_estimator.py, univariate).</summary>
 public class ParzenEstimatorTests

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>
 /// Writes the tuned parameters in the format <c>cvr train --params</c> reads: an object per model of LightGBM

@@ -1,4 +1,6 @@
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Tuning.Testing;
 
 /// <summary>A test problem for samplers: a search space, the noise-free objective and its known minimum.</summary>
 internal sealed record BenchmarkProblem(

@@ -1,6 +1,8 @@
 using Cvr.Tuning;
 
-namespace Cvr.Tests.Tuning;
+using Cvr.Tuning.Testing;
+
+namespace Cvr.Tuning.Tests;
 
 /// <summary>
 /// TPE against random search, 60 trials, seeds 0..19, median over seeds of the best value found. Everything is

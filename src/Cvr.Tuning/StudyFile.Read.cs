@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
-using Cvr.Data;
 
 namespace Cvr.Tuning;
 
-internal static partial class StudyFile
+public static partial class StudyFile
 {
-    /// <summary>Reads a study file; any problem is a <see cref="DataFormatException"/> naming the file and the spot.</summary>
+    /// <summary>Reads a study file; any problem is a <see cref="StudyFileException"/> naming the file and the spot.</summary>
     public static SavedStudy Load(string path)
     {
         JsonDocument document;
@@ -16,7 +15,7 @@ internal static partial class StudyFile
         }
         catch (JsonException e)
         {
-            throw DataError.File(path, $"not a valid study file: {e.Message}");
+            throw new StudyFileException(path, $"not a valid study file: {e.Message}");
         }
         using (document)
         {
@@ -26,7 +25,7 @@ internal static partial class StudyFile
             }
             catch (InvalidDataException e)
             {
-                throw DataError.File(path, $"not a valid study file: {e.Message}");
+                throw new StudyFileException(path, $"not a valid study file: {e.Message}");
             }
         }
     }

@@ -7,7 +7,9 @@ using Cvr.Data;
 using Cvr.Modeling;
 using Microsoft.Extensions.Logging;
 
-namespace Cvr.Tuning;
+using Cvr.Tuning;
+
+namespace Cvr.Modeling.Tuning;
 
 /// <summary>
 /// <c>cvr tune</c>'s work: TPE (or random) search over <see cref="SearchSpaces"/> for e2e, like and install, each

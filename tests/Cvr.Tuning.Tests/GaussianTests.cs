@@ -1,7 +1,7 @@
 using Cvr.Tuning;
 using MathNet.Numerics.Distributions;
 
-namespace Cvr.Tests.Tuning;
+namespace Cvr.Tuning.Tests;
 
 /// <summary>
 /// Golden values computed independently with mpmath 1.3.0 at 50 significant digits from the exact binary value
