@@ -4,11 +4,12 @@ using System.Text;
 namespace Cvr.LightGbm;
 
 /// <summary>
-/// LightGBM parameters: the ones this project tunes are typed, anything else goes in <see cref="Extra"/>
-/// (validated against LightGBM's own parameter list). A null property means "LightGBM's default" and is not
+/// LightGBM parameters: the ones this project sets or tunes are typed, anything else goes in <see cref="Extra"/>
+/// (validated against LightGBM's own parameter list); <see cref="WithOverrides"/> merges free-form name/value
+/// pairs (a user's parameter file) into the typed properties where they name one. A null property means "LightGBM's default" and is not
 /// rendered. The same record configures datasets and boosters, as LightGBM expects them to agree.
 /// </summary>
-public sealed record LightGbmParameters
+public sealed partial record LightGbmParameters
 {
     public string? Objective { get; init; }
     public string? Boosting { get; init; }
@@ -42,6 +43,11 @@ public sealed record LightGbmParameters
     public int? NumMachines { get; init; }
     /// <summary>True when every machine already holds its own part of the rows (distributed training).</summary>
     public bool? PrePartition { get; init; }
+    /// <summary>
+    /// False keeps features that <see cref="MinDataInLeaf"/> makes unsplittable in the binned dataset, so boosters
+    /// with other min_data_in_leaf values (a tuner's trials) can train on the same bins (dataset parameter).
+    /// </summary>
+    public bool? FeaturePreFilter { get; init; }
 
     /// <summary>Further parameters by LightGBM name or alias; values are rendered as given.</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
@@ -77,6 +83,7 @@ public sealed record LightGbmParameters
         if (TreeLearner is { } treeLearner) yield return E("tree_learner", treeLearner);
         if (NumMachines is { } numMachines) yield return E("num_machines", Format(numMachines));
         if (PrePartition is { } prePartition) yield return E("pre_partition", Format(prePartition));
+        if (FeaturePreFilter is { } preFilter) yield return E("feature_pre_filter", Format(preFilter));
     }
 
     /// <summary>

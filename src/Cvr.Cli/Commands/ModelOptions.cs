@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Cvr.Data;
 using Cvr.Features;
 using Cvr.Modeling;
@@ -79,7 +77,8 @@ internal static class ModelOptions
             MaxRounds = parse.GetValue(MaxRoundsOption),
             EarlyStoppingRounds = parse.GetValue(EarlyStoppingOption),
             Features = config with { TargetEncoding = config.TargetEncoding with { Seed = (ulong)seed } },
-            Parameters = parse.GetValue(ParamsOption) is { } paramsFile ? ReadParameters(paramsFile) : new Dictionary<string, IReadOnlyDictionary<string, string>>(),
+            Parameters = parse.GetValue(ParamsOption) is { } paramsFile ? ParametersFile.Read(paramsFile) : new Dictionary<string, IReadOnlyDictionary<string, string>>(),
+            ParametersSource = parse.GetValue(ParamsOption),
         };
     }
 
@@ -88,58 +87,4 @@ internal static class ModelOptions
         UseCache = !parse.GetValue(DescribeCommand.NoCacheOption),
         CacheDirectory = parse.GetValue(DescribeCommand.CacheDirOption),
     };
-
-    /// <summary>Reads a parameters file: flat (every model) or by model name.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ReadParameters(string file)
-    {
-        if (!File.Exists(file))
-        {
-            throw new ArgumentException($"{file}: no such parameters file");
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"{file}: not valid JSON ({e.Message})");
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new ArgumentException($"{file}: $: expected an object of LightGBM parameters");
-            }
-            var properties = document.RootElement.EnumerateObject().ToList();
-            var nested = properties.Count > 0 && properties.All(p => p.Value.ValueKind == JsonValueKind.Object);
-            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-            if (nested)
-            {
-                foreach (var p in properties) { result[p.Name] = Flat(p.Value, $"$.{p.Name}", file); }
-            }
-            else
-            {
-                result["all"] = Flat(document.RootElement, "$", file);
-            }
-            return result;
-        }
-    }
-
-    private static Dictionary<string, string> Flat(JsonElement element, string path, string file)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in element.EnumerateObject())
-        {
-            values[p.Name] = p.Value.ValueKind switch
-            {
-                JsonValueKind.Number => p.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
-                JsonValueKind.String => p.Value.GetString()!,
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => throw new ArgumentException($"{file}: {path}.{p.Name}: expected a number, string or boolean"),
-            };
-        }
-        return values;
-    }
 }

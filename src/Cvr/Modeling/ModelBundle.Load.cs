@@ -56,7 +56,7 @@ public static partial class ModelBundleLoader
                 var path = Path.Combine(directory, entry.File);
                 Verify(path, entry.Sha256);
                 var booster = Booster.LoadFromFile(path);
-                models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, 1);
+                models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss);
             }
             foreach (var required in new[] { ModelNames.EndToEnd, ModelNames.Like, ModelNames.Install })
             {

@@ -14,7 +14,8 @@ public sealed record BundledModel(
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("best_iteration")] int BestIteration,
     [property: JsonPropertyName("iterations_run")] int IterationsRun,
-    [property: JsonPropertyName("stop_reason")] string StopReason);
+    [property: JsonPropertyName("stop_reason")] string StopReason,
+    [property: JsonPropertyName("validation_logloss")] double? ValidationLogLoss);
 
 public sealed record BundleManifest
 {
@@ -81,7 +82,7 @@ public static class ModelBundle
                 var file = name + ".txt";
                 var text = model.Booster.SaveToString(iterationCount: model.BestIteration);
                 File.WriteAllText(Path.Combine(temp, file), text);
-                models[name] = new BundledModel(file, Sha256(Path.Combine(temp, file)), model.BestIteration, model.IterationsRun, model.StopReason);
+                models[name] = new BundledModel(file, Sha256(Path.Combine(temp, file)), model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss);
             }
             File.WriteAllText(Path.Combine(temp, FeaturesFile), system.Pipeline.ToJson());
             var manifest = new BundleManifest

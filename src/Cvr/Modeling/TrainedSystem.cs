@@ -39,32 +39,55 @@ public sealed class TrainedSystem(
 
     public bool HasClickModel => Models.ContainsKey(ModelNames.Click);
 
-    /// <summary>Scores rows of a frame (all when <paramref name="rows"/> is null); <paramref name="features"/> reuses
-    /// a matrix already built for those rows.</summary>
-    public ModelScores Score(Frame frame, int[]? rows = null, FeatureMatrix? features = null)
+    /// <summary>Scores rows of a frame (all when <paramref name="rows"/> is null).</summary>
+    public ModelScores Score(Frame frame, int[]? rows = null)
     {
-        features ??= Pipeline.Transform(frame, rows);
-        var like = Predict(ModelNames.Like, features);
-        var install = Predict(ModelNames.Install, features);
-        var e2e = Predict(ModelNames.EndToEnd, features);
+        var rowIds = rows is null ? frame.RowIds : rows.Select(r => frame.RowIds[r]).ToArray();
+        return Combine(rowIds, PredictRaw(frame, rows));
+    }
+
+    /// <summary>Every model's uncalibrated probabilities for rows of a frame, by model name.</summary>
+    public IReadOnlyDictionary<string, double[]> PredictRaw(Frame frame, int[]? rows = null)
+    {
+        var features = Pipeline.Transform(frame, rows);
+        var raw = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var (name, model) in Models)
+        {
+            if (name == ModelNames.Baseline)
+            {
+                var columns = RawMatrix.Columns(TrainingSchema);
+                raw[name] = Predict(model, RawMatrix.Build(frame, columns, rows));
+            }
+            else
+            {
+                raw[name] = Predict(model, features);
+            }
+        }
+        return raw;
+    }
+
+    /// <summary>
+    /// The paper's five rows from the models' uncalibrated probabilities: Model_ts = like × install, each model
+    /// calibrated with its ω, blended with the ensemble weight; the baseline and click model as they are.
+    /// </summary>
+    public ModelScores Combine(long[] rowIds, IReadOnlyDictionary<string, double[]> raw)
+    {
+        var like = raw[ModelNames.Like];
+        var install = raw[ModelNames.Install];
+        var e2e = raw[ModelNames.EndToEnd];
         var ts = new double[like.Length];
         for (var i = 0; i < ts.Length; i++) { ts[i] = like[i] * install[i]; }
         var tsCal = Calibration.Apply(ts, OmegaTs);
         var e2eCal = Calibration.Apply(e2e, OmegaE2e);
         var ensemble = Ensemble.Blend(tsCal, e2eCal, EnsembleWeight);
-        double[]? baseline = null;
-        if (Models.TryGetValue(ModelNames.Baseline, out var baselineModel))
-        {
-            var raw = RawMatrix.Build(frame, RawMatrix.Columns(TrainingSchema), rows);
-            baseline = baselineModel.Booster.Predict(raw.Data, raw.Rows, layout: MatrixLayout.ColumnMajor, threads: Options.Threads ?? 0);
-        }
-        var click = HasClickModel ? Predict(ModelNames.Click, features) : null;
-        var rowIds = rows is null ? frame.RowIds : rows.Select(r => frame.RowIds[r]).ToArray();
-        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, baseline, click);
+        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
     }
 
-    private double[] Predict(string model, FeatureMatrix features)
-        => Models[model].Booster.Predict(features.Data, features.Rows, layout: MatrixLayout.ColumnMajor, threads: Options.Threads ?? 0);
+    private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model, features, Options.Threads);
+
+    /// <summary>One model's probabilities for a feature matrix, at its best iteration.</summary>
+    internal static double[] Predict(TrainedModel model, FeatureMatrix features, int? threads)
+        => model.Booster.Predict(features.Data, features.Rows, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
 
     public void Dispose()
     {

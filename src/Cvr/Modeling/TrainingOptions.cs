@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Cvr.Features;
 using Cvr.LightGbm;
@@ -79,39 +78,87 @@ public sealed record TrainingOptions
 
     [JsonIgnore] public int Patience => EarlyStoppingRounds ?? (Preset == Preset.Paper ? 500 : 100);
 
+    /// <summary>Where <see cref="Parameters"/> came from (a --params file), for error messages.</summary>
+    [JsonIgnore] public string? ParametersSource { get; init; }
+
     /// <summary>
     /// The LightGBM parameters of one model: the paper's (binary objective, 31 leaves, feature_fraction 0.8; the
     /// authors' bagging_fraction had no effect without bagging_freq and is left out), the preset's learning rate,
     /// then the user's overrides, "all" before the model's own. Aliases are resolved, so an override replaces
-    /// the default it names.
+    /// the default it names. Datasets keep unsplittable features (feature_pre_filter off), so a tuner's trial with
+    /// any min_data_in_leaf trains on the same bins as <c>cvr train</c>.
     /// </summary>
+    /// <exception cref="ConfigurationException">An override LightGBM doesn't know or a typed value that doesn't parse.</exception>
     public LightGbmParameters ParametersFor(string model)
     {
-        var inv = CultureInfo.InvariantCulture;
-        var catalog = ParameterCatalog.Instance;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        var parameters = new LightGbmParameters
         {
-            ["objective"] = "binary",
-            ["metric"] = "binary_logloss",
-            ["num_leaves"] = "31",
-            ["feature_fraction"] = "0.8",
-            ["learning_rate"] = LearningRate.ToString("R", inv),
-            ["seed"] = Seed.ToString(inv),
-            ["deterministic"] = "true",
-            ["force_col_wise"] = "true",
-            ["verbosity"] = "-1",
+            Objective = "binary",
+            Metrics = [Metric],
+            NumLeaves = 31,
+            FeatureFraction = 0.8,
+            LearningRate = LearningRate,
+            Seed = Seed,
+            Deterministic = true,
+            ForceColWise = true,
+            Verbosity = -1,
+            NumThreads = Threads,
+            FeaturePreFilter = false,
         };
-        if (Threads is { } threads) { values["num_threads"] = threads.ToString(inv); }
         foreach (var scope in new[] { "all", model })
         {
             if (Parameters.TryGetValue(scope, out var overrides))
             {
-                foreach (var (key, value) in overrides)
+                try
                 {
-                    values[catalog.Resolve(key)] = value;
+                    parameters = parameters.WithOverrides(overrides);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ConfigurationException($"{Where(scope)}{e.Message}", e);
                 }
             }
         }
-        return new LightGbmParameters { Extra = values };
+        return parameters;
     }
+
+    /// <summary>The metric every model is early-stopped, tuned and reported on.</summary>
+    public const string Metric = "binary_logloss";
+
+    /// <summary>
+    /// The one check of the user's LightGBM parameters: every section names a model, every name is LightGBM's,
+    /// and LightGBM accepts every value (<see cref="LightGbmParameters.Validate"/>), before any data is read.
+    /// </summary>
+    /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's complaint.</exception>
+    public void Validate()
+    {
+        foreach (var key in Parameters.Keys)
+        {
+            if (key != "all" && !ModelNames.Trainable.Contains(key))
+            {
+                throw new ConfigurationException(
+                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)})");
+            }
+        }
+        foreach (var model in ModelNames.Trainable)
+        {
+            var parameters = ParametersFor(model);
+            try
+            {
+                parameters.Validate();
+            }
+            catch (LightGbmException e)
+            {
+                throw new ConfigurationException($"{Where(model)}LightGBM refuses the parameters: {e.NativeMessage}", e);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new ConfigurationException($"{Where(model)}{e.Message}", e);
+            }
+        }
+    }
+
+    private string Source => ParametersSource is null ? "" : $"{ParametersSource}: ";
+
+    private string Where(string scope) => $"{Source}{(Parameters.ContainsKey(scope) ? $"parameters of '{scope}'" : "parameters")}: ";
 }

@@ -58,7 +58,7 @@ public static class Workflow
         var trained = Train(dataDir, model, options, data, logger, timer, ct, progress);
         var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
         var testMetrics = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, logger));
-        var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = Phases(timer) };
+        var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = timer.Seconds() };
         File.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
         return report;
     }
@@ -97,8 +97,5 @@ public static class Workflow
 
     private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
         => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
-            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), Phases(timer), model, submission);
-
-    public static IReadOnlyDictionary<string, double> Phases(PhaseTimer timer)
-        => timer.Phases.GroupBy(p => p.Phase).ToDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Elapsed.TotalSeconds), 3));
+            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), timer.Seconds(), model, submission);
 }

@@ -1,7 +1,4 @@
-using Cvr.LightGbm;
 using Cvr.LightGbm.Training;
-using Cvr.Modeling;
-
 using Cvr.Tuning;
 
 namespace Cvr.Modeling.Tuning;
@@ -10,29 +7,24 @@ public static partial class LightGbmTuner
 {
     /// <summary>
     /// One trial: the model's parameters as <see cref="TrainingOptions.ParametersFor"/> gives them (the preset and
-    /// the base --params), overridden by the sampled values; trained with train's early stopping and the pruner.
+    /// the base --params), overridden by the sampled values; trained through <see cref="ModelInputs.Train"/>, the
+    /// path <c>cvr train</c> takes, with the pruner beside its early stopping.
     /// </summary>
     private static double Objective(
-        Trial trial, SearchSpace space, string model, string? maxBin, TuningData data, TrainingOptions training, string setup, CancellationToken ct)
+        Trial trial, SearchSpace space, string model, int? maxBin, ModelInputs inputs, TrainingOptions training, string setup, CancellationToken ct)
     {
         trial.SetUserAttribute(SetupAttribute, setup);
         var sampled = SearchSpaces.ToLightGbm(trial.Suggest(space));
-        var bins = sampled.GetValueOrDefault(SearchSpaces.MaxBin) ?? maxBin;
-        var (train, valid) = data.For(model, bins);
-        var values = new Dictionary<string, string>(training.ParametersFor(model).Extra, StringComparer.Ordinal);
-        foreach (var (key, value) in sampled) { values[key] = value; }
-        values["metric"] = Metric; // the objective and the pruner read it, whatever the base parameters say
-        var parameters = new LightGbmParameters { Extra = values };
-
-        var pruning = new PruningCallback(trial, Metric, ValidationName);
-        ITrainingCallback[] callbacks = [pruning, new EarlyStopping(training.Patience, metric: Metric, dataName: ValidationName)];
-        var result = Trainer.Train(parameters, train, training.Rounds, [(ValidationName, valid)], callbacks, cancellationToken: ct);
-        using var booster = result.Booster;
+        // The objective and the pruner read the metric, whatever the base parameters say.
+        var parameters = training.ParametersFor(model).WithOverrides(sampled) with { Metrics = [TrainingOptions.Metric] };
+        // cvr train bins every model with e2e's parameters: like and install train on e2e's (tuned) max_bin.
+        var bins = model == ModelNames.EndToEnd ? parameters.MaxBin : maxBin;
+        var pruning = new PruningCallback(trial, TrainingOptions.Metric, ModelInputs.ValidationName);
+        var (trained, _) = inputs.Train(model, parameters, training.Rounds, training.Patience, [pruning], ct, bins);
+        using var booster = trained.Booster;
         pruning.ThrowIfPruned();
-        trial.SetUserAttribute(BestIterationAttribute, result.BestIteration);
+        trial.SetUserAttribute(BestIterationAttribute, trained.BestIteration);
         // No evaluated iteration (LightGBM found nothing to split at all): NaN fails the trial, as in Optuna.
-        return result.History
-            .FirstOrDefault(h => h.Iteration == result.BestIteration)?.Results
-            .First(r => r.DataName == ValidationName && r.MetricName == Metric).Value ?? double.NaN;
+        return trained.ValidationLogLoss ?? double.NaN;
     }
 }

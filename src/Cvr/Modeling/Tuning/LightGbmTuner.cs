@@ -25,8 +25,6 @@ namespace Cvr.Modeling.Tuning;
 /// </remarks>
 public static partial class LightGbmTuner
 {
-    private const string ValidationName = "validation";
-    private const string Metric = "binary_logloss";
     internal const string SetupAttribute = "setup";
     internal const string BestIterationAttribute = "best_iteration";
 
@@ -39,20 +37,24 @@ public static partial class LightGbmTuner
         var set = DataSet.Load(dataDir, dataOptions, logger);
         var setup = Setup(set.Train, training);
         foreach (var study in studies.Values) { CheckSetup(study, setup); }
-        using var data = new TuningData(set.Train, set.Test, training, logger);
+        var split = DaySplit.Of(set.Train, training.ValidationDay);
+        logger.LogInformation("tuning on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
+            split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
+        // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features.
+        using var inputs = ModelInputs.Build(set.Train, set.Test, split, training, logger, retainTrainingMatrix: true);
         var results = new List<ModelTuneResult>();
         var timedOut = false;
-        string? maxBin = training.ParametersFor(ModelNames.EndToEnd).Extra.GetValueOrDefault(SearchSpaces.MaxBin);
+        var maxBin = training.ParametersFor(ModelNames.EndToEnd).MaxBin;
         foreach (var model in tune.Models)
         {
             var study = studies[model];
-            var run = RunStudy(study, model, maxBin, data, tune, training, setup, clock, logger, ct);
+            var run = RunStudy(study, model, maxBin, inputs, tune, training, setup, clock, logger, ct);
             timedOut |= run.TimedOut;
             var result = Summarise(study, model, run.Count);
             results.Add(result);
             if (model == ModelNames.EndToEnd && result.Parameters?.GetValueOrDefault(SearchSpaces.MaxBin) is { } tunedBins)
             {
-                maxBin = tunedBins; // like and install share e2e's bins in cvr train, so they are tuned on them too
+                maxBin = int.Parse(tunedBins, System.Globalization.CultureInfo.InvariantCulture); // like and install share e2e's bins in cvr train, so they are tuned on them too
             }
         }
         var written = TunedParametersFile.Write(tune.OutFile, training.Parameters, results, logger);
@@ -63,21 +65,18 @@ public static partial class LightGbmTuner
     {
         if (tune.Model != "all" && !SearchSpaces.Models.Contains(tune.Model))
         {
-            throw new ArgumentException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)} or all)");
+            throw new ConfigurationException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)} or all)");
         }
         Require(tune.Trials > 0, $"--trials must be at least 1, not {tune.Trials}");
         Require(tune.PruneStartupTrials >= 0, $"--prune-startup must not be negative, not {tune.PruneStartupTrials}");
         Require(tune.PruneWarmupSteps is not < 0, $"--prune-warmup must not be negative, not {tune.PruneWarmupSteps}");
         Require(tune.Timeout is not { } timeout || timeout > TimeSpan.Zero, $"--timeout must be a positive number of seconds, not {tune.Timeout?.TotalSeconds}");
-        foreach (var model in tune.Models)
-        {
-            training.ParametersFor(model).ToParameterString(); // unknown base parameter names fail before any work
-        }
+        training.Validate(); // bad base parameters fail before any work
     }
 
     private static void Require(bool condition, string message)
     {
-        if (!condition) { throw new ArgumentException(message); }
+        if (!condition) { throw new ConfigurationException(message); }
     }
 
     private static Study OpenStudy(TuneOptions tune, TrainingOptions training, string model)
@@ -100,7 +99,7 @@ public static partial class LightGbmTuner
         }
         catch (InvalidOperationException e)
         {
-            throw new ArgumentException(e.Message, e); // another sampler or seed: a usage error, not a bug
+            throw new ConfigurationException(e.Message, e); // another sampler or seed: a usage error, not a bug
         }
         return study;
     }
@@ -111,14 +110,14 @@ public static partial class LightGbmTuner
             t.UserAttributes.TryGetValue(SetupAttribute, out var saved) && saved.ValueKind == JsonValueKind.String && saved.GetString() != setup);
         if (foreign is not null)
         {
-            throw new ArgumentException(
+            throw new ConfigurationException(
                 $"{study.StoragePath}: trial {foreign.Number} was run on other data or training settings; delete the study or choose another --out to start afresh");
         }
     }
 
     /// <summary>Runs the missing trials of one study, one log line each, until done, timed out or cancelled.</summary>
     private static (int Count, bool TimedOut) RunStudy(
-        Study study, string model, string? maxBin, TuningData data, TuneOptions tune, TrainingOptions training,
+        Study study, string model, int? maxBin, ModelInputs inputs, TuneOptions tune, TrainingOptions training,
         string setup, Stopwatch clock, ILogger logger, CancellationToken ct)
     {
         var space = SearchSpaces.For(model);
@@ -134,7 +133,7 @@ public static partial class LightGbmTuner
                 return (i, true);
             }
             var start = clock.Elapsed;
-            study.Optimize(trial => Objective(trial, space, model, maxBin, data, training, setup, ct), 1, ct);
+            study.Optimize(trial => Objective(trial, space, model, maxBin, inputs, training, setup, ct), 1, ct);
             LogTrial(logger, model, study, clock.Elapsed - start);
         }
         return (missing, false);

@@ -45,7 +45,7 @@ public static class SearchSpaces
     {
         if (!Models.Contains(model))
         {
-            throw new ArgumentException($"cannot tune model '{model}' (expected {string.Join(", ", Models)} or all)");
+            throw new ConfigurationException($"cannot tune model '{model}' (expected {string.Join(", ", Models)} or all)");
         }
         var space = Shared();
         return model == ModelNames.EndToEnd ? space.Categorical(MaxBin, 63, 127, 255) : space;

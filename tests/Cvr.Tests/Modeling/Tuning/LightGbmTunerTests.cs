@@ -66,12 +66,12 @@ public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFix
         var report = fixture.Tune(new TuneOptions { Model = "all", Trials = 2, OutFile = dir.File("p.json") }, training);
 
         Assert.Equal(["e2e", "like", "install"], report.Models.Select(m => m.Model));
-        var tuned = new TrainingOptions { Parameters = ReadParameters(dir.File("p.json")) };
+        var tuned = new TrainingOptions { Parameters = ParametersFile.Read(dir.File("p.json")) };
         Assert.Equal(["all", "e2e", "like", "install"], tuned.Parameters.Keys);
-        var e2e = tuned.ParametersFor(ModelNames.EndToEnd).Extra;
-        Assert.Equal(report.Models[0].Parameters!["learning_rate"], e2e["learning_rate"]);
-        Assert.Equal("0", e2e["min_gain_to_split"]);
-        Assert.Contains("max_bin", e2e.Keys);
+        var e2e = tuned.ParametersFor(ModelNames.EndToEnd);
+        Assert.Equal(double.Parse(report.Models[0].Parameters!["learning_rate"], System.Globalization.CultureInfo.InvariantCulture), e2e.LearningRate);
+        Assert.Equal(0, e2e.MinGainToSplit);
+        Assert.NotNull(e2e.MaxBin);
         Assert.DoesNotContain("max_bin", tuned.Parameters["like"].Keys); // like and install use e2e's bins in train
         // The file drives a real training run.
         var trained = Workflow.Train(fixture.DataDir, dir.File("model"), tuned with { MaxRounds = 20, EarlyStoppingRounds = 5, Threads = 1, Baseline = false },
@@ -96,7 +96,7 @@ public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFix
         var tune = new TuneOptions { Model = ModelNames.EndToEnd, Trials = 1, OutFile = dir.File("p.json") };
         File.WriteAllText(tune.StudyPath(ModelNames.EndToEnd), "{\"format\": \"cvr-study/1\"");
 
-        var e = Assert.Throws<DataFormatException>(() => fixture.Tune(tune));
+        var e = Assert.Throws<StudyFileException>(() => fixture.Tune(tune));
         Assert.StartsWith($"{tune.StudyPath(ModelNames.EndToEnd)}: not a valid study file", e.Message, StringComparison.Ordinal);
     }
 
@@ -107,19 +107,10 @@ public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFix
         var tune = new TuneOptions { Model = ModelNames.Like, Trials = 1, OutFile = dir.File("p.json") };
         fixture.Tune(tune);
 
-        var e = Assert.Throws<ArgumentException>(() => fixture.Tune(tune with { Trials = 2 }, fixture.Training with { MaxRounds = 30 }));
+        var e = Assert.Throws<ConfigurationException>(() => fixture.Tune(tune with { Trials = 2 }, fixture.Training with { MaxRounds = 30 }));
         Assert.Equal($"{tune.StudyPath(ModelNames.Like)}: trial 0 was run on other data or training settings; delete the study or choose another --out to start afresh", e.Message);
     }
 
     private static List<string> Params(SavedStudy study) =>
         [.. study.Trials.Select(t => string.Join(' ', t.Params.Select(p => $"{p.Key}={p.Value.InternalValue:R}")))];
-
-    /// <summary>What cvr train --params does with the file (the CLI's reader lives in Cvr.Cli; the Cli tests run it for real).</summary>
-    private static Dictionary<string, IReadOnlyDictionary<string, string>> ReadParameters(string file)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
-        return document.RootElement.EnumerateObject().ToDictionary(
-            p => p.Name,
-            p => (IReadOnlyDictionary<string, string>)p.Value.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString()!));
-    }
 }

@@ -23,7 +23,7 @@ public class SearchSpacesTests
     [Fact]
     public void For_UnknownModel_Throws()
     {
-        var e = Assert.Throws<ArgumentException>(() => SearchSpaces.For("click"));
+        var e = Assert.Throws<ConfigurationException>(() => SearchSpaces.For("click"));
         Assert.Equal("cannot tune model 'click' (expected e2e, like, install or all)", e.Message);
     }
 

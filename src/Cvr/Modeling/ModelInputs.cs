@@ -1,0 +1,234 @@
+using Cvr.Data;
+using Cvr.Features;
+using Cvr.LightGbm;
+using Cvr.LightGbm.Training;
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Modeling;
+
+/// <summary>
+/// The one data path of training and tuning: the day split, the features fitted on the training days (and the
+/// validation day's features from that fit), the labels, and LightGBM Datasets binned once — the training rows,
+/// the validation day on the same bins, and stage 2's subsets of the liked rows. <see cref="TwoStageTrainer"/>
+/// trains every paper model on it and the tuner trains its trials on it, through the same <see cref="Train"/>, so
+/// a trial and <c>cvr train --params</c> with the trial's parameters train the same model.
+/// </summary>
+/// <remarks>
+/// e2e, like and click share the binned rows and differ only in labels, which <see cref="Train"/> sets before
+/// each model: use one instance from one thread at a time. Bins come from the binning parameters (e2e's, as
+/// every model shares them); other max_bin values (a tuner's) need <c>retainTrainingMatrix</c>, which keeps the
+/// float matrix that is otherwise released as soon as it is binned.
+/// </remarks>
+public sealed class ModelInputs : IDisposable
+{
+    internal const string ValidationName = "validation";
+    private readonly Dictionary<int, Bins> _bins = [];
+    private readonly LightGbmParameters _binning;
+    private readonly PhaseTimer _timer;
+    private FeatureMatrix? _retained;
+
+    private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, LightGbmParameters binning, PhaseTimer timer)
+    {
+        Split = split;
+        Pipeline = pipeline;
+        Labels = labels;
+        Validation = validation;
+        _binning = binning;
+        _timer = timer;
+    }
+
+    public DaySplit Split { get; }
+
+    public FittedFeaturePipeline Pipeline { get; }
+
+    internal SplitLabels Labels { get; }
+
+    /// <summary>The validation day's features, from the training days' fit; null without a validation day.</summary>
+    public FeatureMatrix? Validation { get; }
+
+    /// <summary>
+    /// Fits the features on the training rows of <paramref name="split"/>, transforms its validation rows, reads
+    /// the labels and bins the training matrix with <paramref name="options"/>' e2e parameters.
+    /// </summary>
+    /// <param name="test">Joins transductive group statistics only when the feature config asks for them.</param>
+    public static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
+        PhaseTimer? timer = null, bool retainTrainingMatrix = false)
+    {
+        timer ??= new PhaseTimer();
+        var (pipeline, matrix) = timer.Time("features", () => FitFeatures(new FeaturePipeline(options.Features), train, split.TrainRows, test));
+        var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows)) : null;
+        var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
+        logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
+        if (labels.TrainLikedRows.Length == 0)
+        {
+            throw new ConfigurationException("no liked training rows (clicked or installed): stage 2 (install given like) has nothing to learn from");
+        }
+        if (split.HasValidation && labels.ValidLikedRows.Length == 0)
+        {
+            throw new ConfigurationException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
+        }
+        var inputs = new ModelInputs(split, pipeline, labels, validation, options.ParametersFor(ModelNames.EndToEnd), timer);
+        inputs.BinDefault(matrix, retainTrainingMatrix);
+        return inputs;
+    }
+
+    /// <summary>The binned training and validation rows of <paramref name="model"/>, labelled for it: every row for
+    /// e2e, like and click, the liked rows for install (stage 2).</summary>
+    /// <param name="maxBin">null: the binning parameters' max_bin.</param>
+    public (Dataset Train, Dataset? Valid) DataFor(string model, int? maxBin = null)
+    {
+        var bins = BinsFor(maxBin);
+        if (model == ModelNames.Install)
+        {
+            bins.LikedTrain ??= Subset(bins.Train, Labels.TrainLikedRows, Labels.TrainInstalled);
+            if (bins.Valid is not null)
+            {
+                bins.LikedValid ??= Subset(bins.Valid, Labels.ValidLikedRows, Labels.ValidInstalledFloats);
+            }
+            return (bins.LikedTrain, bins.LikedValid);
+        }
+        var (train, valid) = Labels.For(model);
+        bins.Train.SetLabel(train);
+        bins.Valid?.SetLabel(valid);
+        return (bins.Train, bins.Valid);
+    }
+
+    /// <summary>
+    /// Trains one model: up to <paramref name="rounds"/> iterations, early-stopped after <paramref name="patience"/>
+    /// rounds without a better validation logloss when there is a validation day. The booster's best iteration is
+    /// set. Returns the model with its validation logloss (stage 2: on the liked rows), computed by
+    /// <see cref="Metrics.LogLoss"/> from its predictions — bit-reproducible, unlike LightGBM's parallel sum — and
+    /// those predictions for every validation row.
+    /// </summary>
+    public (TrainedModel Model, double[]? Validation) Train(string model, LightGbmParameters parameters, int rounds, int patience,
+        IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null)
+    {
+        var (train, valid) = DataFor(model, maxBin);
+        var result = Fit(parameters, train, valid, rounds, patience, callbacks, _timer, ct);
+        if (Validation is null)
+        {
+            return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);
+        }
+        var predictions = _timer.Time("lightgbm: predict", () => result.Booster.Predict(Validation.Data, Validation.Rows, layout: MatrixLayout.ColumnMajor, threads: parameters.NumThreads ?? 0));
+        var logLoss = model == ModelNames.Install
+            ? Metrics.LogLoss(Bytes(SplitLabels.At(Labels.ValidInstalledFloats, Labels.ValidLikedRows)), SplitLabels.At(predictions, Labels.ValidLikedRows))
+            : Metrics.LogLoss(Bytes(Labels.For(model).Valid), predictions);
+        return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss), predictions);
+    }
+
+    /// <summary>
+    /// The training loop every model of the system goes through (the raw-columns baseline too): early stopping on
+    /// the validation set's binary_logloss when there is one; the booster's best iteration set (all iterations
+    /// run without validation).
+    /// </summary>
+    internal static TrainingResult Fit(LightGbmParameters parameters, Dataset train, Dataset? valid, int rounds, int patience,
+        IEnumerable<ITrainingCallback> callbacks, PhaseTimer timer, CancellationToken ct)
+    {
+        var all = callbacks.ToList();
+        if (valid is not null)
+        {
+            all.Add(new EarlyStopping(patience, metric: TrainingOptions.Metric, dataName: ValidationName));
+        }
+        var result = timer.Time("lightgbm: train", () => Trainer.Train(parameters, train, rounds,
+            valid is null ? null : [(ValidationName, valid)], all, cancellationToken: ct));
+        var best = valid is null ? result.IterationsRun : result.BestIteration;
+        result.Booster.BestIteration = best;
+        return result with { BestIteration = best };
+    }
+
+    internal static byte[] Bytes(float[] labels)
+    {
+        var bytes = new byte[labels.Length];
+        for (var i = 0; i < bytes.Length; i++) { bytes[i] = (byte)labels[i]; }
+        return bytes;
+    }
+
+    public void Dispose()
+    {
+        foreach (var bins in _bins.Values) { bins.Dispose(); }
+        _bins.Clear();
+        _retained = null;
+    }
+
+    /// <summary>
+    /// Fits the features and hands the training matrix over in a box, so nothing of the caller's keeps it alive
+    /// once binned (see <see cref="MatrixBox"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (FittedFeaturePipeline Pipeline, MatrixBox Matrix) FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test)
+    {
+        var (fitted, matrix) = pipeline.FitTransform(train, rows, test);
+        return (fitted, new MatrixBox(matrix));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void BinDefault(MatrixBox box, bool retain)
+    {
+        var matrix = box.Take();
+        _bins[DefaultMaxBin] = Bin(matrix, _binning);
+        if (retain)
+        {
+            _retained = matrix;
+            return;
+        }
+        // The binned dataset holds all training needs from here on; drop the float matrix (2.4 GB at scale 1.0).
+        // LightGBM allocates natively while it trains, so no managed allocation would trigger the collection.
+        matrix = null;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+    }
+
+    /// <summary>LightGBM's default max_bin, used when the binning parameters leave it unset.</summary>
+    private int DefaultMaxBin => _binning.MaxBin ?? 255;
+
+    private Bins BinsFor(int? maxBin)
+    {
+        var key = maxBin ?? DefaultMaxBin;
+        if (_bins.TryGetValue(key, out var bins))
+        {
+            return bins;
+        }
+        var matrix = _retained ?? throw new InvalidOperationException(
+            $"max_bin {key} needs the training matrix, which was released after binning with max_bin {DefaultMaxBin} (build with retainTrainingMatrix)");
+        return _bins[key] = Bin(matrix, _binning with { MaxBin = key });
+    }
+
+    private Bins Bin(FeatureMatrix matrix, LightGbmParameters parameters)
+    {
+        var train = _timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor));
+        try
+        {
+            train.SetFeatureNames(Pipeline.FeatureNames);
+            var valid = Validation is null ? null
+                : _timer.Time("lightgbm: dataset", () => train.CreateValidation(Validation.Data, Validation.Rows, MatrixLayout.ColumnMajor));
+            return new Bins(train, valid);
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private Dataset Subset(Dataset source, int[] positions, float[] labels)
+    {
+        var subset = _timer.Time("lightgbm: dataset", () => source.Subset(positions, _binning));
+        subset.SetLabel(SplitLabels.At(labels, positions));
+        return subset;
+    }
+
+    private sealed class Bins(Dataset train, Dataset? valid) : IDisposable
+    {
+        public Dataset Train { get; } = train;
+        public Dataset? Valid { get; } = valid;
+        public Dataset? LikedTrain { get; set; }
+        public Dataset? LikedValid { get; set; }
+
+        public void Dispose()
+        {
+            LikedValid?.Dispose();
+            LikedTrain?.Dispose();
+            Valid?.Dispose();
+            Train.Dispose();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Cvr.Data;
+using Cvr.Features;
+
+namespace Cvr.Modeling;
+
+/// <summary>The baseline's input: every raw column as it was read (categoricals as numbers, missing as NaN).</summary>
+public static class RawMatrix
+{
+    public static IReadOnlyList<string> Columns(Schema schema)
+        => schema.Columns.Where(c => c.Kind is not (ColumnKind.Label or ColumnKind.RowId)).Select(c => c.Name).ToArray();
+
+    public static FeatureMatrix Build(Frame frame, IReadOnlyList<string> columns, int[]? rows)
+    {
+        var matrix = new FeatureMatrix(columns, rows?.Length ?? frame.RowCount);
+        Parallel.For(0, columns.Count, j =>
+        {
+            // Resolve the column once, not per row: this runs over every cell of the training rows.
+            var output = matrix.Column(j);
+            var name = columns[j];
+            if (name == Schema.DayColumn)
+            {
+                for (var i = 0; i < output.Length; i++) { output[i] = frame.Days[rows is null ? i : rows[i]]; }
+            }
+            else if (frame.TryGetCategorical(name, out var categorical))
+            {
+                var codes = categorical.Codes;
+                var levels = categorical.Levels;
+                for (var i = 0; i < output.Length; i++)
+                {
+                    var code = codes[rows is null ? i : rows[i]];
+                    output[i] = code == CategoricalColumn.Missing ? float.NaN : levels[code];
+                }
+            }
+            else
+            {
+                var values = frame.Numeric(name).Values;
+                for (var i = 0; i < output.Length; i++) { output[i] = values[rows is null ? i : rows[i]]; }
+            }
+        });
+        return matrix;
+    }
+}
