@@ -7,8 +7,8 @@ namespace Cvr.Tuning;
 internal sealed record SavedStudy(string Name, StudyDirection Direction, string SamplerName, ulong Seed, IReadOnlyList<TrialRecord> Trials);
 
 /// <summary>
-/// The study's JSON file. Written whole after every trial state change, to a temporary file that is then renamed
-/// over the old one, so a reader (or a resumed run) sees either the previous or the new study, never half of one.
+/// The study's JSON file. Written whole after every trial state change through <see cref="IO.AtomicFile"/>, so a
+/// reader (or a resumed run) sees either the previous or the new study, never half of one.
 /// Numbers are written round-trip exact; NaN and infinities, which JSON lacks, as the strings "NaN", "Infinity",
 /// "-Infinity".
 /// </summary>
@@ -19,15 +19,11 @@ internal static partial class StudyFile
 
     public static void Save(string path, SavedStudy study)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        using (var stream = File.Create(temp))
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        IO.AtomicFile.Write(path, stream =>
         {
+            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             Write(writer, study);
-        }
-        File.Move(temp, full, overwrite: true);
+        });
     }
 
     private static void Write(Utf8JsonWriter w, SavedStudy study)

@@ -74,8 +74,7 @@ public static partial class SyntheticData
 
     private static string CreateTempSibling(string target)
     {
-        string parent = Path.GetDirectoryName(target)!;
-        string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        string temp = IO.AtomicFolder.TemporarySibling(target);
         Directory.CreateDirectory(temp);
         return temp;
     }
