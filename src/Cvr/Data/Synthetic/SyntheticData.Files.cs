@@ -85,12 +85,7 @@ public static partial class SyntheticData
     /// </summary>
     private static void MoveIntoPlace(string temp, string target, bool overwrite)
     {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-        if (Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
             throw new IOException($"Output folder '{target}' was filled by someone else during generation.");
         IO.AtomicFolder.MoveIntoPlace(temp, target);
     }
