@@ -7,8 +7,8 @@ namespace Cvr.Tuning;
 public sealed record SavedStudy(string Name, StudyDirection Direction, string SamplerName, ulong Seed, IReadOnlyList<TrialRecord> Trials);
 
 /// <summary>
-/// The study's JSON file. Written whole after every trial state change, to a temporary file that is then renamed
-/// over the old one, so a reader (or a resumed run) sees either the previous or the new study, never half of one.
+/// The study's JSON file. Written whole after every trial state change (temporary file, then rename), so a
+/// reader (or a resumed run) sees either the previous or the new study, never half of one.
 /// Numbers are written round-trip exact; NaN and infinities, which JSON lacks, as the strings "NaN", "Infinity",
 /// "-Infinity".
 /// </summary>
@@ -19,15 +19,28 @@ public static partial class StudyFile
 
     internal static void Save(string path, SavedStudy study)
     {
+        // The port references no other project, so it can't use Cvr's AtomicFile; this is the same recipe:
+        // a hidden temporary sibling, flushed to disk, renamed over the old file, removed on failure.
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        using (var stream = File.Create(temp))
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        try
         {
-            Write(writer, study);
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                {
+                    Write(writer, study);
+                }
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
         }
-        File.Move(temp, full, overwrite: true);
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 
     private static void Write(Utf8JsonWriter w, SavedStudy study)

@@ -31,7 +31,7 @@ public static class ReportWriter
         }
         var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Output folder '{outDir}' cannot be a file-system root.");
         Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        var temp = IO.AtomicFolder.TemporarySibling(target);
         Directory.CreateDirectory(temp);
         try
         {
@@ -45,6 +45,4 @@ public static class ReportWriter
             throw;
         }
     }
-
-    /// <summary>An existing target is renamed aside and deleted only once the new folder is in place.</summary>
 }

@@ -7,7 +7,7 @@ namespace Cvr.Modeling;
 
 public static partial class ModelBundleLoader
 {
-    /// <summary>Opens a bundle, checking its format version and every file's checksum before trusting it.</summary>
+    /// <summary>Opens a bundle, checking SHA256SUMS over every file before reading any, then the format version.</summary>
     public static (TrainedSystem System, BundleManifest Manifest) Load(string directory)
     {
         var manifestPath = Path.Combine(directory, ModelBundle.ManifestFile);
@@ -19,6 +19,11 @@ public static partial class ModelBundleLoader
         {
             throw new ModelBundleException($"{directory}: not a model bundle (no {ModelBundle.ManifestFile})");
         }
+        if (!File.Exists(Path.Combine(directory, BundleChecksums.FileName)))
+        {
+            RejectOlderFormat(directory, manifestPath);
+        }
+        BundleChecksums.Verify(directory);
         BundleManifest? manifest;
         try
         {
@@ -34,11 +39,10 @@ public static partial class ModelBundleLoader
         }
         if (manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
         {
-            throw new ModelBundleException(
-                $"{directory}: bundle format version {manifest.FormatVersion} (written by cvr {manifest.CvrVersion}) is not supported; this cvr {ModelBundle.CvrVersion} reads version {BundleManifest.CurrentFormatVersion}. Retrain the model with this version.");
+            throw UnsupportedVersion(directory, manifest.FormatVersion, manifest.CvrVersion);
         }
         var featuresPath = Path.Combine(directory, manifest.FeaturesFile);
-        Verify(featuresPath, manifest.FeaturesSha256);
+        RequireFile(featuresPath);
         FittedFeaturePipeline pipeline;
         try
         {
@@ -54,7 +58,7 @@ public static partial class ModelBundleLoader
             foreach (var (name, entry) in manifest.Models)
             {
                 var path = Path.Combine(directory, entry.File);
-                Verify(path, entry.Sha256);
+                RequireFile(path);
                 var booster = Booster.LoadFromFile(path);
                 models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss);
             }
@@ -77,17 +81,43 @@ public static partial class ModelBundleLoader
         return (system, manifest);
     }
 
-    private static void Verify(string path, string sha256)
+    /// <summary>Every file present passed SHA256SUMS, so a file the manifest names need only exist.</summary>
+    private static void RequireFile(string path)
     {
         if (!File.Exists(path))
         {
             throw new ModelBundleException($"{path}: missing from the bundle");
         }
-        if (ModelBundle.Sha256(path) != sha256)
+    }
+
+    /// <summary>
+    /// Bundles before format version 2 kept their checksums in the manifest and have no SHA256SUMS: peek at the
+    /// manifest's version only to say so plainly. Nothing read here is trusted; without SHA256SUMS the load fails
+    /// either way.
+    /// </summary>
+    private static void RejectOlderFormat(string directory, string manifestPath)
+    {
+        try
         {
-            throw new ModelBundleException($"{path}: corrupted (its SHA-256 differs from the manifest's)");
+            using var json = JsonDocument.Parse(File.ReadAllText(manifestPath));
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String
+                && format.GetString() == BundleManifest.FormatName
+                && json.RootElement.TryGetProperty("format_version", out var version) && version.TryGetInt32(out var v)
+                && v < BundleManifest.CurrentFormatVersion)
+            {
+                var by = json.RootElement.TryGetProperty("cvr_version", out var cvr) && cvr.ValueKind == JsonValueKind.String ? cvr.GetString() : "?";
+                throw UnsupportedVersion(directory, v, by);
+            }
+        }
+        catch (JsonException)
+        {
+            // not a readable manifest: the missing SHA256SUMS is the error to report
         }
     }
+
+    private static ModelBundleException UnsupportedVersion(string directory, int version, string? writtenBy) => new(
+        $"{directory}: bundle format version {version} (written by cvr {writtenBy}) is not supported; this cvr {ModelBundle.CvrVersion} reads version {BundleManifest.CurrentFormatVersion}. Retrain the model with this version.");
 
     /// <summary>Checks that data to score has the columns the model was trained with.</summary>
     public static void CheckColumns(BundleManifest manifest, Frame frame, string display)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cvr.Data;
@@ -11,7 +10,6 @@ namespace Cvr.Modeling;
 /// <summary>What <c>manifest.json</c> records about one model file.</summary>
 public sealed record BundledModel(
     [property: JsonPropertyName("file")] string File,
-    [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("best_iteration")] int BestIteration,
     [property: JsonPropertyName("iterations_run")] int IterationsRun,
     [property: JsonPropertyName("stop_reason")] string StopReason,
@@ -20,7 +18,8 @@ public sealed record BundledModel(
 public sealed record BundleManifest
 {
     public const string FormatName = "cvr-model-bundle";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: checksums moved from the manifest into SHA256SUMS, which covers the manifest too.</summary>
+    public const int CurrentFormatVersion = 2;
 
     [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -31,7 +30,6 @@ public sealed record BundleManifest
     [JsonPropertyName("split")] public required DaySplitSummary Split { get; init; }
     [JsonPropertyName("data_fingerprint")] public required string DataFingerprint { get; init; }
     [JsonPropertyName("features_file")] public string FeaturesFile { get; init; } = ModelBundle.FeaturesFile;
-    [JsonPropertyName("features_sha256")] public required string FeaturesSha256 { get; init; }
     [JsonPropertyName("feature_names")] public required IReadOnlyList<string> FeatureNames { get; init; }
     [JsonPropertyName("models")] public required IReadOnlyDictionary<string, BundledModel> Models { get; init; }
     [JsonPropertyName("omega_ts")] public double OmegaTs { get; init; }
@@ -49,8 +47,9 @@ public sealed record DaySplitSummary(
 
 /// <summary>
 /// The model bundle: one folder with <c>manifest.json</c>, the fitted feature pipeline (<c>features.json</c>) and
-/// one LightGBM text model per model (open them in any LightGBM). Written atomically; every file's SHA-256 is in
-/// the manifest, so a corrupted or edited file is caught on load instead of scoring silently wrong.
+/// one LightGBM text model per model (open them in any LightGBM), and <c>SHA256SUMS</c> over all of them (see
+/// <see cref="BundleChecksums"/>), so a corrupted or edited file is caught on load instead of scoring silently wrong.
+/// Written atomically.
 /// </summary>
 public static class ModelBundle
 {
@@ -82,7 +81,7 @@ public static class ModelBundle
                 var file = name + ".txt";
                 var text = model.Booster.SaveToString(iterationCount: model.BestIteration);
                 File.WriteAllText(Path.Combine(temp, file), text);
-                models[name] = new BundledModel(file, Sha256(Path.Combine(temp, file)), model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss);
+                models[name] = new BundledModel(file, model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss);
             }
             File.WriteAllText(Path.Combine(temp, FeaturesFile), system.Pipeline.ToJson());
             var manifest = new BundleManifest
@@ -92,7 +91,6 @@ public static class ModelBundle
                 Split = new DaySplitSummary(system.Split.ValidationDay, system.Split.FirstTrainDay, system.Split.LastTrainDay,
                     system.Split.TrainRows.Length, system.Split.ValidationRows.Length),
                 DataFingerprint = dataFingerprint,
-                FeaturesSha256 = Sha256(Path.Combine(temp, FeaturesFile)),
                 FeatureNames = system.Pipeline.FeatureNames,
                 Models = models,
                 OmegaTs = system.OmegaTs,
@@ -101,18 +99,13 @@ public static class ModelBundle
                 ValidationMetrics = system.ValidationMetrics,
             };
             File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+            BundleChecksums.Write(temp);
             IO.AtomicFolder.MoveIntoPlace(temp, full);
         }
         finally
         {
             IO.AtomicFolder.TryDelete(temp);
         }
-    }
-
-    internal static string Sha256(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>A fingerprint of the training frame's contents (schema and every value), for the manifest.</summary>

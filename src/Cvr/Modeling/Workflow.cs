@@ -59,7 +59,7 @@ public static class Workflow
         var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
         var testMetrics = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, logger));
         var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = timer.Seconds() };
-        File.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
+        IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
         return report;
     }
 

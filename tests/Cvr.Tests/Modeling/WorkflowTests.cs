@@ -48,7 +48,7 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         using var dir = new TempDir();
         var model = dir.File("model");
         Workflow.Train(fixture.DataDir, model, fixture.Options, fixture.DataOptions, NullLogger.Instance, new PhaseTimer(), CancellationToken.None);
-        foreach (var file in new[] { "e2e.txt", "like.txt", "install.txt", "features.json", "manifest.json" })
+        foreach (var file in new[] { "e2e.txt", "like.txt", "install.txt", "features.json", "manifest.json", "SHA256SUMS" })
         {
             Assert.Equal(File.ReadAllText(Path.Combine(fixture.ModelDir, file)), File.ReadAllText(Path.Combine(model, file)));
         }
@@ -61,7 +61,82 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         var copy = Copy(fixture.ModelDir, dir.File("model"));
         File.AppendAllText(Path.Combine(copy, "like.txt"), "tampered");
         var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
-        Assert.Equal($"{Path.Combine(copy, "like.txt")}: corrupted (its SHA-256 differs from the manifest's)", e.Message);
+        Assert.Equal($"{Path.Combine(copy, "like.txt")}: corrupted (its SHA-256 differs from SHA256SUMS)", e.Message);
+    }
+
+    [Fact]
+    public void Save_Sha256Sums_ListsEveryOtherFileSortedInSha256sumFormat()
+    {
+        var lines = File.ReadAllLines(Path.Combine(fixture.ModelDir, "SHA256SUMS"));
+        var others = System.IO.Directory.GetFiles(fixture.ModelDir).Select(Path.GetFileName).Where(n => n != "SHA256SUMS").Order(StringComparer.Ordinal);
+        Assert.Equal(others, lines.Select(l => l[66..]));
+        Assert.Contains("manifest.json", lines.Select(l => l[66..]));
+        foreach (var line in lines)
+        {
+            // Independent of the production code: .NET's one-shot SHA-256 of the file, lower-case hex, two spaces.
+            var name = line[66..];
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(fixture.ModelDir, name))));
+            Assert.Equal($"{hash}  {name}", line);
+        }
+    }
+
+    [Sha256sumFact]
+    public void Save_Sha256Sums_PassesGnuSha256sumCheck()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Sha256sumFactAttribute.Path!, "-c SHA256SUMS")
+        {
+            WorkingDirectory = fixture.ModelDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using (var process = System.Diagnostics.Process.Start(psi)!)
+        {
+            var output = process.StandardOutput.ReadToEnd();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, output + error);
+            Assert.Contains("manifest.json: OK", output);
+        }
+    }
+
+    [Fact]
+    public void Load_EditedEnsembleWeightInManifest_IsRejected()
+    {
+        using var dir = new TempDir();
+        var copy = Copy(fixture.ModelDir, dir.File("model"));
+        var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
+        var text = File.ReadAllText(manifest);
+        var edited = System.Text.RegularExpressions.Regex.Replace(text, "\"ensemble_weight_ts\": [0-9.]+", "\"ensemble_weight_ts\": 0.99");
+        Assert.NotEqual(text, edited);
+        File.WriteAllText(manifest, edited);
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
+        Assert.Equal($"{manifest}: corrupted (its SHA-256 differs from SHA256SUMS)", e.Message);
+    }
+
+    [Fact]
+    public void Load_BadSha256SumsLine_NamesTheLine()
+    {
+        using var dir = new TempDir();
+        var copy = Copy(fixture.ModelDir, dir.File("model"));
+        var sums = Path.Combine(copy, "SHA256SUMS");
+        var lines = File.ReadAllLines(sums);
+        lines[1] = lines[1].Replace("  ", " ");
+        File.WriteAllText(sums, string.Join('\n', lines) + "\n");
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
+        Assert.Equal($"{sums}: line 2: expected '<64 hex digits>  <file name>'", e.Message);
+    }
+
+    [Fact]
+    public void Load_Version1Bundle_IsRejectedWithAdvice()
+    {
+        // A version-1 bundle: checksums inside the manifest, no SHA256SUMS.
+        using var dir = new TempDir();
+        var copy = Copy(fixture.ModelDir, dir.File("model"));
+        File.Delete(Path.Combine(copy, "SHA256SUMS"));
+        var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 2", "\"format_version\": 1"));
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
+        Assert.Equal($"{copy}: bundle format version 1 (written by cvr {ModelBundle.CvrVersion}) is not supported; this cvr {ModelBundle.CvrVersion} reads version 2. Retrain the model with this version.", e.Message);
     }
 
     [Fact]
@@ -70,7 +145,8 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         using var dir = new TempDir();
         var copy = Copy(fixture.ModelDir, dir.File("model"));
         var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 1", "\"format_version\": 99"));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 2", "\"format_version\": 99"));
+        BundleChecksums.Write(copy); // as a newer cvr would: the checksums are right, the version is not ours
         var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
         Assert.Contains("bundle format version 99", e.Message);
         Assert.Contains("Retrain the model", e.Message);
@@ -84,7 +160,11 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         Assert.Equal($"{dir.File("empty")}: not a model bundle (no manifest.json)",
             Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(dir.File("empty"))).Message);
         dir.Write("garbled/manifest.json", "{ not json");
-        Assert.StartsWith($"{dir.File("garbled/manifest.json")}: corrupted manifest", Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(dir.File("garbled"))).Message);
+        Assert.Equal($"{dir.File("garbled/SHA256SUMS")}: missing from the bundle (it lists every file's SHA-256)",
+            Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(dir.File("garbled"))).Message);
+        dir.Write("garbled/SHA256SUMS", "");
+        Assert.Equal($"{dir.File("garbled/manifest.json")}: not listed in SHA256SUMS (a bundle holds exactly the files it lists)",
+            Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(dir.File("garbled"))).Message);
     }
 
     [Fact]

@@ -18,11 +18,9 @@ public static partial class FrameCache
             [KeyMetadata] = key,
             [RowsMetadata] = frame.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        var temp = file + $".{Environment.ProcessId}.tmp";
-        try
+        IO.AtomicFile.Write(file, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var writer = new ArrowFileWriter(stream, schema))
+            using (var writer = new ArrowFileWriter(stream, schema, leaveOpen: true))
             {
                 for (var start = 0; start < frame.RowCount; start += BatchRows)
                 {
@@ -41,15 +39,7 @@ public static partial class FrameCache
                 }
                 writer.WriteEnd();
             }
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        });
     }
 
     /// <summary>

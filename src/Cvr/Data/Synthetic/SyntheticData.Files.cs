@@ -74,8 +74,7 @@ public static partial class SyntheticData
 
     private static string CreateTempSibling(string target)
     {
-        string parent = Path.GetDirectoryName(target)!;
-        string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        string temp = IO.AtomicFolder.TemporarySibling(target);
         Directory.CreateDirectory(temp);
         return temp;
     }
@@ -86,12 +85,7 @@ public static partial class SyntheticData
     /// </summary>
     private static void MoveIntoPlace(string temp, string target, bool overwrite)
     {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-        if (Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
             throw new IOException($"Output folder '{target}' was filled by someone else during generation.");
         IO.AtomicFolder.MoveIntoPlace(temp, target);
     }

@@ -39,12 +39,9 @@ internal static class TunedParametersFile
                 section[key] = value;
             }
         }
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        using (var stream = File.Create(temp))
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        IO.AtomicFile.Write(path, stream =>
         {
+            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             writer.WriteStartObject();
             foreach (var (model, values) in sections)
             {
@@ -53,8 +50,7 @@ internal static class TunedParametersFile
                 writer.WriteEndObject();
             }
             writer.WriteEndObject();
-        }
-        File.Move(temp, full, overwrite: true);
+        });
         logger.LogInformation("tuned parameters written to {Path}", path);
         return true;
     }
