@@ -310,7 +310,7 @@ public static class FrameReader
             var position = 0L;
             foreach (var chunk in _layout.Chunks)
             {
-                SkipTo(stream, ref position, chunk.Offset, buffer);
+                SkipTo(stream, ref position, chunk.Offset, buffer, _layout.DisplayName);
                 var n = stream.ReadAtLeast(buffer.AsSpan(0, chunk.Length), chunk.Length, throwOnEndOfStream: false);
                 if (n < chunk.Length)
                 {
@@ -321,14 +321,15 @@ public static class FrameReader
             }
         }
 
-        private static void SkipTo(Stream stream, ref long position, long target, byte[] scratch)
+        private static void SkipTo(Stream stream, ref long position, long target, byte[] scratch, string displayName)
         {
             while (position < target)
             {
                 var n = stream.Read(scratch, 0, (int)Math.Min(scratch.Length, target - position));
                 if (n == 0)
                 {
-                    throw new EndOfStreamException("gzip stream ended early");
+                    // The scan read the whole stream, so a shorter one now is bad input, not a failing disk.
+                    throw DataError.File(displayName, "the file changed while it was being read (it got shorter)");
                 }
                 position += n;
             }
