@@ -83,12 +83,6 @@ internal static class ModelOptions
         };
     }
 
-    public static DataSetOptions DataOptions(ParseResult parse) => new()
-    {
-        UseCache = !parse.GetValue(DescribeCommand.NoCacheOption),
-        CacheDirectory = parse.GetValue(DescribeCommand.CacheDirOption),
-    };
-
     /// <summary>Reads a parameters file: flat (every model) or by model name.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ReadParameters(string file)
     {
