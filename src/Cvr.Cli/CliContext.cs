@@ -39,7 +39,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
         return new StderrLogger(Error, level, Status);
     }
 
-    /// <summary>Runs a command body, mapping failures to exit codes.</summary>
+    /// <summary>Runs a command body, mapping failures to exit codes (see <see cref="ExitCodes"/>).</summary>
     public int Run(ParseResult parse, Func<ILogger, CancellationToken, int> body, CancellationToken ct)
     {
         var verbose = parse.GetValue(VerboseOption);
@@ -50,45 +50,37 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
             Status?.Finish();
             return exit;
         }
-        catch (Exception e) when (e is DataFormatException or Cvr.Tuning.StudyFileException)
-        {
-            Error.WriteLine($"error: {e.Message}");
-            if (verbose) { Error.WriteLine(e.StackTrace); }
-            return ExitCodes.DataError;
-        }
-        catch (Cvr.Modeling.ModelBundleException e)
-        {
-            Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.ModelError;
-        }
-        catch (Cvr.LightGbm.LightGbmException e)
-        {
-            Error.WriteLine($"error: {e.Message}");
-            if (verbose) { Error.WriteLine(e); }
-            return ExitCodes.Usage;
-        }
-        catch (ArgumentException e)
-        {
-            Error.WriteLine($"error: {e.Message}");
-            if (verbose) { Error.WriteLine(e); }
-            return ExitCodes.Usage;
-        }
-        catch (OperationCanceledException)
-        {
-            Error.WriteLine("cancelled");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Error.WriteLine($"error: {e.Message}");
-            if (verbose) { Error.WriteLine(e); }
-            return ExitCodes.IoError;
-        }
         catch (Exception e)
         {
-            Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message} (run with --verbose for the stack trace)");
-            if (verbose) { Error.WriteLine(e); }
-            return ExitCodes.InternalError;
+            return Fail(e, verbose);
         }
     }
+
+    /// <summary>
+    /// The one mapping from exception type to exit code and stderr line. User errors (bad options, configuration,
+    /// data, files, bundles) have their own types and print their message as it is; anything else is a bug, and
+    /// a native LightGBM failure counts as one too (it shows LightGBM's own message).
+    /// </summary>
+    private int Fail(Exception e, bool verbose)
+    {
+        Status?.Finish();
+        var (code, line) = e switch
+        {
+            OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
+            ConfigurationException => (ExitCodes.Usage, $"error: {e.Message}"),
+            DataFormatException or Cvr.Tuning.StudyFileException => (ExitCodes.DataError, $"error: {e.Message}"),
+            Cvr.Modeling.ModelBundleException => (ExitCodes.ModelError, $"error: {e.Message}"),
+            IOException or UnauthorizedAccessException => (ExitCodes.IoError, $"error: {e.Message}"),
+            Cvr.LightGbm.LightGbmException => (ExitCodes.InternalError, $"error: {e.Message}" + VerboseHint(verbose)),
+            _ => (ExitCodes.InternalError, $"internal error: {e.GetType().Name}: {e.Message}" + VerboseHint(verbose)),
+        };
+        Error.WriteLine(line);
+        if (verbose && code != ExitCodes.Cancelled)
+        {
+            Error.WriteLine(e);
+        }
+        return code;
+    }
+
+    private static string VerboseHint(bool verbose) => verbose ? "" : " (run with --verbose for the stack trace)";
 }

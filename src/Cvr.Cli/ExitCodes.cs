@@ -1,19 +1,36 @@
 namespace Cvr.Cli;
 
-/// <summary>Process exit codes, one per kind of failure, so scripts can tell them apart.</summary>
+/// <summary>
+/// Process exit codes, one per kind of failure, so scripts can tell them apart. <see cref="CliContext.Run"/> is
+/// the one place that maps an exception to a code; the type each code stands for is named below.
+/// </summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
-    /// <summary>A bug or an unexpected failure (the message asks for --verbose).</summary>
+
+    /// <summary>
+    /// A bug or an unexpected failure: any exception not named below, including <see cref="ArgumentException"/>
+    /// (a programmer's guard, printed as "internal error: ...") and <c>Cvr.LightGbm.LightGbmException</c> (the
+    /// native library failed, printed with LightGBM's own message). The stack trace comes with --verbose.
+    /// </summary>
     public const int InternalError = 1;
-    /// <summary>Bad command line (unknown option, missing value, value out of range).</summary>
+
+    /// <summary>
+    /// Bad command line or configuration: System.CommandLine's parse errors (unknown option, missing value) and
+    /// <see cref="Cvr.ConfigurationException"/> (a value out of range, options that contradict each other, a
+    /// feature config or parameters file that can't be used; <c>FeatureConfigException</c> is one).
+    /// </summary>
     public const int Usage = 2;
-    /// <summary>Bad input data: the message names file, line, column and value.</summary>
+
+    /// <summary>Bad input data, <see cref="Cvr.Data.DataFormatException"/>: the message names file, line, column and value.</summary>
     public const int DataError = 3;
-    /// <summary>A file or folder could not be read or written.</summary>
+
+    /// <summary>A file or folder could not be read or written: <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.</summary>
     public const int IoError = 4;
-    /// <summary>A model bundle is missing, corrupted or from an incompatible version.</summary>
+
+    /// <summary>A model bundle is missing, corrupted or from an incompatible version: <see cref="Cvr.Modeling.ModelBundleException"/>.</summary>
     public const int ModelError = 5;
-    /// <summary>Interrupted (Ctrl+C).</summary>
+
+    /// <summary>Interrupted (Ctrl+C): <see cref="OperationCanceledException"/>.</summary>
     public const int Cancelled = 130;
 }

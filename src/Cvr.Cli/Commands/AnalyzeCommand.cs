@@ -27,16 +27,11 @@ internal static class AnalyzeCommand
         };
         var command = new Command("analyze", "Analyse a data set as the paper's section 2 does: splits, columns and domains, base values, missing blocks, distribution shift, duplicates and label conflicts.")
         {
-            data, outDir, overwrite, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            data, outDir, overwrite, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
-            var options = new DataSetOptions
-            {
-                UseCache = !parse.GetValue(DescribeCommand.NoCacheOption),
-                CacheDirectory = parse.GetValue(DescribeCommand.CacheDirOption),
-                RequireTrainLabels = false,
-            };
+            var options = DataOptions.Read(parse) with { RequireTrainLabels = false };
             var report = Analyze(parse.GetValue(data)!, parse.GetValue(outDir)!, parse.GetValue(overwrite), options, logger, token);
             PrintSummary(context.Out, report, parse.GetValue(outDir)!);
             return ExitCodes.Success;

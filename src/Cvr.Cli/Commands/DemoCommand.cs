@@ -29,7 +29,7 @@ internal static class DemoCommand
         var command = new Command("demo", "Generate the default synthetic data set and run the main job on it (train, predict, evaluate; no downloads).")
         {
             outDir, scale, GenerateCommand.SeedOption, ModelOptions.PresetOption, ModelOptions.JsonOption,
-            DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
@@ -40,7 +40,7 @@ internal static class DemoCommand
             var summary = GenerateCommand.Generate(data, options, logger, token);
             Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "{Summary}", GenerateCommand.Describe(summary));
             var training = new TrainingOptions { Preset = parse.GetValue(ModelOptions.PresetOption) };
-            var report = Workflow.Run(data, Path.Combine(root, "run"), training, ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+            var report = Workflow.Run(data, Path.Combine(root, "run"), training, DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             ModelCommands.Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

@@ -9,16 +9,6 @@ namespace Cvr.Cli.Commands;
 /// <summary><c>cvr describe</c>: loads a data set folder and prints what it holds.</summary>
 internal static class DescribeCommand
 {
-    public static readonly Option<bool> NoCacheOption = new("--no-cache")
-    {
-        Description = "Parse the text even when a valid Arrow cache exists, and write none.",
-    };
-
-    public static readonly Option<string?> CacheDirOption = new("--cache-dir")
-    {
-        Description = "Folder for the Arrow cache of parsed data (default: $CVR_CACHE_DIR, else ~/.cache/cvr/frames).",
-    };
-
     public static Command Create(CliContext context)
     {
         var data = new Option<string>("--data")
@@ -28,16 +18,11 @@ internal static class DescribeCommand
         };
         var command = new Command("describe", "Read a data set (text, .gz or Parquet shards) and print rows per day, label rates, missing values and cardinalities.")
         {
-            data, NoCacheOption, CacheDirOption,
+            data, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
-            var options = new DataSetOptions
-            {
-                UseCache = !parse.GetValue(NoCacheOption),
-                CacheDirectory = parse.GetValue(CacheDirOption),
-            };
-            Describe(context.Out, parse.GetValue(data)!, options, logger);
+            Describe(context.Out, parse.GetValue(data)!, DataOptions.Read(parse), logger);
             return ExitCodes.Success;
         }, ct)));
         return command;

@@ -12,13 +12,13 @@ internal static class ModelCommands
         var outDir = new Option<string>("--out") { Description = "Model bundle folder to write (replaced atomically).", Required = true };
         var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle.")
         {
-            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));
@@ -31,12 +31,12 @@ internal static class ModelCommands
         var outFile = new Option<string>("--out") { Description = "Submission file: TAB-separated RowId, is_clicked, is_installed.", Required = true };
         var command = new Command("predict", "Score the test split with a model bundle and write the challenge's submission (is_clicked is 0 unless trained with --click-model).")
         {
-            model, ModelOptions.DataOption, outFile, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            model, ModelOptions.DataOption, outFile, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             Workflow.Predict(parse.GetValue(model)!, parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outFile)!,
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger });
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger });
             return ExitCodes.Success;
         }, ct)));
         return command;
@@ -72,13 +72,13 @@ internal static class ModelCommands
         var outDir = new Option<string>("--out") { Description = "Output folder: model/, submission.csv, metrics.json.", Required = true };
         var command = new Command("run", "Train, predict and evaluate in one go: the main job.")
         {
-            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

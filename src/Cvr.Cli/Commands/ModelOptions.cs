@@ -81,10 +81,4 @@ internal static class ModelOptions
             ParametersSource = parse.GetValue(ParamsOption),
         };
     }
-
-    public static DataSetOptions DataOptions(ParseResult parse) => new()
-    {
-        UseCache = !parse.GetValue(DescribeCommand.NoCacheOption),
-        CacheDirectory = parse.GetValue(DescribeCommand.CacheDirOption),
-    };
 }

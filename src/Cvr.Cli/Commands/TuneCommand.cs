@@ -33,7 +33,7 @@ internal static class TuneCommand
         var command = new Command("tune", "Search LightGBM parameters (TPE) on the validation day's logloss and write them for cvr train --params.")
         {
             ModelOptions.DataOption, model, trials, timeout, outFile, sampler, noPrune, pruneStartup, pruneWarmup, ModelOptions.JsonOption,
-            DescribeCommand.NoCacheOption, DescribeCommand.CacheDirOption,
+            DataOptions.NoCacheOption, DataOptions.CacheDirOption,
             ModelOptions.PresetOption, ModelOptions.ConfigOption, ModelOptions.ParamsOption, ModelOptions.ValidationDayOption,
             ModelOptions.StageOneOption, ModelOptions.SeedOption, ModelOptions.ThreadsOption, ModelOptions.MaxRoundsOption, ModelOptions.EarlyStoppingOption,
         };
@@ -51,7 +51,7 @@ internal static class TuneCommand
                 PruneWarmupSteps = parse.GetValue(pruneWarmup),
             };
             var report = LightGbmTuner.Run(parse.GetValue(ModelOptions.DataOption)!, tune, ModelOptions.Read(parse),
-                ModelOptions.DataOptions(parse), logger, token);
+                DataOptions.Read(parse), logger, token);
             Output(context, parse.GetValue(ModelOptions.JsonOption), report);
             return ExitCodes.Success;
         }, ct)));

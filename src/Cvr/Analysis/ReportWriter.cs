@@ -29,7 +29,7 @@ public static class ReportWriter
         {
             throw new IOException($"Output folder '{outDir}' exists and is not empty; choose another folder or pass --overwrite.");
         }
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Output folder '{outDir}' cannot be a file-system root.");
+        var parent = Path.GetDirectoryName(target) ?? throw new ConfigurationException($"Output folder '{outDir}' cannot be a file-system root.");
         Directory.CreateDirectory(parent);
         var temp = IO.AtomicFolder.TemporarySibling(target);
         Directory.CreateDirectory(temp);

@@ -132,23 +132,41 @@ public static class FrameReader
         return builder.Build(row => Locate(parts, row));
     }
 
+    /// <summary>
+    /// Every shard must have the first shard's columns in the same order. A mismatch names the columns the shard
+    /// lacks or adds (a shard written with one column less is the usual case), else the first one out of order.
+    /// </summary>
     private static void CheckSameHeader(SourcePart first, SourcePart other)
     {
         if (first.Header.SequenceEqual(other.Header, StringComparer.Ordinal))
         {
             return;
         }
-        var n = Math.Min(first.Header.Length, other.Header.Length);
-        for (var c = 0; c < n; c++)
+        var expected = $"expected the same columns as {first.DisplayName}";
+        var missing = first.Header.Except(other.Header, StringComparer.Ordinal).ToArray();
+        var extra = other.Header.Except(first.Header, StringComparer.Ordinal).ToArray();
+        if (missing.Length > 0 || extra.Length > 0)
         {
-            if (first.Header[c] != other.Header[c])
-            {
-                throw DataError.At(other.DisplayName, 1, $"#{c + 1}", other.Header[c], "header differs from the first shard's",
-                    $"expected '{first.Header[c]}' as in {first.DisplayName}; all shards must have the same columns in the same order");
-            }
+            var lacks = missing.Length > 0 ? $"lacks {Names(missing)}" : null;
+            var adds = extra.Length > 0 ? $"has extra {Names(extra)}" : null;
+            throw other.HeaderError($"{string.Join(" and ", new[] { lacks, adds }.OfType<string>())} ({expected})");
         }
-        throw DataError.Line(other.DisplayName, 1,
-            $"the header has {other.Header.Length} columns, {first.DisplayName} has {first.Header.Length} (expected the same columns in every shard)");
+        var repeated = other.Header.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (repeated.Length > 0)
+        {
+            throw other.HeaderError($"repeats {Names(repeated)} ({expected}, each once)");
+        }
+        var c = Enumerable.Range(0, first.Header.Length).First(i => !string.Equals(first.Header[i], other.Header[i], StringComparison.Ordinal));
+        throw other.HeaderError($"has the columns in another order: column #{c + 1} is {other.Header[c]} where {first.DisplayName} has {first.Header[c]} ({expected} in the same order)");
+    }
+
+    /// <summary>Column names for a message, cut short so a wrong file can't flood the terminal.</summary>
+    private static string Names(IReadOnlyList<string> names)
+    {
+        const int MaxNamed = 8;
+        return names.Count <= MaxNamed
+            ? string.Join(", ", names)
+            : $"{string.Join(", ", names.Take(MaxNamed))} and {names.Count - MaxNamed} more";
     }
 
     private static RowLocation Locate(SourcePart[] parts, int row)
@@ -200,6 +218,9 @@ public static class FrameReader
 
         public abstract string[] Header { get; }
 
+        /// <summary>A problem with this file's column names, worded for its format ("the header ..." in text).</summary>
+        public abstract DataFormatException HeaderError(string problem);
+
         protected int FirstRow { get; private set; }
 
         protected long RowCount { get; set; }
@@ -228,6 +249,8 @@ public static class FrameReader
         public override string DisplayName => _layout.DisplayName;
 
         public override string[] Header => _layout.Header;
+
+        public override DataFormatException HeaderError(string problem) => DataError.Line(DisplayName, 1, $"the header {problem}");
 
         public override IEnumerable<Action> WorkItems(FrameBuilder builder)
         {
@@ -287,7 +310,7 @@ public static class FrameReader
             var position = 0L;
             foreach (var chunk in _layout.Chunks)
             {
-                SkipTo(stream, ref position, chunk.Offset, buffer);
+                SkipTo(stream, ref position, chunk.Offset, buffer, _layout.DisplayName);
                 var n = stream.ReadAtLeast(buffer.AsSpan(0, chunk.Length), chunk.Length, throwOnEndOfStream: false);
                 if (n < chunk.Length)
                 {
@@ -298,14 +321,15 @@ public static class FrameReader
             }
         }
 
-        private static void SkipTo(Stream stream, ref long position, long target, byte[] scratch)
+        private static void SkipTo(Stream stream, ref long position, long target, byte[] scratch, string displayName)
         {
             while (position < target)
             {
                 var n = stream.Read(scratch, 0, (int)Math.Min(scratch.Length, target - position));
                 if (n == 0)
                 {
-                    throw new EndOfStreamException("gzip stream ended early");
+                    // The scan read the whole stream, so a shorter one now is bad input, not a failing disk.
+                    throw DataError.File(displayName, "the file changed while it was being read (it got shorter)");
                 }
                 position += n;
             }
@@ -339,6 +363,9 @@ public static class FrameReader
         public override string DisplayName => _layout.DisplayName;
 
         public override string[] Header => _layout.Header;
+
+        // Parquet has no header line: its column names are in the file's schema.
+        public override DataFormatException HeaderError(string problem) => DataError.File(DisplayName, $"the schema {problem}");
 
         public override IEnumerable<Action> WorkItems(FrameBuilder builder)
         {

@@ -68,7 +68,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
         {
             if (!schema.Contains(name))
             {
-                throw new ArgumentException($"the feature config uses column {name}, which the training data lacks");
+                throw new ConfigurationException($"the feature config uses column {name}, which the training data lacks");
             }
         }
     }

@@ -40,7 +40,7 @@ public sealed record FittedFeaturePipeline(
         {
             if (!frame.Schema.Contains(name))
             {
-                throw new ArgumentException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
+                throw new ConfigurationException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
             }
         }
         return Transform(new FeatureInputs(frame, rows, BaseColumns, DateModulus ?? 1, Crosses), null);

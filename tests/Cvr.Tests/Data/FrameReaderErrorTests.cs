@@ -91,15 +91,39 @@ public class FrameReaderErrorTests
             ErrorOf(dir, "train"));
     }
 
-    [Fact]
-    public void Read_ShardHeadersDiffer_NamesTheShardAndColumn()
+    /// <summary>Two shards: the first with <see cref="Samples.Header"/>, the next with <paramref name="header"/>.</summary>
+    private static string ErrorOfSecondShard(string header, string row)
     {
         using var dir = new TempDir();
         dir.Write("train/000000000000.csv", Samples.Text(Samples.Rows[0]));
-        dir.Write("train/000000000001.csv", Samples.Text(Samples.Rows[1]).Replace("f_30", "f_31"));
-        Assert.Equal("train/000000000001.csv: line 1, column #4: header differs from the first shard's 'f_31' (expected 'f_30' as in train/000000000000.csv; all shards must have the same columns in the same order)",
-            ErrorOf(dir, "train"));
+        dir.Write("train/000000000003.csv", header + "\n" + row + "\n");
+        return ErrorOf(dir, "train");
     }
+
+    [Fact]
+    public void Read_ShardLacksAColumn_NamesTheShardAndTheColumn()
+        => Assert.Equal("train/000000000003.csv: line 1: the header lacks f_30 (expected the same columns as train/000000000000.csv)",
+            ErrorOfSecondShard("f_0\tf_1\tf_2\tf_33\tf_42\tf_64\tis_clicked\tis_installed", "2\t45\t7\t0\t0\t1\t0\t0"));
+
+    [Fact]
+    public void Read_ShardHasAnExtraColumn_NamesTheShardAndTheColumn()
+        => Assert.Equal("train/000000000003.csv: line 1: the header has extra f_58 (expected the same columns as train/000000000000.csv)",
+            ErrorOfSecondShard(Samples.Header + "\tf_58", Samples.Rows[1] + "\t3"));
+
+    [Fact]
+    public void Read_ShardHasAnotherColumnInstead_NamesBoth()
+        => Assert.Equal("train/000000000003.csv: line 1: the header lacks f_30, f_64 and has extra f_31 (expected the same columns as train/000000000000.csv)",
+            ErrorOfSecondShard("f_0\tf_1\tf_2\tf_31\tf_33\tf_42\tis_clicked\tis_installed", "2\t45\t7\t1\t0\t0\t0\t0"));
+
+    [Fact]
+    public void Read_ShardColumnsInAnotherOrder_NamesTheFirstColumnOutOfPlace()
+        => Assert.Equal("train/000000000003.csv: line 1: the header has the columns in another order: column #4 is f_33 where train/000000000000.csv has f_30 (expected the same columns as train/000000000000.csv in the same order)",
+            ErrorOfSecondShard("f_0\tf_1\tf_2\tf_33\tf_30\tf_42\tf_64\tis_clicked\tis_installed", "2\t45\t7\t0\t\t0\t\t0\t0"));
+
+    [Fact]
+    public void Read_ShardRepeatsAColumn_NamesIt()
+        => Assert.Equal("train/000000000003.csv: line 1: the header repeats f_30 (expected the same columns as train/000000000000.csv, each once)",
+            ErrorOfSecondShard(Samples.Header + "\tf_30", Samples.Rows[1] + "\t3"));
 
     [Fact]
     public void Read_EmptyFile_IsRejected()

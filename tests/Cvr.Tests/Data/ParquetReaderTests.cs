@@ -30,6 +30,40 @@ public class ParquetReaderTests
         await group.WriteAsync<int>(fields[8], new[] { 1, 0, 1, bad ?? 0 });
     }
 
+    /// <summary>One row of zeros under the given column names: enough for the header checks, which come first.</summary>
+    private static async Task WriteColumnsAsync(string path, params string[] names)
+    {
+        var fields = names.Select(n => new DataField<int>(n)).ToArray();
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        using var group = writer.CreateRowGroup();
+        foreach (var field in fields) { await group.WriteAsync<int>(field, new[] { 0 }); }
+    }
+
+    private static string ErrorOfShards(TempDir dir)
+        => Assert.Throws<DataFormatException>(() => FrameReader.Read(dir.File("train"), new ReadOptions { DisplayRoot = dir.Path })).Message;
+
+    [Fact]
+    public async Task Read_ParquetShardLacksAColumn_NamesTheShardAndTheColumn()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("train"));
+        await WriteSamplesAsync(dir.File("train/000000000000.parquet"));
+        await WriteColumnsAsync(dir.File("train/000000000003.parquet"), "f_0", "f_1", "f_2", "f_33", "f_42", "f_64", "is_clicked", "is_installed");
+        Assert.Equal("train/000000000003.parquet: the schema lacks f_30 (expected the same columns as train/000000000000.parquet)", ErrorOfShards(dir));
+    }
+
+    [Fact]
+    public async Task Read_ParquetShardColumnsInAnotherOrder_NamesTheFirstColumnOutOfPlace()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("train"));
+        await WriteSamplesAsync(dir.File("train/000000000000.parquet"));
+        await WriteColumnsAsync(dir.File("train/000000000003.parquet"), "f_0", "f_1", "f_2", "f_30", "f_33", "f_42", "f_64", "is_installed", "is_clicked");
+        Assert.Equal("train/000000000003.parquet: the schema has the columns in another order: column #8 is is_installed where train/000000000000.parquet has is_clicked (expected the same columns as train/000000000000.parquet in the same order)",
+            ErrorOfShards(dir));
+    }
+
     [Fact]
     public async Task Read_Parquet_MatchesTheSameRowsAsText()
     {

@@ -68,7 +68,7 @@ public static partial class SyntheticData
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !overwrite)
             throw new IOException($"Output folder '{target}' exists and is not empty; choose another folder or allow overwriting.");
         string? parent = Path.GetDirectoryName(target);
-        if (parent is null) throw new ArgumentException($"Output folder '{target}' cannot be a file-system root.");
+        if (parent is null) throw new ConfigurationException($"Output folder '{target}' cannot be a file-system root.");
         Directory.CreateDirectory(parent);
     }
 

@@ -44,14 +44,14 @@ public static partial class SyntheticData
     /// and renames it at the end: on failure or cancellation nothing is left behind. <paramref name="progress"/> is
     /// called from worker threads, every 8,192 rows of a file.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid options or output path.</exception>
+    /// <exception cref="ConfigurationException">Invalid options or output path.</exception>
     /// <exception cref="IOException"><paramref name="outDir"/> exists and is not empty, and Overwrite is not set.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static GenerationSummary Generate(
         string outDir, GeneratorOptions options, IProgress<GenerationProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(outDir)) throw new ArgumentException("--out must name a folder.", nameof(outDir));
+        if (string.IsNullOrWhiteSpace(outDir)) throw new ConfigurationException("--out must name a folder.");
         options.Validate();
         var clock = Stopwatch.StartNew();
         string target = Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar);

@@ -85,9 +85,9 @@ public sealed class SyntheticDataOutputTests : IDisposable
     [InlineData(-1.0)]
     [InlineData(10.5)]
     [InlineData(double.NaN)]
-    public void Generate_InvalidScale_ThrowsArgumentExceptionAndWritesNothing(double scale)
+    public void Generate_InvalidScale_ThrowsConfigurationExceptionAndWritesNothing(double scale)
     {
-        var error = Assert.Throws<ArgumentException>(() => SyntheticData.Generate(Dir("x"), new GeneratorOptions(scale)));
+        var error = Assert.Throws<ConfigurationException>(() => SyntheticData.Generate(Dir("x"), new GeneratorOptions(scale)));
         Assert.Contains("--scale", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
@@ -98,7 +98,7 @@ public sealed class SyntheticDataOutputTests : IDisposable
         var summary = SyntheticData.Generate(Dir("x"), new GeneratorOptions(TinyScale, TrainShards: 3));
         Assert.Equal(3, Directory.GetFiles(Path.Combine(Dir("x"), "train")).Length);
         Assert.Equal(3, summary.TrainFiles.Count);
-        Assert.Throws<ArgumentException>(() => SyntheticData.Generate(Dir("y"), new GeneratorOptions(TinyScale, TrainShards: 0)));
+        Assert.Throws<ConfigurationException>(() => SyntheticData.Generate(Dir("y"), new GeneratorOptions(TinyScale, TrainShards: 0)));
     }
 
     /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool, too late for the test).</summary>
