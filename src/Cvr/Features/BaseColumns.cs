@@ -88,13 +88,7 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
         }
         if (frame.TryGetCategorical(name, out var categorical))
         {
-            var codes = categorical.Codes;
-            var levels = categorical.Levels;
-            for (var i = 0; i < n; i++)
-            {
-                var code = codes[rows is null ? i : rows[i]];
-                output[i] = code == CategoricalColumn.Missing ? fill : levels[code];
-            }
+            categorical.Decode(rows, fill, output);
             return;
         }
         var values = frame.Numeric(name).Values;
