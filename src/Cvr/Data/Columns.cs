@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Cvr.Data;
 
 /// <summary>
@@ -19,6 +21,37 @@ public sealed class CategoricalColumn(string name, int[] codes, int[] levels)
 
     /// <summary>The raw value of a row, or null when missing.</summary>
     public int? ValueAt(int row) => Codes[row] == Missing ? null : Levels[Codes[row]];
+
+    /// <summary>
+    /// Writes the raw value of each selected row (<paramref name="rows"/>, or every row when null) to
+    /// <paramref name="output"/>, and <paramref name="missing"/> for a missing value. The one decode loop of the
+    /// feature and baseline matrices: it runs over every categorical cell, so the row selection is resolved once
+    /// and the levels are converted by generic math, which the JIT specialises per <typeparamref name="T"/>.
+    /// </summary>
+    public void Decode<T>(int[]? rows, T missing, Span<T> output) where T : struct, INumberBase<T>
+    {
+        var n = rows?.Length ?? Codes.Length;
+        if (output.Length != n)
+        {
+            throw new ArgumentException($"the output holds {output.Length} values for {n} rows of {Name}", nameof(output));
+        }
+        ReadOnlySpan<int> codes = Codes;
+        ReadOnlySpan<int> levels = Levels;
+        if (rows is null)
+        {
+            for (var i = 0; i < output.Length; i++)
+            {
+                var code = codes[i];
+                output[i] = code == Missing ? missing : T.CreateTruncating(levels[code]);
+            }
+            return;
+        }
+        for (var i = 0; i < output.Length; i++)
+        {
+            var code = codes[rows[i]];
+            output[i] = code == Missing ? missing : T.CreateTruncating(levels[code]);
+        }
+    }
 
     /// <summary>The code of a raw value, or <see cref="Missing"/> when the value is not a level.</summary>
     public int CodeOf(int value)

@@ -37,12 +37,12 @@ public static class PaperBases
 /// </summary>
 public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseColumn> Columns, IReadOnlyDictionary<string, double> Bases)
 {
-    public static FittedBaseColumns Fit(FeatureConfig config, Frame frame, int[]? rows)
+    public static FittedBaseColumns Fit(FeatureConfig config, Frame frame, int[]? rows, ParallelOptions? parallel = null)
     {
         var schema = frame.Schema;
         var bases = config.BaseValues.Source switch
         {
-            BaseValueSource.Detect => Detect(frame, rows).Concat(config.BaseValues.Values)
+            BaseValueSource.Detect => Detect(frame, rows, parallel ?? new ParallelOptions()).Concat(config.BaseValues.Values)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
             BaseValueSource.Paper => PaperBases.Values.Concat(config.BaseValues.Values)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
@@ -59,11 +59,12 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
     }
 
     /// <summary>Bases found in the fitting rows by the data report's detector (whole multiples in ≥ 99% of rows).</summary>
-    private static Dictionary<string, double> Detect(Frame frame, int[]? rows)
+    private static Dictionary<string, double> Detect(Frame frame, int[]? rows, ParallelOptions parallel)
     {
         var numerics = frame.Numerics.Where(c => c.Kind == ColumnKind.Numeric).ToArray();
         var found = new (string Name, double? Base)[numerics.Length];
-        Parallel.For(0, numerics.Length, i =>
+        // One column per iteration, each result in its own slot: nothing depends on the schedule.
+        Parallel.For(0, numerics.Length, parallel, i =>
         {
             var values = numerics[i].Values;
             var selected = rows is null
@@ -88,13 +89,7 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
         }
         if (frame.TryGetCategorical(name, out var categorical))
         {
-            var codes = categorical.Codes;
-            var levels = categorical.Levels;
-            for (var i = 0; i < n; i++)
-            {
-                var code = codes[rows is null ? i : rows[i]];
-                output[i] = code == CategoricalColumn.Missing ? fill : levels[code];
-            }
+            categorical.Decode(rows, fill, output);
             return;
         }
         var values = frame.Numeric(name).Values;

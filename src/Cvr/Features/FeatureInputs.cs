@@ -50,15 +50,7 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
                 return keys;
             }
         }
-        var column = Frame.Categorical(name);
-        var fill = (int)baseColumns.MissingValue;
-        var codes = column.Codes;
-        var levels = column.Levels;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var code = codes[Rows is null ? i : Rows[i]];
-            keys[i] = code == CategoricalColumn.Missing ? fill : levels[code];
-        }
+        Frame.Categorical(name).Decode(Rows, (int)baseColumns.MissingValue, keys.AsSpan());
         return keys;
     }
 

@@ -11,28 +11,36 @@ public sealed class FeaturePipeline(FeatureConfig config)
 {
     public FeatureConfig Config { get; } = config;
 
-    /// <summary>Fits on <paramref name="rows"/> of <paramref name="train"/> (all rows when null). <paramref name="unlabeled"/>
-    /// (the test set) joins the group statistics only when their scope is train_and_test.</summary>
-    public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null)
-        => FitCore(train, rows, unlabeled, out _);
+    /// <summary>Rows per slice of the group statistics' fit (<see cref="FittedGroupStatistics.SliceRows"/>); tests
+    /// make it small to get many slices from a small frame.</summary>
+    internal int StatisticsSliceRows { get; init; } = FittedGroupStatistics.SliceRows;
 
-    public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null)
+    /// <summary>Fits on <paramref name="rows"/> of <paramref name="train"/> (all rows when null). <paramref name="unlabeled"/>
+    /// (the test set) joins the group statistics only when their scope is train_and_test. <paramref name="parallel"/>
+    /// only bounds the threads: the result is the same, bit for bit, at any degree of parallelism.</summary>
+    public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), out _);
+
+    /// <inheritdoc cref="Fit"/>
+    public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null,
+        ParallelOptions? parallel = null)
     {
-        var fitted = FitCore(train, rows, unlabeled, out var inputs);
+        parallel ??= new ParallelOptions();
+        var fitted = FitCore(train, rows, unlabeled, parallel, out var inputs);
         var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
             ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
             : null;
-        return (fitted, fitted.Transform(inputs, outOfFold));
+        return (fitted, fitted.Transform(inputs, outOfFold, parallel));
     }
 
-    private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, out FeatureInputs inputs)
+    private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, out FeatureInputs inputs)
     {
         CheckColumns(train.Schema);
         if (!train.HasLabels && Config.TargetEncoding.Columns.Count > 0)
         {
             throw new ArgumentException("target encoding needs labelled training rows (is_clicked, is_installed)");
         }
-        var baseColumns = FittedBaseColumns.Fit(Config, train, rows);
+        var baseColumns = FittedBaseColumns.Fit(Config, train, rows, parallel);
         var modulus = Config.DateMod.Enabled ? Config.DateMod.Modulus : (int?)null;
         var crosses = new List<FittedCross>();
         inputs = new FeatureInputs(train, rows, baseColumns, modulus ?? 1, crosses);
@@ -49,7 +57,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
         {
             var parts = new List<(int[], float[])> { (trainInputs.Keys(p[0]), trainInputs.Numeric(p[1])) };
             if (extra is not null) { parts.Add((extra.Keys(p[0]), extra.Numeric(p[1]))); }
-            return FittedGroupStatistics.Fit(p[0], p[1], parts);
+            return FittedGroupStatistics.Fit(p[0], p[1], parts, parallel, StatisticsSliceRows);
         }).ToList();
         var te = Config.TargetEncoding;
         var encoders = new List<FittedBetaEncoder>();

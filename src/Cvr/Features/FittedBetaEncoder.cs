@@ -124,7 +124,8 @@ internal static class BetaEncoding
     /// Encodes the fitting rows themselves, each from the counts of the other folds (prior mean and size too), so
     /// a row's own label never reaches its features. Not the same as <see cref="Transform"/> on the same rows.
     /// </summary>
-    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[] folds, int foldCount, FeatureMatrix matrix, int firstColumn)
+    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[] folds, int foldCount,
+        FeatureMatrix matrix, int firstColumn, ParallelOptions parallel)
     {
         var index = new Dictionary<int, int>(encoder.Keys.Length);
         for (var c = 0; c < encoder.Keys.Length; c++) { index[encoder.Keys[c]] = c; }
@@ -142,7 +143,8 @@ internal static class BetaEncoding
         }
         var stats = encoder.Statistics.Count;
         var tables = new float[foldCount][,];
-        Parallel.For(0, foldCount, f =>
+        // One table per fold, from exact integer counts: the schedule can't change a bit.
+        Parallel.For(0, foldCount, parallel, f =>
         {
             var table = new float[k, stats];
             Span<double> values = stackalloc double[stats];

@@ -33,8 +33,9 @@ public sealed record FittedFeaturePipeline(
         .Concat(Encoders.SelectMany(e => e.OutputNames))
         .ToArray();
 
-    /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit.</summary>
-    public FeatureMatrix Transform(Frame frame, int[]? rows = null)
+    /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit;
+    /// the same at any degree of <paramref name="parallel"/>ism.</summary>
+    public FeatureMatrix Transform(Frame frame, int[]? rows = null, ParallelOptions? parallel = null)
     {
         foreach (var name in Fingerprint.Columns)
         {
@@ -43,14 +44,14 @@ public sealed record FittedFeaturePipeline(
                 throw new ConfigurationException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
             }
         }
-        return Transform(new FeatureInputs(frame, rows, BaseColumns, DateModulus ?? 1, Crosses), null);
+        return Transform(new FeatureInputs(frame, rows, BaseColumns, DateModulus ?? 1, Crosses), null, parallel ?? new ParallelOptions());
     }
 
     /// <summary>
-    /// Writes every feature; each output block is one unit of parallel work. With a fold plan, target encodings
-    /// of these (training) rows are out of fold.
+    /// Writes every feature; each output block is one unit of parallel work that writes only its own columns, so
+    /// the schedule can't change the result. With a fold plan, target encodings of these (training) rows are out of fold.
     /// </summary>
-    internal FeatureMatrix Transform(FeatureInputs inputs, FoldPlan? outOfFold)
+    internal FeatureMatrix Transform(FeatureInputs inputs, FoldPlan? outOfFold, ParallelOptions parallel)
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
         var work = new List<Action>();
@@ -90,11 +91,11 @@ public sealed record FittedFeaturePipeline(
                 else
                 {
                     var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
-                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, matrix, j);
+                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, matrix, j, parallel);
                 }
             });
         }
-        Parallel.ForEach(work, w => w());
+        Parallel.ForEach(work, parallel, w => w());
         return matrix;
     }
 

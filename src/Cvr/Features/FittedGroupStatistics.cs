@@ -20,28 +20,39 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> OutputNames => StatisticNames.Select(s => $"{Value}_by_{Group}_{s}");
 
-    internal static FittedGroupStatistics Fit(string group, string value, IReadOnlyList<(int[] Keys, float[] Values)> parts)
+    /// <summary>
+    /// Rows per slice of the fit. The slices are cut from the data alone (never from the number of cores or
+    /// threads) and merged in slice order, so the floating-point merges, and with them the fitted bits, are the
+    /// same on every machine and at every degree of parallelism. 2^16 rows keep a slice's work well above the
+    /// cost of merging it, and give dozens of slices on the challenge's millions of rows.
+    /// </summary>
+    internal const int SliceRows = 1 << 16;
+
+    /// <summary>Fits over <paramref name="parts"/> (training rows, then any test rows) in slices of
+    /// <paramref name="sliceRows"/>, accumulated in parallel and merged in order: the same path a sharded fit takes.</summary>
+    internal static FittedGroupStatistics Fit(string group, string value, IReadOnlyList<(int[] Keys, float[] Values)> parts,
+        ParallelOptions parallel, int sliceRows = SliceRows)
     {
-        // Accumulate slices in parallel and merge: the same path a sharded fit takes.
-        var slices = parts.SelectMany(p => Slices(p.Keys.Length).Select(s => (p.Keys, p.Values, s.Start, s.End))).ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(sliceRows, 1);
+        var slices = parts.SelectMany(p => Slices(p.Keys.Length, sliceRows).Select(s => (p.Keys, p.Values, s.Start, s.End))).ToArray();
         var accumulators = new GroupAccumulator[slices.Length];
-        Parallel.For(0, slices.Length, i =>
+        Parallel.For(0, slices.Length, parallel, i =>
         {
             var (keys, values, start, end) = slices[i];
             var acc = new GroupAccumulator();
             for (var r = start; r < end; r++) { acc.Add(keys[r], values[r]); }
             accumulators[i] = acc;
         });
+        // Merged in slice order, whichever thread finished first.
         var total = accumulators.Length == 0 ? new GroupAccumulator() : accumulators[0];
         for (var i = 1; i < accumulators.Length; i++) { total.Merge(accumulators[i]); }
         var (groups, all) = total.Finish();
         return new FittedGroupStatistics(group, value, groups, all);
     }
 
-    private static IEnumerable<(int Start, int End)> Slices(int n)
+    private static IEnumerable<(int Start, int End)> Slices(int n, int sliceRows)
     {
-        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, n / 65536));
-        for (var p = 0; p < parts; p++) { yield return ((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts)); }
+        for (var start = 0; start < n; start += sliceRows) { yield return (start, (int)Math.Min((long)start + sliceRows, n)); }
     }
 
     /// <summary>Writes the 13 output columns, in <see cref="StatisticNames"/> order.</summary>

@@ -3,7 +3,7 @@ using Cvr.Features;
 
 namespace Cvr.Tests.Features;
 
-public class FeaturePipelineTests
+public partial class FeaturePipelineTests
 {
     /// <summary>The paper's features restricted to the columns of <see cref="FeatureFrames"/>.</summary>
     private static FeatureConfig SmallConfig(TargetEncodingMode mode = TargetEncodingMode.OutOfFold, BetaPriorRule prior = BetaPriorRule.Paper, int nMin = 5) => new()
@@ -47,26 +47,6 @@ public class FeaturePipelineTests
         var (_, before) = pipeline.FitTransform(frame);
         var (_, after) = pipeline.FitTransform(flipped);
         Assert.NotEqual(before.Column("te_is_installed_f_6_mean")[123], after.Column("te_is_installed_f_6_mean")[123]);
-    }
-
-    [Fact]
-    public void Transform_UnseenCategory_GetsThePriorsStatistics()
-    {
-        var train = FeatureFrames.Random(1000, seed: 2);
-        var fitted = new FeaturePipeline(SmallConfig()).Fit(train);
-        var test = FeatureFrames.Random(50, seed: 3, firstRowId: 1, day: 67);
-        var matrix = fitted.Transform(test);
-        var encoder = fitted.Encoders.First(e => e.Column == "f_6" && e.Target == "is_installed");
-        var mu = encoder.TotalPositives / (double)encoder.TotalRows;
-        // Paper rule: unseen → Beta(μ·N0, (1−μ)·N0) with N0 = the fitting rows.
-        var expectedMean = (float)BetaMoments.Mean(mu * encoder.TotalRows, (1 - mu) * encoder.TotalRows);
-        var crossIndex = matrix.Names.ToList().IndexOf("f_4@f_6");
-        var testF6 = test.Categorical("f_6");
-        var trainF6 = train.Categorical("f_6").Levels.ToHashSet();
-        var unseenRows = Enumerable.Range(0, test.RowCount).Where(r => !trainF6.Contains(testF6.ValueAt(r)!.Value)).ToArray();
-        Assert.All(unseenRows, r => Assert.Equal(expectedMean, matrix.Column("te_is_installed_f_6_mean")[r]));
-        // Unseen crosses encode to −1.
-        Assert.All(unseenRows, r => Assert.Equal(-1f, matrix.Column(crossIndex)[r]));
     }
 
     [Fact]

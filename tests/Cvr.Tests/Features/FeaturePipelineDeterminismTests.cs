@@ -1,0 +1,46 @@
+using Cvr.Features;
+
+namespace Cvr.Tests.Features;
+
+/// <summary>Same data and seed → the same bytes, whatever the number of cores or the degree of parallelism.</summary>
+public class FeaturePipelineDeterminismTests
+{
+    /// <summary>Slices of 500 rows cut the 12,000-row frame into 24 slices per group-statistics pair: more than any
+    /// of the degrees below, so a slicing that followed the degree (or the core count) would merge differently.</summary>
+    private const int Rows = 12_000, SliceRows = 500;
+
+    private static readonly int[] s_degrees = [1, 2, 7];
+
+    [Fact]
+    public void FitTransform_AnyDegreeOfParallelism_GivesIdenticalBytes()
+    {
+        var train = FeatureFrames.Default(Rows, seed: 21);
+        var test = FeatureFrames.Default(2_000, seed: 22, firstRowId: Rows + 1, day: 67);
+        Assert.True(Rows / SliceRows > 2 * s_degrees.Max());
+        var runs = s_degrees.Select(degree =>
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
+            var pipeline = new FeaturePipeline(new FeatureConfig()) { StatisticsSliceRows = SliceRows };
+            var (fitted, features) = pipeline.FitTransform(train, parallel: parallel);
+            return (Json: fitted.ToJson(), Train: features.Data, Test: fitted.Transform(test, parallel: parallel).Data);
+        }).ToArray();
+        foreach (var run in runs.Skip(1))
+        {
+            Assert.Equal(runs[0].Json, run.Json);
+            Assert.Equal(runs[0].Train, run.Train);
+            Assert.Equal(runs[0].Test, run.Test);
+        }
+    }
+
+    [Fact]
+    public void Fit_AnyDegreeOfParallelism_GivesIdenticalGroupStatisticsWithTestRows()
+    {
+        // The transductive scope merges a second part (the test rows) after the training rows' slices.
+        var train = FeatureFrames.Default(Rows, seed: 23);
+        var test = FeatureFrames.Default(3_000, seed: 24, firstRowId: Rows + 1, day: 67);
+        var config = new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.TrainAndTest } };
+        var json = s_degrees.Select(degree => new FeaturePipeline(config) { StatisticsSliceRows = SliceRows }
+            .Fit(train, unlabeled: test, parallel: new ParallelOptions { MaxDegreeOfParallelism = degree }).ToJson()).ToArray();
+        Assert.All(json, j => Assert.Equal(json[0], j));
+    }
+}
