@@ -23,13 +23,7 @@ public static class RawMatrix
             }
             else if (frame.TryGetCategorical(name, out var categorical))
             {
-                var codes = categorical.Codes;
-                var levels = categorical.Levels;
-                for (var i = 0; i < output.Length; i++)
-                {
-                    var code = codes[rows is null ? i : rows[i]];
-                    output[i] = code == CategoricalColumn.Missing ? float.NaN : levels[code];
-                }
+                categorical.Decode(rows, float.NaN, output);
             }
             else
             {
