@@ -43,6 +43,9 @@ public sealed class ModelInputs : IDisposable
 
     internal SplitLabels Labels { get; }
 
+    /// <summary>The training rows' features when built with <c>retainTrainingMatrix</c>; null otherwise.</summary>
+    internal FeatureMatrix? TrainingMatrix => _retained;
+
     /// <summary>The validation day's features, from the training days' fit; null without a validation day.</summary>
     public FeatureMatrix? Validation { get; }
 
@@ -55,8 +58,8 @@ public sealed class ModelInputs : IDisposable
         PhaseTimer? timer = null, bool retainTrainingMatrix = false)
     {
         timer ??= new PhaseTimer();
-        var (pipeline, matrix) = timer.Time("features", () => FitFeatures(new FeaturePipeline(options.Features), train, split.TrainRows, test));
-        var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows)) : null;
+        var (pipeline, matrix) = timer.Time("features", () => FitFeatures(new FeaturePipeline(options.Features), train, split.TrainRows, test, options.Parallel));
+        var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
         logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
         if (labels.TrainLikedRows.Length == 0)
@@ -109,7 +112,7 @@ public sealed class ModelInputs : IDisposable
         {
             return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);
         }
-        var predictions = _timer.Time("lightgbm: predict", () => result.Booster.Predict(Validation.Data, Validation.Rows, layout: MatrixLayout.ColumnMajor, threads: parameters.NumThreads ?? 0));
+        var predictions = _timer.Time("lightgbm: predict", () => result.Booster.Predict(Validation.Data, Validation.Rows, layout: MatrixLayout.ColumnMajor, threads: 0));
         var logLoss = model == ModelNames.Install
             ? Metrics.LogLoss(Bytes(SplitLabels.At(Labels.ValidInstalledFloats, Labels.ValidLikedRows)), SplitLabels.At(predictions, Labels.ValidLikedRows))
             : Metrics.LogLoss(Bytes(Labels.For(model).Valid), predictions);
@@ -155,9 +158,9 @@ public sealed class ModelInputs : IDisposable
     /// once binned (see <see cref="MatrixBox"/>).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static (FittedFeaturePipeline Pipeline, MatrixBox Matrix) FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test)
+    private static (FittedFeaturePipeline Pipeline, MatrixBox Matrix) FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test, ParallelOptions parallel)
     {
-        var (fitted, matrix) = pipeline.FitTransform(train, rows, test);
+        var (fitted, matrix) = pipeline.FitTransform(train, rows, test, parallel);
         return (fitted, new MatrixBox(matrix));
     }
 

@@ -49,7 +49,7 @@ public sealed class TrainedSystem(
     /// <summary>Every model's uncalibrated probabilities for rows of a frame, by model name.</summary>
     public IReadOnlyDictionary<string, double[]> PredictRaw(Frame frame, int[]? rows = null)
     {
-        var features = Pipeline.Transform(frame, rows);
+        var features = Pipeline.Transform(frame, rows, Options.Parallel);
         var raw = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var (name, model) in Models)
         {

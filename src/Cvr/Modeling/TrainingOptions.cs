@@ -58,8 +58,12 @@ public sealed record TrainingOptions
 
     [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
 
-    /// <summary>LightGBM threads; null: all cores.</summary>
-    [JsonPropertyName("threads")] public int? Threads { get; init; }
+    /// <summary>Threads for LightGBM and the features; null: all cores. Results don't depend on it, so the bundle
+    /// doesn't record it (a bundle is byte-identical whatever the thread count).</summary>
+    [JsonIgnore] public int? Threads { get; init; }
+
+    /// <summary>The features' degree of parallelism, from <see cref="Threads"/>.</summary>
+    [JsonIgnore] public ParallelOptions Parallel => new() { MaxDegreeOfParallelism = Threads ?? -1 };
 
     /// <summary>Overrides of the preset's round limit and early-stopping patience (tests use small ones).</summary>
     [JsonPropertyName("max_rounds")] public int? MaxRounds { get; init; }
@@ -102,7 +106,6 @@ public sealed record TrainingOptions
             Deterministic = true,
             ForceColWise = true,
             Verbosity = -1,
-            NumThreads = Threads,
             FeaturePreFilter = false,
         };
         foreach (var scope in new[] { "all", model })

@@ -28,6 +28,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     public TrainedSystem Train(Frame train, Frame? test, CancellationToken ct = default)
     {
         Options.Validate();
+        LightGbmThreads.SetMax(Options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);

@@ -14,8 +14,13 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         Assert.Equal(66, validation.Day);
         Assert.Equal([ModelScores.TsName, ModelScores.E2eName, ModelScores.TsCalName, ModelScores.E2eCalName, ModelScores.EnsembleName, ModelScores.BaselineName],
             validation.Models.Select(m => m.Model));
-        Assert.All(validation.Models, m => Assert.InRange(m.LogLoss, 0.1, 0.7));
-        Assert.All(validation.Models, m => Assert.InRange(m.Auc, 0.5, 1));
+        // A constant predictor ranks nothing (AUC exactly 0.5) and at best scores NCE 1 (the rate itself). On this
+        // tiny day (40 rounds) every model ranks better than chance, and the calibrated two-stage model and the
+        // ensemble beat the rate.
+        Assert.All(validation.Models, m => Assert.InRange(m.Auc, 0.53, 1));
+        Assert.InRange(validation.Models.Single(m => m.Model == ModelScores.TsCalName).Nce, 0.5, 0.995);
+        Assert.InRange(validation.Models.Single(m => m.Model == ModelScores.EnsembleName).Nce, 0.5, 0.995);
+        Assert.All(validation.Models, m => Assert.Equal(m.LogLoss, m.Nce * Metrics.Entropy(validation.InstallRate), 12));
         // ω calibrates the validation day itself, so the calibrated rows' ratios move towards 1.
         var ts = validation.Models.Single(m => m.Model == ModelScores.TsName);
         var tsCal = validation.Models.Single(m => m.Model == ModelScores.TsCalName);
@@ -38,7 +43,7 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         Assert.Equal(scores.Ensemble, again.Ensemble);
         Assert.Equal(File.ReadAllBytes(dir.File("sub.csv")), File.ReadAllBytes(dir.File("sub2.csv")));
         var metrics = SubmissionEvaluator.Evaluate(dir.File("sub.csv"), fixture.DataDir);
-        Assert.InRange(metrics.Installed.LogLoss, 0.1, 0.7);
+        Assert.InRange(metrics.Installed.Auc, 0.53, 1);
         Assert.NotNull(metrics.Truth);
     }
 

@@ -31,6 +31,7 @@ public static partial class LightGbmTuner
     public static TuneReport Run(string dataDir, TuneOptions tune, TrainingOptions training, DataSetOptions dataOptions, ILogger logger, CancellationToken ct)
     {
         Validate(tune, training);
+        Cvr.LightGbm.LightGbmThreads.SetMax(training.Threads ?? 0);
         var clock = Stopwatch.StartNew();
         // Open (and so check) every study before the data is read: a bad study file fails in seconds.
         var studies = tune.Models.ToDictionary(m => m, m => OpenStudy(tune, training, m), StringComparer.Ordinal);

@@ -111,6 +111,27 @@ public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFix
         Assert.Equal($"{tune.StudyPath(ModelNames.Like)}: trial 0 was run on other data or training settings; delete the study or choose another --out to start afresh", e.Message);
     }
 
+    [Fact]
+    public void Trial_AndTrainWithTheTrialsParameters_GiveTheSameValidationLogLoss()
+    {
+        using var dir = new TempDir();
+        var training = fixture.Training with { Baseline = false };
+        var report = fixture.Tune(new TuneOptions { Model = "all", Trials = 3, OutFile = dir.File("p.json"), Prune = false }, training);
+        var tuned = training with { Parameters = ParametersFile.Read(dir.File("p.json")) };
+        Workflow.Train(fixture.DataDir, dir.File("model"), tuned, fixture.DataOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            new PhaseTimer(), CancellationToken.None);
+        var (system, manifest) = ModelBundleLoader.Load(dir.File("model"));
+        system.Dispose();
+        Assert.Equal(3, report.Models.Count);
+        foreach (var result in report.Models)
+        {
+            // Same data path, same parameters: the same model, to the last bit of its validation logloss.
+            Assert.NotNull(result.BestValue);
+            Assert.Equal(result.BestValue, manifest.Models[result.Model].ValidationLogLoss);
+            Assert.Equal(result.BestIteration, manifest.Models[result.Model].BestIteration);
+        }
+    }
+
     private static List<string> Params(SavedStudy study) =>
         [.. study.Trials.Select(t => string.Join(' ', t.Params.Select(p => $"{p.Key}={p.Value.InternalValue:R}")))];
 }
