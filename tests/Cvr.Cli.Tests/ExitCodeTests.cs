@@ -20,6 +20,25 @@ public class ExitCodeTests
         Assert.False(Directory.Exists(dir.File("model")));
     }
 
+    [Theory]
+    [InlineData("""{"num_leaves": 1}""", "parameters: LightGBM refuses the parameters: Check failed: (num_leaves) > (1)")]
+    [InlineData("""{"e2e": {"num_leavs": 63}}""", "parameters of 'e2e': Unknown LightGBM parameter 'num_leavs'. Did you mean 'num_leaves', 'num_class', 'num_iterations'?")]
+    [InlineData("""{"e2e": {"max_bin": "many"}}""", "parameters of 'e2e': LightGBM parameter 'max_bin': 'many' is not a whole number.")]
+    [InlineData("""{"stage3": {"num_leaves": 7}}""", "LightGBM parameters given for unknown model 'stage3' (expected all, e2e, like, install, click, baseline)")]
+    public void Train_BadParamsFile_IsAUsageErrorNamingTheFileBeforeAnyDataIsRead(string json, string problem)
+    {
+        using var dir = new TempDir();
+        var file = dir.File("params.json");
+        File.WriteAllText(file, json);
+        // No data set exists: the parameters are checked first.
+        var (exit, output, err) = CliRunner.Run("train", "--data", dir.File("data"), "--out", dir.File("model"), "--params", file);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"error: {file}: {problem}", err.Trim()); // LightGBM's own check adds where it failed
+        Assert.DoesNotContain("(Parameter '", err);
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
     [Fact]
     public void Generate_NegativeScale_IsAUsageError()
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Cvr.Modeling;
 
 /// <summary>
@@ -93,7 +95,13 @@ public static class Metrics
 }
 
 /// <summary>One row of a results table: a model's metrics on one day.</summary>
-public sealed record MetricRow(string Model, double LogLoss, double Nce, double Auc, double CalibrationRatio, double? CapturedShare = null)
+public sealed record MetricRow(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("logloss")] double LogLoss,
+    [property: JsonPropertyName("nce")] double Nce,
+    [property: JsonPropertyName("auc")] double Auc,
+    [property: JsonPropertyName("calibration_ratio")] double CalibrationRatio,
+    [property: JsonPropertyName("captured_share")] double? CapturedShare = null)
 {
     public static MetricRow Of(string model, ReadOnlySpan<byte> labels, ReadOnlySpan<double> predictions, double? truthLogLoss = null)
     {

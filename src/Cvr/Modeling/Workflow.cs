@@ -22,6 +22,7 @@ public static class Workflow
 {
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
     {
+        options.Validate(); // bad --params fail before the data is read
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
         using var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
         timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
