@@ -9,7 +9,7 @@ public sealed class TrainedBundle : IDisposable
         Data = Directory.File("data");
         Cvr.Data.Synthetic.SyntheticData.Generate(Data, new Cvr.Data.Synthetic.GeneratorOptions(Scale: 0.003, Seed: 3));
         Model = Directory.File("model");
-        var (exit, _, err) = CliRunner.Run("train", "--data", Data, "--out", Model, "--click-model", "--threads", "1",
+        var (exit, _, err) = CliRunner.Run("train", "--data", Data, "--out", Model, "--click-model", "--baseline", "--threads", "1",
             "--max-rounds", "10", "--early-stopping", "5", "--no-cache", "-q");
         if (exit != ExitCodes.Success) { throw new InvalidOperationException($"cvr train failed ({exit}): {err}"); }
     }

@@ -13,6 +13,7 @@ internal static class ModelCommands
         var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle.")
         {
             ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
+            ModelOptions.BaselineOption, ModelOptions.NoBaselineOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
@@ -73,11 +74,12 @@ internal static class ModelCommands
         var command = new Command("run", "Train, predict and evaluate in one go: the main job.")
         {
             ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
+            ModelOptions.NoBaselineOption, ModelOptions.BaselineOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
-            var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
+            var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse, baselineByDefault: true),
                 DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             Output(context, parse, report);
             return ExitCodes.Success;

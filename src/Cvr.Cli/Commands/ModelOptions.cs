@@ -41,7 +41,14 @@ internal static class ModelOptions
         DefaultValueFactory = _ => StageOneLabel.Like,
     };
 
-    public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model." };
+    public static readonly Option<double?> SelectFeaturesOption = new("--select-features")
+    {
+        Description = "Keep only the features carrying this share of two probe models' gain (e.g. 0.95); the list goes into the bundle.",
+    };
+
+    public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model (a reference line of the results)." };
+
+    public static readonly Option<bool> BaselineOption = new("--baseline") { Description = "Also train the raw-columns baseline model (off in train: it serves only as a reference)." };
 
     public static readonly Option<int> SeedOption = new("--seed") { Description = "Seed for LightGBM, the target-encoding folds and (in cvr tune) the sampler.", DefaultValueFactory = _ => 42 };
 
@@ -56,10 +63,22 @@ internal static class ModelOptions
     public static IEnumerable<Option> TrainingOptionsList =>
     [
         PresetOption, ConfigOption, ParamsOption, ValidationDayOption, RefitOption, ClickModelOption, FitWeightOption,
-        StageOneOption, NoBaselineOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption,
+        StageOneOption, SelectFeaturesOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption,
     ];
 
-    public static TrainingOptions Read(ParseResult parse)
+    private static bool Baseline(ParseResult parse, bool byDefault)
+    {
+        var (on, off) = (parse.GetValue(BaselineOption), parse.GetValue(NoBaselineOption));
+        if (on && off)
+        {
+            throw new ConfigurationException("--baseline and --no-baseline contradict each other");
+        }
+        return on || (byDefault && !off);
+    }
+
+    /// <param name="baselineByDefault">run's default (the baseline is its reference line, --no-baseline skips it);
+    /// train leaves it out unless --baseline.</param>
+    public static TrainingOptions Read(ParseResult parse, bool baselineByDefault = false)
     {
         var config = parse.GetValue(ConfigOption) is { } configFile ? FeatureConfigLoader.Load(configFile) : FeatureConfig.Default;
         var seed = parse.GetValue(SeedOption);
@@ -71,7 +90,8 @@ internal static class ModelOptions
             ClickModel = parse.GetValue(ClickModelOption),
             FitEnsembleWeight = parse.GetValue(FitWeightOption),
             StageOneLabel = parse.GetValue(StageOneOption),
-            Baseline = !parse.GetValue(NoBaselineOption),
+            Baseline = Baseline(parse, baselineByDefault),
+            SelectFeatures = parse.GetValue(SelectFeaturesOption),
             Seed = seed,
             Threads = parse.GetValue(ThreadsOption),
             MaxRounds = parse.GetValue(MaxRoundsOption),

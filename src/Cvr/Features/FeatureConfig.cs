@@ -135,5 +135,12 @@ public sealed record FeatureConfig
 
     [JsonPropertyName("target_encoding")] public TargetEncodingConfig TargetEncoding { get; init; } = new();
 
+    /// <summary>
+    /// The output features the models see, by name (docs/features.md), in any order; null: all of them. A
+    /// selection made from measured importance (<c>cvr train --select-features</c>) is stored here, in the bundle's
+    /// fitted pipeline, so prediction computes exactly the same columns.
+    /// </summary>
+    [JsonPropertyName("keep")] public IReadOnlyList<string>? Keep { get; init; }
+
     public static FeatureConfig Default { get; } = new();
 }

@@ -66,8 +66,9 @@ public sealed class FeaturePipeline(FeatureConfig config)
             var labels = Select(Targets.Values(train, target), rows);
             encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels)));
         }
-        return new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders,
+        var fitted = new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders,
             new FeatureFingerprint(train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToArray()));
+        return Config.Keep is null ? fitted : fitted.Select(Config.Keep); // checks every kept name
     }
 
     private void CheckColumns(Schema schema)

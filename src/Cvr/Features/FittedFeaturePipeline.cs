@@ -24,14 +24,37 @@ public sealed record FittedFeaturePipeline(
         WriteIndented = false,
     };
 
-    /// <summary>Output columns, in matrix order: base columns, date_mod, crosses, group statistics, encodings.</summary>
+    /// <summary>Every feature the steps compute, in their order: base columns, date_mod, crosses, group statistics,
+    /// encodings.</summary>
     [JsonIgnore]
-    public IReadOnlyList<string> FeatureNames => field ??= BaseColumns.Columns.Select(c => c.Name)
+    public IReadOnlyList<string> AllFeatureNames => field ??= BaseColumns.Columns.Select(c => c.Name)
         .Concat(DateModulus is null ? [] : [DateModStep.OutputName])
         .Concat(Crosses.Select(c => c.Name))
         .Concat(GroupStatistics.SelectMany(g => g.OutputNames))
         .Concat(Encoders.SelectMany(e => e.OutputNames))
         .ToArray();
+
+    /// <summary>The output columns, in matrix order: <see cref="AllFeatureNames"/> restricted to the config's
+    /// <see cref="FeatureConfig.Keep"/> selection.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> FeatureNames => field ??= Config.Keep is null
+        ? AllFeatureNames
+        : AllFeatureNames.Where(new HashSet<string>(Config.Keep, StringComparer.Ordinal).Contains).ToArray();
+
+    /// <summary>This pipeline with only <paramref name="keep"/> as output (its statistics unchanged).</summary>
+    /// <exception cref="ConfigurationException">A name that is not one of <see cref="AllFeatureNames"/>.</exception>
+    public FittedFeaturePipeline Select(IReadOnlyList<string> keep)
+    {
+        var known = new HashSet<string>(AllFeatureNames, StringComparer.Ordinal);
+        for (var i = 0; i < keep.Count; i++)
+        {
+            if (!known.Contains(keep[i]))
+            {
+                throw new ConfigurationException($"keep[{i}]: '{keep[i]}' is not a feature of this pipeline (expected one of the names in docs/features.md)");
+            }
+        }
+        return this with { Config = Config with { Keep = keep } };
+    }
 
     /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit;
     /// the same at any degree of <paramref name="parallel"/>ism.</summary>
@@ -54,46 +77,48 @@ public sealed record FittedFeaturePipeline(
     internal FeatureMatrix Transform(FeatureInputs inputs, FoldPlan? outOfFold, ParallelOptions parallel)
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
+        var output = new BlockOutput(AllFeatureNames, FeatureNames, matrix);
         var work = new List<Action>();
         var column = 0;
         foreach (var c in BaseColumns.Columns)
         {
-            var j = column++;
-            work.Add(() => BaseColumns.Clean(inputs.Frame, c.Name, c.Base, matrix.Column(j), inputs.Rows));
+            var block = output.Block(column++, 1);
+            if (block.Wanted) { work.Add(() => block.Write(m => BaseColumns.Clean(inputs.Frame, c.Name, c.Base, m.Column(block.First), inputs.Rows))); }
         }
         if (DateModulus is not null)
         {
-            var j = column++;
-            work.Add(() => CopyKeys(inputs.Keys(DateModStep.OutputName), matrix.Column(j)));
+            var block = output.Block(column++, 1);
+            if (block.Wanted) { work.Add(() => block.Write(m => CopyKeys(inputs.Keys(DateModStep.OutputName), m.Column(block.First)))); }
         }
         foreach (var cross in Crosses)
         {
-            var j = column++;
-            work.Add(() => CopyKeys(inputs.Keys(cross.Name), matrix.Column(j)));
+            var block = output.Block(column++, 1);
+            if (block.Wanted) { work.Add(() => block.Write(m => CopyKeys(inputs.Keys(cross.Name), m.Column(block.First)))); }
         }
         foreach (var g in GroupStatistics)
         {
-            var j = column;
+            var block = output.Block(column, FittedGroupStatistics.StatisticNames.Length);
             column += FittedGroupStatistics.StatisticNames.Length;
-            work.Add(() => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), matrix, j));
+            if (block.Wanted) { work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First))); }
         }
         var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Assign(inputs.Frame.RowIds, inputs.Rows));
         foreach (var e in Encoders)
         {
-            var j = column;
+            var block = output.Block(column, e.Statistics.Count);
             column += e.Statistics.Count;
-            work.Add(() =>
+            if (!block.Wanted) { continue; }
+            work.Add(() => block.Write(m =>
             {
                 if (folds is null)
                 {
-                    BetaEncoding.Transform(e, inputs.Keys(e.Column), matrix, j);
+                    BetaEncoding.Transform(e, inputs.Keys(e.Column), m, block.First);
                 }
                 else
                 {
                     var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
-                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, matrix, j, parallel);
+                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, m, block.First, parallel);
                 }
-            });
+            }));
         }
         Parallel.ForEach(work, parallel, w => w());
         return matrix;

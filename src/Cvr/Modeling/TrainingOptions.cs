@@ -72,6 +72,13 @@ public sealed record TrainingOptions
 
     [JsonPropertyName("features")] public FeatureConfig Features { get; init; } = FeatureConfig.Default;
 
+    /// <summary>
+    /// Keep only the features that carry this share of the gain of two probe models (e2e and like, trained briefly
+    /// on every feature of the training days); null: keep every feature. Ignored when the feature config already
+    /// has a <see cref="FeatureConfig.Keep"/> list.
+    /// </summary>
+    [JsonPropertyName("select_features")] public double? SelectFeatures { get; init; }
+
     /// <summary>LightGBM parameters by model name (e2e, like, install, click, baseline) or "all", overriding the preset.</summary>
     [JsonPropertyName("parameters")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Parameters { get; init; }
         = new Dictionary<string, IReadOnlyDictionary<string, string>>();
@@ -118,7 +125,7 @@ public sealed record TrainingOptions
                 }
                 catch (ArgumentException e)
                 {
-                    throw new ConfigurationException($"{Where(scope)}{e.Message}", e);
+                    throw new ConfigurationException($"{Where(scope)}{Plain(e)}", e);
                 }
             }
         }
@@ -156,10 +163,15 @@ public sealed record TrainingOptions
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
-                throw new ConfigurationException($"{Where(model)}{e.Message}", e);
+                throw new ConfigurationException($"{Where(model)}{Plain(e)}", e);
             }
         }
     }
+
+    /// <summary>The message without the " (Parameter 'key')" that <see cref="ArgumentException"/> appends: the
+    /// user named no C# parameter.</summary>
+    private static string Plain(Exception e)
+        => e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     private string Source => ParametersSource is null ? "" : $"{ParametersSource}: ";
 

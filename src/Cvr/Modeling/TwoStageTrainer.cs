@@ -32,12 +32,13 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
+        var effective = WithFeatureSelection(train, test, split, ct);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         // Every model's validation-day probabilities, predicted once: ω, the weight and the metrics all use them.
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
         FittedFeaturePipeline pipeline;
         SplitLabels labels;
-        using (var inputs = ModelInputs.Build(train, test, split, Options, logger, _timer))
+        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer))
         {
             foreach (var name in PaperModels)
             {
@@ -60,7 +61,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             : 0.5;
         logger.LogInformation("calibration: ω_ts {OmegaTs:F4}, ω_e2e {OmegaE2e:F4}; ensemble weight of Model_ts {Weight:F2}", omegaTs, omegaE2e, weight);
 
-        var system = new TrainedSystem(Options, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema);
+        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema);
         var rowIds = split.ValidationRows.Select(r => train.RowIds[r]).ToArray();
         system.ValidationMetrics = system.Combine(rowIds, validation).Evaluate(split.ValidationDay, labels.ValidInstalled, null);
         if (!Options.Refit)
@@ -69,11 +70,24 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         }
         // The validation metrics, ω and weight stay those of the validated models: after a refit on every
         // labelled day there is no held-out day left to measure them on.
-        var (refitPipeline, refitModels) = Refit(train, test, models, ct);
-        return new TrainedSystem(Options, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema)
+        var (refitPipeline, refitModels) = Refit(train, test, effective, models, ct);
+        return new TrainedSystem(effective, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema)
         {
             ValidationMetrics = system.ValidationMetrics,
         };
+    }
+
+    /// <summary>The options with the features <see cref="FeatureSelection"/> keeps, when asked for and the feature
+    /// config has no list of its own yet; the list goes into the bundle with the fitted pipeline.</summary>
+    private TrainingOptions WithFeatureSelection(Frame train, Frame? test, DaySplit split, CancellationToken ct)
+    {
+        if (Options.SelectFeatures is not { } share || Options.Features.Keep is not null)
+        {
+            return Options;
+        }
+        using var probe = ModelInputs.Build(train, test, split, Options, logger, _timer);
+        var keep = _timer.Time("feature selection", () => FeatureSelection.Select(probe, Options, share, logger, ct));
+        return Options with { Features = Options.Features with { Keep = keep } };
     }
 
     /// <summary>Trains one paper model with the options' parameters, logging and progress; with
@@ -131,13 +145,13 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     }
 
     /// <summary>Retrains features and models on every labelled day with the iteration counts found above.</summary>
-    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>) Refit(Frame train, Frame? test, Dictionary<string, TrainedModel> chosen, CancellationToken ct)
+    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>) Refit(Frame train, Frame? test, TrainingOptions options, Dictionary<string, TrainedModel> chosen, CancellationToken ct)
     {
         var everyDay = DaySplit.AllDays(train);
         logger.LogInformation("refitting on all {Rows:N0} labelled rows with the chosen iteration counts", everyDay.TrainRows.Length);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         FittedFeaturePipeline pipeline;
-        using (var inputs = ModelInputs.Build(train, test, everyDay, Options, logger, _timer))
+        using (var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer))
         {
             foreach (var name in PaperModels)
             {
