@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Cvr.Modeling;
 
 /// <summary>
-/// Feature selection by measured importance: two short probe models (e2e and like, learning rate
+/// Feature selection by measured importance: two short probe models (e2e and like, the preset's parameters at learning rate
 /// <see cref="ProbeLearningRate"/>, at most <see cref="ProbeRounds"/> rounds, early-stopped on the validation day)
 /// train on every feature; each one's total gain is normalised to 1 and summed; the features that carry the given
 /// share of it, most important first, are kept. Only training-day rows shape the models and the validation day only
@@ -19,17 +19,32 @@ internal static class FeatureSelection
     public const int ProbeRounds = 150;
     private const int ProbePatience = 20;
 
+    /// <summary>The options with the features <see cref="Select"/> keeps, when <see cref="TrainingOptions.FeatureSelectionShare"/>
+    /// asks for a selection and the feature config has no list of its own yet; the list then travels with the fitted
+    /// pipeline into the bundle. The trainer and the tuner both start here.</summary>
+    public static TrainingOptions Apply(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    {
+        if (options.FeatureSelectionShare is not { } share || options.Features.Keep is not null)
+        {
+            return options;
+        }
+        using var probe = ModelInputs.Build(train, test, split, options, logger, timer);
+        var keep = timer.Time("feature selection", () => Select(probe, options, share, logger, ct));
+        return options with { Features = options.Features with { Keep = keep } };
+    }
+
     public static IReadOnlyList<string> Select(ModelInputs inputs, TrainingOptions options, double share, ILogger logger, CancellationToken ct)
     {
-        if (share is not (> 0 and <= 1))
-        {
-            throw new ConfigurationException($"--select-features must be a share of the gain in (0, 1], not {share}");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
         var names = inputs.Pipeline.FeatureNames;
         var gain = new double[names.Count];
         foreach (var model in new[] { ModelNames.EndToEnd, ModelNames.Like })
         {
-            var parameters = options.ParametersFor(model) with { LearningRate = ProbeLearningRate };
+            // The preset's parameters, not the user's overrides: the kept list then depends on the data and the seed
+            // only, so cvr tune and cvr train --params with the tuned file keep the same features.
+            var parameters = (options with { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>>() })
+                .ParametersFor(model) with { LearningRate = ProbeLearningRate };
             var (trained, _) = inputs.Train(model, parameters, ProbeRounds, ProbePatience, [], ct);
             using var booster = trained.Booster;
             var importance = booster.FeatureImportance(FeatureImportanceKind.Gain, trained.BestIteration);

@@ -32,7 +32,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
-        var effective = WithFeatureSelection(train, test, split, ct);
+        var effective = FeatureSelection.Apply(train, test, split, Options, logger, _timer, ct);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         // Every model's validation-day probabilities, predicted once: ω, the weight and the metrics all use them.
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -75,19 +75,6 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         {
             ValidationMetrics = system.ValidationMetrics,
         };
-    }
-
-    /// <summary>The options with the features <see cref="FeatureSelection"/> keeps, when asked for and the feature
-    /// config has no list of its own yet; the list goes into the bundle with the fitted pipeline.</summary>
-    private TrainingOptions WithFeatureSelection(Frame train, Frame? test, DaySplit split, CancellationToken ct)
-    {
-        if (Options.SelectFeatures is not { } share || Options.Features.Keep is not null)
-        {
-            return Options;
-        }
-        using var probe = ModelInputs.Build(train, test, split, Options, logger, _timer);
-        var keep = _timer.Time("feature selection", () => FeatureSelection.Select(probe, Options, share, logger, ct));
-        return Options with { Features = Options.Features with { Keep = keep } };
     }
 
     /// <summary>Trains one paper model with the options' parameters, logging and progress; with

@@ -162,5 +162,20 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
         var differing = files.Where(file => !File.ReadAllBytes(Path.Combine(dir.File("model1"), file!)).AsSpan()
             .SequenceEqual(File.ReadAllBytes(Path.Combine(dir.File("model2"), file!)))).ToArray();
         Assert.Empty(differing);
+
+        // And the same submission whatever the number of threads that score it.
+        var test = DataSet.Load(data.Directory.File("data"), new DataSetOptions { UseCache = false }).Test!;
+        var (loaded, _) = ModelBundleLoader.Load(dir.File("model1"));
+        using (loaded)
+        {
+            foreach (var threads in new[] { 1, 2 })
+            {
+                Cvr.LightGbm.LightGbmThreads.SetMax(threads);
+                var scores = loaded.Score(test);
+                Submission.Write(dir.File($"sub{threads}.csv"), scores.RowIds, scores.Ensemble, scores.Click);
+            }
+            Cvr.LightGbm.LightGbmThreads.SetMax(0);
+        }
+        Assert.Equal(File.ReadAllBytes(dir.File("sub1.csv")), File.ReadAllBytes(dir.File("sub2.csv")));
     }
 }

@@ -15,9 +15,9 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         Assert.Equal([ModelScores.TsName, ModelScores.E2eName, ModelScores.TsCalName, ModelScores.E2eCalName, ModelScores.EnsembleName, ModelScores.BaselineName],
             validation.Models.Select(m => m.Model));
         // A constant predictor ranks nothing (AUC exactly 0.5) and at best scores NCE 1 (the rate itself). On this
-        // tiny day (40 rounds) every model ranks better than chance, and the calibrated two-stage model and the
+        // tiny day (40 rounds) each of the paper's rows ranks better than chance, and the calibrated two-stage model and the
         // ensemble beat the rate.
-        Assert.All(validation.Models, m => Assert.InRange(m.Auc, 0.53, 1));
+        Assert.All(validation.Models.Where(m => m.Model != ModelScores.BaselineName), m => Assert.InRange(m.Auc, 0.53, 1));
         Assert.InRange(validation.Models.Single(m => m.Model == ModelScores.TsCalName).Nce, 0.5, 0.995);
         Assert.InRange(validation.Models.Single(m => m.Model == ModelScores.EnsembleName).Nce, 0.5, 0.995);
         Assert.All(validation.Models, m => Assert.Equal(m.LogLoss, m.Nce * Metrics.Entropy(validation.InstallRate), 12));

@@ -42,7 +42,8 @@ public static partial class LightGbmTuner
         logger.LogInformation("tuning on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
         // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features.
-        using var inputs = ModelInputs.Build(set.Train, set.Test, split, training, logger, retainTrainingMatrix: true);
+        var selected = FeatureSelection.Apply(set.Train, set.Test, split, training, logger, new PhaseTimer(), ct);
+        using var inputs = ModelInputs.Build(set.Train, set.Test, split, selected, logger, retainTrainingMatrix: true);
         var results = new List<ModelTuneResult>();
         var timedOut = false;
         var maxBin = training.ParametersFor(ModelNames.EndToEnd).MaxBin;
