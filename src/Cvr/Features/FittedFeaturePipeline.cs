@@ -53,7 +53,8 @@ public sealed record FittedFeaturePipeline(
                 throw new ConfigurationException($"keep[{i}]: '{keep[i]}' is not a feature of this pipeline (expected one of the names in docs/features.md)");
             }
         }
-        return this with { Config = Config with { Keep = keep } };
+        // A new record, not `with`: `with` would copy the cached FeatureNames of this one.
+        return new FittedFeaturePipeline(Config with { Keep = keep }, BaseColumns, DateModulus, Crosses, GroupStatistics, Encoders, Fingerprint);
     }
 
     /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit;
