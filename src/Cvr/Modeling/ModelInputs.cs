@@ -175,10 +175,15 @@ public sealed class ModelInputs : IDisposable
             return;
         }
         // The binned dataset holds all training needs from here on; drop the float matrix (2.4 GB at scale 1.0).
-        // LightGBM allocates natively while it trains, so no managed allocation would trigger the collection.
+        // LightGBM allocates natively while it trains, so no managed allocation would trigger the collection, and
+        // a plain collection frees the matrix without giving its pages back: resident memory stayed at 5 GB through
+        // training at scale 1.0 with a 1.4 GB managed heap. An aggressive collection decommits them.
         matrix = null;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        ReleaseMemory();
     }
+
+    /// <summary>Collects dropped matrices and returns their pages to the system (see <see cref="BinDefault"/>).</summary>
+    internal static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>LightGBM's default max_bin, used when the binning parameters leave it unset.</summary>
     private int DefaultMaxBin => _binning.MaxBin ?? 255;

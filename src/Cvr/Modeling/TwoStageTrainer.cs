@@ -119,6 +119,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         trainSet.SetFeatureNames(columns);
         using var validSet = _timer.Time("lightgbm: dataset", () => trainSet.CreateValidation(validMatrix.Data, validMatrix.Rows, MatrixLayout.ColumnMajor));
         trainMatrix = null;
+        ModelInputs.ReleaseMemory();
         var (trainLabels, validLabels) = labels.For(ModelNames.Baseline);
         trainSet.SetLabel(trainLabels);
         validSet.SetLabel(validLabels);
