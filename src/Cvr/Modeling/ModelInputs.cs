@@ -112,9 +112,9 @@ public sealed class ModelInputs : IDisposable
         {
             return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);
         }
-        var predictions = _timer.Time("lightgbm: predict", () => result.Booster.Predict(Validation.Data, Validation.Rows, layout: MatrixLayout.ColumnMajor, threads: 0));
+        var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, Validation, null));
         var logLoss = model == ModelNames.Install
-            ? Metrics.LogLoss(Bytes(SplitLabels.At(Labels.ValidInstalledFloats, Labels.ValidLikedRows)), SplitLabels.At(predictions, Labels.ValidLikedRows))
+            ? Metrics.LogLoss(SplitLabels.At(Labels.ValidInstalled, Labels.ValidLikedRows), SplitLabels.At(predictions, Labels.ValidLikedRows))
             : Metrics.LogLoss(Bytes(Labels.For(model).Valid), predictions);
         return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss), predictions);
     }

@@ -83,11 +83,12 @@ public sealed class TrainedSystem(
         return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
     }
 
-    private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model, features, Options.Threads);
+    private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);
 
-    /// <summary>One model's probabilities for a feature matrix, at its best iteration.</summary>
-    internal static double[] Predict(TrainedModel model, FeatureMatrix features, int? threads)
-        => model.Booster.Predict(features.Data, features.Rows, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
+    /// <summary>A booster's probabilities for a (column-major) feature matrix, at its best iteration: the one
+    /// prediction call of training, validation and scoring.</summary>
+    internal static double[] Predict(Booster booster, FeatureMatrix features, int? threads)
+        => booster.Predict(features.Data, features.Rows, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
 
     public void Dispose()
     {

@@ -125,7 +125,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         validSet.SetLabel(validLabels);
         logger.LogInformation("training {Model}: up to {Rounds} rounds", ModelNames.Baseline, Options.Rounds);
         var result = ModelInputs.Fit(parameters, trainSet, validSet, Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline), _timer, ct);
-        var predictions = _timer.Time("lightgbm: predict", () => result.Booster.Predict(validMatrix.Data, validMatrix.Rows, layout: MatrixLayout.ColumnMajor, threads: Options.Threads ?? 0));
+        var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, validMatrix, Options.Threads));
         var model = new TrainedModel(ModelNames.Baseline, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason,
             Metrics.LogLoss(labels.ValidInstalled, predictions));
         LogResult(model);
