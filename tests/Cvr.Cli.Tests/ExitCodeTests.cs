@@ -39,6 +39,19 @@ public class ExitCodeTests
         Assert.False(Directory.Exists(dir.File("model")));
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.2")]
+    public void Train_SelectFeaturesOutOfRange_IsAUsageErrorBeforeAnyDataIsRead(string share)
+    {
+        using var dir = new TempDir();
+        var (exit, output, err) = CliRunner.Run("train", "--data", dir.File("data"), "--out", dir.File("model"), "--select-features", share);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: --select-features must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share}", err.Trim());
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
     [Fact]
     public void Generate_NegativeScale_IsAUsageError()
     {
