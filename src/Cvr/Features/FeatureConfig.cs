@@ -18,6 +18,10 @@ public enum StatisticsScope
     [JsonStringEnumMemberName("train")] Train,
     /// <summary>The authors' transductive choice: training and test rows together (labels are not used).</summary>
     [JsonStringEnumMemberName("train_and_test")] TrainAndTest,
+    /// <summary>Each row's own day: the statistics of a training day's rows over that day, of a scored day's rows over
+    /// the rows being scored. Label-free and the same for every day, so a new ad gets its own statistics, as its
+    /// predecessors did on their first day.</summary>
+    [JsonStringEnumMemberName("day")] Day,
 }
 
 /// <summary>Formulas for the Beta posterior's skewness and kurtosis.</summary>

@@ -74,7 +74,7 @@ public static class FeatureConfigLoader
     private static string ExpectedFor(string typeName) => typeName switch
     {
         nameof(TargetEncodingMode) => "out_of_fold or in_sample",
-        nameof(StatisticsScope) => "train or train_and_test",
+        nameof(StatisticsScope) => "train, train_and_test or day",
         nameof(BetaMomentFormulas) => "true or paper",
         nameof(BetaPriorRule) => "paper or authors",
         nameof(BaseValueSource) => "paper, explicit, detect or none",

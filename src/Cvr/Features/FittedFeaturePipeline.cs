@@ -106,7 +106,15 @@ public sealed record FittedFeaturePipeline(
         {
             var block = output.Block(column, FittedGroupStatistics.StatisticNames.Length);
             column += FittedGroupStatistics.StatisticNames.Length;
-            if (block.Wanted) { work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First))); }
+            if (!block.Wanted) { continue; }
+            if (Config.GroupStatistics.Scope == StatisticsScope.Day)
+            {
+                work.Add(() => block.Write(m => g.TransformByDay(inputs.Keys(g.Group), inputs.Numeric(g.Value), inputs.Days(), m, block.First)));
+            }
+            else
+            {
+                work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First)));
+            }
         }
         var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Assign(inputs.Frame.RowIds, inputs.Rows));
         foreach (var e in Encoders)
