@@ -122,7 +122,7 @@ public static class FeatureConfigLoader
         }
         for (var i = 0; i < te.Targets.Count; i++)
         {
-            if (!Targets.IsKnown(te.Targets[i])) { Fail($"$.target_encoding.targets[{i}]", $"unknown target '{te.Targets[i]}' (expected is_installed, is_clicked or is_like)"); }
+            if (!Targets.IsKnown(te.Targets[i])) { Fail($"$.target_encoding.targets[{i}]", $"unknown target '{te.Targets[i]}' (expected is_installed, is_clicked, is_like or is_installed_given_like)"); }
         }
         if (te.MinCount < 0) { Fail("$.target_encoding.n_min", "must be 0 or more"); }
         if (te.Folds < 2) { Fail("$.target_encoding.folds", "must be at least 2"); }

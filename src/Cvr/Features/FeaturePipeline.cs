@@ -64,7 +64,8 @@ public sealed class FeaturePipeline(FeatureConfig config)
         foreach (var target in te.Targets)
         {
             var labels = Select(Targets.Values(train, target), rows);
-            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels)));
+            var space = Targets.SampleSpace(train, target) is { } s ? Select(s, rows) : null;
+            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels, space)));
         }
         var history = FitHistory(train, rows is null ? inputs : new FeatureInputs(train, null, baseColumns, modulus ?? 1, crosses), parallel);
         var fitted = new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders, history,

@@ -131,7 +131,8 @@ public sealed record FittedFeaturePipeline(
                 else
                 {
                     var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
-                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, m, block.First, parallel);
+                    var space = Targets.SampleSpace(inputs.Frame, e.Target) is { } s ? FeaturePipeline.Select(s, inputs.Rows) : null;
+                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, space, folds.Value, outOfFold!.Folds, m, block.First, parallel);
                 }
             }));
         }

@@ -28,7 +28,7 @@ public class FeatureConfigLoaderTests
     [InlineData("{\"crosses\": [[\"f_4\", \"f_6\"], [\"f_4\", \"f_99\"]]}", "cfg.json: $.crosses[1][1]: 'f_99' is not a categorical input (expected f_2..f_32 or date_mod)")]
     [InlineData("{\"crosses\": [[\"f_4\"]]}", "cfg.json: $.crosses[0]: has 1 entries (expected two categorical columns)")]
     [InlineData("{\"group_statistics\": {\"pairs\": [[\"f_42\", \"f_71\"]]}}", "cfg.json: $.group_statistics.pairs[0][0]: 'f_42' is not a categorical input (expected f_2..f_32, date_mod or a cross)")]
-    [InlineData("{\"target_encoding\": {\"targets\": [\"is_bought\"]}}", "cfg.json: $.target_encoding.targets[0]: unknown target 'is_bought' (expected is_installed, is_clicked or is_like)")]
+    [InlineData("{\"target_encoding\": {\"targets\": [\"is_bought\"]}}", "cfg.json: $.target_encoding.targets[0]: unknown target 'is_bought' (expected is_installed, is_clicked, is_like or is_installed_given_like)")]
     [InlineData("{\"target_encoding\": {\"folds\": 1}}", "cfg.json: $.target_encoding.folds: must be at least 2")]
     [InlineData("{\"base_values\": {\"values\": {\"f_42\": -1}}}", "cfg.json: $.base_values.values.f_42: base -1 must be a positive number")]
     [InlineData("{\"history\": {\"keys\": [\"f_6\", \"f_4@f_42\"]}}", "cfg.json: $.history.keys[1]: 'f_42' is not a categorical column (expected f_2..f_32, or several joined with '@' such as f_4@f_6)")]
