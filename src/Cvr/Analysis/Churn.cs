@@ -27,6 +27,20 @@ public sealed record EntityChurn(string Entity, string Column, IReadOnlyList<Chu
     /// <summary>The labelled days with an earlier day and a value: where the new share measures churn.</summary>
     public ChurnDay[] LabelledDaysAfterTheFirst()
         => Days.Where(d => !d.NoEarlierDay && d.Split != SplitLayout.TestName && d.NewShare is not null).ToArray();
+
+    /// <summary>Install rates of the rows on new and on seen entities, pooled over the labelled days after the first (null without labels or rows).</summary>
+    public (double? New, double? Seen) PooledInstallRates()
+    {
+        double newInstalls = 0, seenInstalls = 0;
+        long newRows = 0, seenRows = 0;
+        foreach (var d in LabelledDaysAfterTheFirst())
+        {
+            var seen = d.Rows - d.Missing - d.NewRows;
+            if (d.NewInstallRate is { } n) { newInstalls += n * d.NewRows; newRows += d.NewRows; }
+            if (d.SeenInstallRate is { } s) { seenInstalls += s * seen; seenRows += seen; }
+        }
+        return (newRows == 0 ? null : newInstalls / newRows, seenRows == 0 ? null : seenInstalls / seenRows);
+    }
 }
 
 public sealed record ChurnReport(string Definition, IReadOnlyList<EntityChurn> Entities);

@@ -161,7 +161,11 @@ internal static partial class HtmlReport
             {
                 h.Append("no labelled day after the first");
             }
-            h.Append(e.TestUnseenShare is { } u ? Inv($"; {u:P1} of the test rows are on {E(e.Entity)} unseen in training ({e.TestUnseenEntities:N0} {E(e.Entity)}). ") : ". ");
+            if (e.PooledInstallRates() is { New: { } rateNew, Seen: { } rateSeen })
+            {
+                h.Append(Inv($"; their rows install at {rateNew:P1} against {rateSeen:P1} on {E(e.Entity)} seen before"));
+            }
+            h.Append(e.TestUnseenShare is { } u ? Inv($"; {u:P1} of the test rows are on {E(e.Entity)} unseen in training ({e.TestUnseenEntities:N0} distinct values). ") : ". ");
         }
         h.Append("</p>\n<p class=\"note\">").Append(E(r.Churn.Definition)).Append(". Install rates (labelled days): rows on new vs seen entities.</p>\n");
         Image(h, charts, Charts.ChurnId, "share of rows on entities first seen that day");
@@ -176,7 +180,7 @@ internal static partial class HtmlReport
             }));
             if (e.TestUnseenShare is { } share)
             {
-                h.Append(Inv($"<p>Test rows on {E(e.Entity)} unseen in training: <b>{share:P1}</b> ({e.TestUnseenRows:N0} rows, {e.TestUnseenEntities:N0} {E(e.Entity)}).</p>\n"));
+                h.Append(Inv($"<p>Test rows on {E(e.Entity)} unseen in training: <b>{share:P1}</b> ({e.TestUnseenRows:N0} rows, {e.TestUnseenEntities:N0} distinct values).</p>\n"));
             }
         }
         h.Append("</section>\n");

@@ -49,6 +49,10 @@ public class ChurnTests
         Assert.Equal(0.5, day47.NewShare!.Value, 12);
         Assert.Equal((0.5, 0.0), (day47.NewInstallRate!.Value, day47.SeenInstallRate!.Value));
         Assert.Equal([2 / 3.0, 0.5], ads.LabelledDaysAfterTheFirst().Select(d => d.NewShare!.Value));
+        // Days 46 and 47 pooled: new 2 installs of 4 rows, seen 1 of 3 (day 45 has no earlier day, the test no labels).
+        var (pooledNew, pooledSeen) = ads.PooledInstallRates();
+        Assert.Equal(0.5, pooledNew!.Value, 12);
+        Assert.Equal(1 / 3.0, pooledSeen!.Value, 12);
 
         var apps = Churn.Build(SplitLayout.Of(train, test), new AnalysisOptions().ChurnEntities, new ParallelOptions()).Entities.Single(e => e.Entity == "apps");
         Assert.Equal([1.0, 0.0, 0.0, 0.0], apps.Days.Select(d => d.NewShare!.Value));
