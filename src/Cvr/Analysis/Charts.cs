@@ -49,10 +49,16 @@ internal static class Charts
             var bars = group.Select(d => new Bar { Position = d.Day, Value = d.Rows, FillColor = Color.FromHex(ColorOf(group.Key)) }).ToArray();
             plot.Add.Bars(bars).LegendText = group.Key;
         }
-        plot.Title("Rows per day");
-        plot.XLabel("day (f_1)");
-        plot.YLabel("rows");
-        plot.ShowLegend(Alignment.UpperRight);
+        return WideByDay(plot, "Rows per day", "day (f_1)", "rows", Alignment.UpperRight);
+    }
+
+    /// <summary>Labels a wide chart with the day on x, its y axis starting at zero, and renders it.</summary>
+    private static byte[] WideByDay(Plot plot, string title, string xLabel, string yLabel, Alignment legend)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(legend);
         plot.Axes.Margins(bottom: 0);
         return plot.GetImageBytes(WideWidth, Height, ImageFormat.Png);
     }
@@ -84,12 +90,8 @@ internal static class Charts
                 points.Color = color;
             }
         }
-        plot.Title("Rows on entities first seen that day");
-        plot.XLabel("day (f_1); the first day (100%) is not drawn");
-        plot.YLabel("% of the day's rows");
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.Margins(bottom: 0);
-        return plot.GetImageBytes(WideWidth, Height, ImageFormat.Png);
+        return WideByDay(plot, "Rows on entities first seen that day", "day (f_1); the first day (100%) is not drawn", "% of the day's rows",
+            Alignment.UpperLeft);
     }
 
     private static byte[] Distribution(DistributionResult d)
