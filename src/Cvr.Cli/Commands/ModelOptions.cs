@@ -16,11 +16,11 @@ internal static class ModelOptions
 
     public static readonly Option<Preset> PresetOption = new("--preset")
     {
-        Description = "LightGBM settings: fast (learning rate 0.1, early stopping 50, features selected by importance) or paper (0.01, up to 20,000 rounds, stopping 500, every feature).",
+        Description = "Settings: fast (learning rate 0.1, early stopping 50, the paper's features plus time-aware history, selected by importance) or paper (0.01, up to 20,000 rounds, stopping 500, the paper's features, every one).",
         DefaultValueFactory = _ => Preset.Fast,
     };
 
-    public static readonly Option<string?> ConfigOption = new("--config") { Description = "Feature config JSON (docs/features.md); default: the paper's features." };
+    public static readonly Option<string?> ConfigOption = new("--config") { Description = "Feature config JSON (docs/features.md); default: the paper's features plus time-aware history (the paper preset: the paper's features)." };
 
     public static readonly Option<string?> ParamsOption = new("--params")
     {
@@ -80,7 +80,9 @@ internal static class ModelOptions
     /// train leaves it out unless --baseline.</param>
     public static TrainingOptions Read(ParseResult parse, bool baselineByDefault = false)
     {
-        var config = parse.GetValue(ConfigOption) is { } configFile ? FeatureConfigLoader.Load(configFile) : FeatureConfig.Default;
+        // Without a config file the preset decides: the paper's preset is the paper's features.
+        var config = parse.GetValue(ConfigOption) is { } configFile ? FeatureConfigLoader.Load(configFile)
+            : parse.GetValue(PresetOption) == Preset.Paper ? FeatureConfig.Paper : FeatureConfig.Default;
         var seed = parse.GetValue(SeedOption);
         return new TrainingOptions
         {

@@ -84,8 +84,9 @@ public enum HistoryStatistic
 /// </summary>
 public sealed record HistoryConfig
 {
-    /// <summary>Categorical columns, or several joined with '@' (a combination's values are one key).</summary>
-    [JsonPropertyName("keys")] public IReadOnlyList<string> Keys { get; init; } = [];
+    /// <summary>Categorical columns, or several joined with '@' (a combination's values are one key): the app, ad and
+    /// user-side columns with the most churn and the ad-with-its-campaign pair (bench/results/time-aware.md).</summary>
+    [JsonPropertyName("keys")] public IReadOnlyList<string> Keys { get; init; } = ["f_2", "f_4", "f_6", "f_13", "f_15", "f_18", "f_4@f_6"];
 
     /// <summary>Window lengths in labelled days before the row's day; 0: every earlier labelled day.</summary>
     [JsonPropertyName("windows")] public IReadOnlyList<int> Windows { get; init; } = [1, 3, 7, 0];
@@ -99,8 +100,10 @@ public sealed record HistoryConfig
     /// <summary>Days since the key's first labelled day before the row's day (missing when none) and a never-seen flag.</summary>
     [JsonPropertyName("first_seen")] public bool FirstSeen { get; init; } = true;
 
-    /// <summary>The key's share of the rows of the row's own day, counted over the rows being transformed (no labels).</summary>
-    [JsonPropertyName("same_day")] public bool SameDay { get; init; } = true;
+    /// <summary>The key's share of the rows of the row's own day, counted over the rows being transformed (no labels).
+    /// Off by default: it did not improve the validation day (bench/results/time-aware.md), and a batch-dependent
+    /// value can't be served row by row.</summary>
+    [JsonPropertyName("same_day")] public bool SameDay { get; init; }
 }
 
 public sealed record BaseValuesConfig
@@ -153,8 +156,8 @@ public sealed record TargetEncodingConfig
 }
 
 /// <summary>
-/// The feature set, declared (a JSON file); every default is the paper's (method-notes.md). Output column names
-/// are documented in docs/features.md.
+/// The feature set, declared (a JSON file); every default is the paper's (method-notes.md) but the time-aware
+/// history, which goes beyond it (<see cref="Paper"/> leaves it out). Output column names are documented in docs/features.md.
 /// </summary>
 public sealed record FeatureConfig
 {
@@ -183,5 +186,10 @@ public sealed record FeatureConfig
     /// </summary>
     [JsonPropertyName("keep")] public IReadOnlyList<string>? Keep { get; init; }
 
+    /// <summary>The default: the paper's features and the time-aware history (chosen on the validation day,
+    /// bench/results/time-aware.md).</summary>
     public static FeatureConfig Default { get; } = new();
+
+    /// <summary>The paper's features only (<c>--preset paper</c>): no history.</summary>
+    public static FeatureConfig Paper { get; } = new() { History = new HistoryConfig { Keys = [] } };
 }

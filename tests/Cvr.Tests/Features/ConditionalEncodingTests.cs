@@ -10,6 +10,7 @@ public class ConditionalEncodingTests
         Crosses = [],
         GroupStatistics = new GroupStatisticsConfig { Pairs = [] },
         TargetEncoding = new TargetEncodingConfig { Columns = ["f_6"], Targets = [target], MinCount = 5 },
+        History = new HistoryConfig { Keys = [] },
     };
 
     [Fact]

@@ -8,6 +8,7 @@ public class DayScopeTests
     {
         TargetEncoding = new TargetEncodingConfig { Columns = [] },
         GroupStatistics = new GroupStatisticsConfig { Pairs = [["f_6", "f_42"], ["f_4@f_6", "f_71"]], Scope = scope },
+        History = new HistoryConfig { Keys = [] },
     };
 
     private static IEnumerable<string> StatisticColumns(FittedFeaturePipeline p) => p.FeatureNames.Where(n => n.Contains("_by_", StringComparison.Ordinal));

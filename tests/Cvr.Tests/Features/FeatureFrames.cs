@@ -28,7 +28,7 @@ internal static class FeatureFrames
     }
 
     /// <summary>Every column the default (paper) feature config reads, and nothing it drops but the row id.</summary>
-    public const string DefaultHeader = "f_0\tf_1\tf_2\tf_4\tf_6\tf_8\tf_11\tf_13\tf_15\tf_42\tf_54\tf_68\tf_71\tf_74\tis_clicked\tis_installed";
+    public const string DefaultHeader = "f_0\tf_1\tf_2\tf_4\tf_6\tf_8\tf_11\tf_13\tf_15\tf_42\tf_54\tf_68\tf_71\tf_74\tf_18\tis_clicked\tis_installed";
 
     /// <summary>First value of the ranges <see cref="Novelty.Unseen"/> rows draw f_4, f_6, f_13 and f_15 from; seen
     /// rows draw below 100.</summary>
@@ -67,7 +67,9 @@ internal static class FeatureFrames
             text.Append(c, $"{firstRowId + i}\t{(day < 0 ? 45 + random.Next(0, 22) : day)}\t{random.Next(0, 5)}\t{f4}\t{f6}\t{random.Next(0, 6)}\t{random.Next(0, 24)}\t{f13}\t{f15}\t");
             text.Append(c, $"{(random.Next(0, 100) * 0.03856407).ToString("R", c)}\t{(random.Next(0, 50) * 0.03856407).ToString("R", c)}\t");
             text.Append(c, $"{(random.Next(0, 10) == 0 ? "" : (random.NextDouble() * 1e3).ToString("R", c))}\t");
-            text.Append(c, $"{(random.Next(0, 4) * 0.57112147).ToString("R", c)}\t{(random.Next(0, 30) * 0.03856407).ToString("R", c)}\t{clicked}\t{installed}\n");
+            text.Append(c, $"{(random.Next(0, 4) * 0.57112147).ToString("R", c)}\t{(random.Next(0, 30) * 0.03856407).ToString("R", c)}\t");
+            // f_18 (a history key of the default config) last, so every earlier value of the row is drawn as before.
+            text.Append(c, $"{random.Next(0, 12)}\t{clicked}\t{installed}\n");
         }
         return Read(text);
     }

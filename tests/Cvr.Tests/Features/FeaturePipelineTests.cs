@@ -10,6 +10,7 @@ public partial class FeaturePipelineTests
     {
         GroupStatistics = new GroupStatisticsConfig { Pairs = [["f_11", "f_71"], ["f_13", "f_42"], ["f_6", "f_64"]] },
         TargetEncoding = new TargetEncodingConfig { Columns = ["f_4", "f_6", "f_4@f_6"], MinCount = nMin, Encoding = mode, Prior = prior, Targets = ["is_installed", "is_like"] },
+        History = new HistoryConfig { Keys = [] }, // HistoryTests cover it; these frames lack most of its columns
     };
 
     [Fact]
@@ -180,6 +181,7 @@ public class BaseValueDetectionTests
             BaseValues = new BaseValuesConfig { Source = BaseValueSource.Detect },
             GroupStatistics = new GroupStatisticsConfig { Pairs = [] },
             TargetEncoding = new TargetEncodingConfig { Columns = [] },
+            History = new HistoryConfig { Keys = [] },
         };
         var fitted = new FeaturePipeline(config).Fit(frame);
         Assert.Equal(0.57112147, fitted.BaseColumns.BaseOf("f_71"), 6);
