@@ -25,7 +25,8 @@ internal sealed class ModelHost : IDisposable
         _metrics = metrics;
         _current = LoadedModel.Load(directory);
         _logger.LogInformation("serving model {Directory} (bundle {Hash})", directory, _current.BundleHash[..12]);
-        _poll = new Timer(_ => _ = CheckAsync(force: false), null, pollInterval, pollInterval);
+        var period = pollInterval > TimeSpan.Zero ? pollInterval : Timeout.InfiniteTimeSpan; // 0: SIGHUP only
+        _poll = new Timer(_ => _ = CheckAsync(force: false), null, period, period);
     }
 
     /// <summary>The current model with a lease taken: release it when the request is done.</summary>

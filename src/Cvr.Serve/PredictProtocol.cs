@@ -36,7 +36,7 @@ internal static class PredictProtocol
             {
                 if (!reader.ValueTextEquals(Instances))
                 {
-                    throw Error(null, reader.GetString(), "unknown field", $"only \"{Instances}\"");
+                    throw Error(null, StringAt(ref reader), "unknown field", $"only \"{Instances}\"");
                 }
                 if (sawInstances)
                 {
@@ -131,7 +131,7 @@ internal static class PredictProtocol
                 if (column >= 0) { return column; }
             }
         }
-        throw Error(index, reader.GetString(), "unknown field", $"one of the model's inputs {FirstAndLast(model.Schema)}, as named in the data files (GET /v1/models/cvr lists them)");
+        throw Error(index, StringAt(ref reader), "unknown field", $"one of the model's inputs {FirstAndLast(model.Schema)}, as named in the data files (GET /v1/models/cvr lists them)");
     }
 
     /// <summary><c>f_</c> then a number without leading zeros.</summary>
@@ -198,11 +198,24 @@ internal static class PredictProtocol
 
     private static RequestException Wrong(ref Utf8JsonReader reader, int index, string field, string expected)
     {
-        if (reader.TokenType == JsonTokenType.String && IsNonFinite(reader.GetString()!))
+        if (reader.TokenType == JsonTokenType.String && IsNonFinite(StringAt(ref reader)))
         {
-            return Error(index, field, $"the string \"{reader.GetString()}\" (JSON has no non-finite numbers; a missing value is null)", expected);
+            return Error(index, field, $"the string \"{StringAt(ref reader)}\" (JSON has no non-finite numbers; a missing value is null)", expected);
         }
         return Error(index, field, Describe(ref reader), expected);
+    }
+
+    /// <summary>The string or property name at the reader, for a message; invalid UTF-8 is a client's error too.</summary>
+    private static string StringAt(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return "(not valid UTF-8)";
+        }
     }
 
     private static bool IsNonFinite(string text)
@@ -212,7 +225,7 @@ internal static class PredictProtocol
     private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Number => $"the number {Text(ref reader)}",
-        JsonTokenType.String => $"the string \"{Cut(reader.GetString()!)}\"",
+        JsonTokenType.String => $"the string \"{Cut(StringAt(ref reader))}\"",
         JsonTokenType.True or JsonTokenType.False => $"the boolean {Text(ref reader)}",
         JsonTokenType.Null => "null",
         JsonTokenType.StartObject => "an object",
@@ -227,7 +240,7 @@ internal static class PredictProtocol
     private static string FirstAndLast(Schema schema)
         => schema.Count == 0 ? "(none)" : $"{schema.Columns[0].Name} … {schema.Columns[^1].Name}";
 
-    private static string FieldName(ref Utf8JsonReader reader) => reader.GetString()!;
+    private static string FieldName(ref Utf8JsonReader reader) => StringAt(ref reader);
 
     private static JsonTokenType Read(ref Utf8JsonReader reader)
     {

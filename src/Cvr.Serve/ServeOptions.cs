@@ -22,7 +22,7 @@ public sealed record ServeOptions
 
     public long BodyLimit => MaxBodyBytes ?? Math.Max(64 * 1024, 2048L * MaxBatch);
 
-    /// <summary>How often the bundle folder is checked for a replacement (SIGHUP checks at once).</summary>
+    /// <summary>How often the bundle folder is checked for a replacement (SIGHUP checks at once); 0: only on SIGHUP.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long SIGTERM waits for in-flight requests.</summary>
@@ -32,6 +32,7 @@ public sealed record ServeOptions
     public void Validate()
     {
         if (MaxBatch < 1) { throw new ConfigurationException($"--max-batch {MaxBatch}: expected at least 1"); }
+        if (ReloadInterval < TimeSpan.Zero) { throw new ConfigurationException($"--watch-interval {ReloadInterval.TotalSeconds}: expected 0 (off) or more seconds"); }
         if (MaxBodyBytes is < 1) { throw new ConfigurationException($"--max-body-bytes {MaxBodyBytes}: expected at least 1"); }
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {

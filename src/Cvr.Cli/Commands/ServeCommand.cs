@@ -20,18 +20,29 @@ internal static class ServeCommand
             DefaultValueFactory = _ => ServeOptions.DefaultMaxBatch,
         };
         var maxBody = new Option<long?>("--max-body-bytes") { Description = "Largest request body (default: 2 KB per allowed instance, at least 64 KB)." };
+        var watch = new Option<double>("--watch-interval")
+        {
+            Description = "Seconds between checks of the bundle folder for a replacement (0: reload only on SIGHUP).",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("serve", "Serve a model bundle over HTTP (KServe V1: POST /v1/models/cvr:predict), with the same numbers as cvr predict; SIGTERM drains and exits 0.")
         {
-            model, urls, maxBatch, maxBody,
+            model, urls, maxBatch, maxBody, watch,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
+            var seconds = parse.GetValue(watch);
+            if (!double.IsFinite(seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds)
+            {
+                throw new ConfigurationException($"--watch-interval {seconds}: expected 0 (off) or a number of seconds");
+            }
             var options = new ServeOptions
             {
                 ModelDir = parse.GetValue(model)!,
                 Urls = parse.GetValue(urls)!,
                 MaxBatch = parse.GetValue(maxBatch),
                 MaxBodyBytes = parse.GetValue(maxBody),
+                ReloadInterval = TimeSpan.FromSeconds(seconds),
             };
             options.Validate(); // bad options fail before the bundle is read
             ServeHost.Run(options, logger, token);
