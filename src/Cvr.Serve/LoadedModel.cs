@@ -16,8 +16,9 @@ internal sealed class LoadedModel : IDisposable
     private readonly int[] _columnOfField;
     private int _leases = 1;
 
-    private LoadedModel(TrainedSystem system, BundleManifest manifest, string bundleHash)
+    private LoadedModel(TrainedSystem system, BundleManifest manifest, string bundleHash, string stamp)
     {
+        Stamp = stamp;
         _system = system;
         Manifest = manifest;
         BundleHash = bundleHash;
@@ -34,6 +35,9 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>SHA-256 of the bundle's SHA256SUMS: one value that changes with any file of the bundle.</summary>
     public string BundleHash { get; }
+
+    /// <summary>What <see cref="StampOf"/> said of the folder just before it was loaded.</summary>
+    public string Stamp { get; }
 
     public RowScorer Scorer { get; }
 
@@ -52,11 +56,12 @@ internal sealed class LoadedModel : IDisposable
     /// or <see cref="IOException"/> for a bad one.</summary>
     public static LoadedModel Load(string directory)
     {
+        var stamp = StampOf(directory) ?? throw new ModelBundleException($"{directory}: not a model bundle (no readable {BundleChecksums.FileName})");
         var hash = HashOf(directory);
         var (system, manifest) = ModelBundleLoader.Load(directory);
         try
         {
-            var model = new LoadedModel(system, manifest, hash);
+            var model = new LoadedModel(system, manifest, hash, stamp);
             model.SelfCheck();
             return model;
         }
@@ -67,12 +72,19 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    /// <summary>The hash <see cref="BundleHash"/> would have for the folder now, or null when it has no SHA256SUMS.</summary>
-    public static string? TryHashOf(string directory)
+    /// <summary>
+    /// Changes whenever the bundle folder does: its SHA256SUMS hash, and the modification times of the folder and its
+    /// files (a folder replaced whole, or a file edited in place, which SHA256SUMS alone would not show). Null
+    /// while there is no SHA256SUMS to read (e.g. mid-replacement).
+    /// </summary>
+    public static string? StampOf(string directory)
     {
         try
         {
-            return HashOf(directory);
+            var info = new DirectoryInfo(directory);
+            var latest = info.LastWriteTimeUtc.Ticks;
+            foreach (var file in info.EnumerateFiles()) { latest = Math.Max(latest, file.LastWriteTimeUtc.Ticks); }
+            return $"{HashOf(directory)}@{latest}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

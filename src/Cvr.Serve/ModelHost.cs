@@ -4,7 +4,7 @@ namespace Cvr.Serve;
 
 /// <summary>
 /// Holds the model being served and replaces it without failing a request: a new bundle (the folder replaced,
-/// noticed by polling its SHA256SUMS, or a reload asked for by SIGHUP) is loaded and verified on a background
+/// noticed by polling its SHA256SUMS and modification times, or a reload asked for by SIGHUP) is loaded and verified on a background
 /// thread, then swapped in with one atomic exchange; requests that hold the old one finish on it. A bundle that
 /// fails to load is refused, logged, and not retried until its files change; the old one keeps serving.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class ModelHost : IDisposable
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly Timer _poll;
     private LoadedModel _current;
-    private string? _refusedHash;
+    private string? _refusedStamp;
 
     public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics)
     {
@@ -52,8 +52,8 @@ internal sealed class ModelHost : IDisposable
         try
         {
             // A folder mid-replacement (moved aside, not yet back) has no SHA256SUMS: try again on the next tick.
-            var hash = LoadedModel.TryHashOf(_directory);
-            if (!force && (hash is null || hash == Current.BundleHash || hash == _refusedHash)) { return; }
+            var stamp = LoadedModel.StampOf(_directory);
+            if (!force && (stamp is null || stamp == Current.Stamp || stamp == _refusedStamp)) { return; }
             await Task.Run(Reload).ConfigureAwait(false);
         }
         finally
@@ -72,13 +72,13 @@ internal sealed class ModelHost : IDisposable
         catch (Exception e) when (e is Modeling.ModelBundleException or IOException or UnauthorizedAccessException
             or Data.DataFormatException or ConfigurationException or System.Text.Json.JsonException or LightGbm.LightGbmException)
         {
-            _refusedHash = LoadedModel.TryHashOf(_directory);
+            _refusedStamp = LoadedModel.StampOf(_directory);
             _metrics.Reloaded(ok: false);
             _logger.LogError("refused the new model in {Directory}, still serving bundle {Hash}: {Message}", _directory, Current.BundleHash[..12], e.Message);
             return;
         }
         var old = Interlocked.Exchange(ref _current, next);
-        _refusedHash = null;
+        _refusedStamp = null;
         _metrics.Reloaded(ok: true);
         _logger.LogInformation("reloaded {Directory}: now serving bundle {Hash} (was {Old})", _directory, next.BundleHash[..12], old.BundleHash[..12]);
         old.Release();
