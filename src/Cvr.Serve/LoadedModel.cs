@@ -56,12 +56,12 @@ internal sealed class LoadedModel : IDisposable
     /// or <see cref="IOException"/> for a bad one.</summary>
     public static LoadedModel Load(string directory)
     {
-        var stamp = StampOf(directory) ?? throw new ModelBundleException($"{directory}: not a model bundle (no readable {BundleChecksums.FileName})");
-        var hash = HashOf(directory);
+        // Before loading: a change made while loading shows as a new stamp and loads again.
+        var stamp = StampOf(directory);
         var (system, manifest) = ModelBundleLoader.Load(directory);
         try
         {
-            var model = new LoadedModel(system, manifest, hash, stamp);
+            var model = new LoadedModel(system, manifest, HashOf(directory), stamp ?? "");
             model.SelfCheck();
             return model;
         }

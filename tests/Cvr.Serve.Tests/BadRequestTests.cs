@@ -104,7 +104,8 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
         bytes[at + 1] = 0x28;
         using var response = await _server.Client.PostAsync("/v1/models/cvr:predict", new ByteArrayContent(bytes));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("instances[0].f_6: the string \"(not valid UTF-8)\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+        Assert.StartsWith("instances[0].f_6: the string \"(not valid UTF-8)\"", error, StringComparison.Ordinal);
     }
 
     [Fact]
