@@ -15,13 +15,15 @@ public class RowTransformTests
         return (pipeline, scored);
     }
 
-    public static TheoryData<string> Configs => ["all", "selection"];
+    /// <summary>The default config; a selection of its features; a missing-value fill other than 0 (the default), so
+    /// a missing value and a 0 differ.</summary>
+    public static TheoryData<string> Configs => ["all", "selection", "fill"];
 
     [Theory]
     [MemberData(nameof(Configs))]
     public void Transform_EveryRow_EqualsTheBatchTransformBitForBit(string which)
     {
-        var (pipeline, scored) = Fitted(FeatureConfig.Default);
+        var (pipeline, scored) = Fitted(which == "fill" ? FeatureConfig.Default with { MissingValue = -1 } : FeatureConfig.Default);
         if (which == "selection")
         {
             // Every other feature, so some blocks are kept partly and some not at all.
