@@ -29,12 +29,12 @@ if [ "$mode" = prepare ]; then
   exit 0
 fi
 
-dotnet "$cli" serve --model "$work/model" --urls "$url" --max-batch 1000 2> "$work/serve.err" &
+dotnet "$cli" serve --model "$work/model" --urls "$url" --max-batch 1000 2> "$work/serve-$mode.err" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model:", m["features"], "features;", ", ".join(f"{k} {v[\"best_iteration\"]} trees" for k, v in m["models"].items()))'
+curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()))'
 
 run() { # label, bodies, seconds
   wrk -t2 -c4 -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" | grep RESULT | sed "s/^RESULT/$1/"
