@@ -16,6 +16,8 @@ internal static class Endpoints
     public const string PredictPath = "/v1/models/cvr:predict", ModelPath = "/v1/models/cvr", HealthPath = "/healthz", MetricsPath = "/metrics";
     public const string ModelName = "cvr";
 
+    private const int ClientClosedRequest = 499;
+
     /// <summary>Quotes in error messages stay readable (<c>"abc"</c>, not <c>\u0022abc\u0022</c>); the body is JSON, never HTML.</summary>
     private static readonly JsonWriterOptions s_writer = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -29,7 +31,18 @@ internal static class Endpoints
             {
                 await next(context).ConfigureAwait(false);
             }
-            catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // Kestrel's verdict on the body (shorter than its Content-Length, sent too slowly): the client's.
+                context.Response.Clear();
+                await BadRequest(context.Response, new RequestError(null, null, e.Message, "a complete request body")).ConfigureAwait(false);
+            }
+            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away mid-request: nobody to answer. Counted as nginx's 499, not as a server error.
+                context.Response.StatusCode = ClientClosedRequest;
+            }
+            catch (Exception e) when (!context.Response.HasStarted)
             {
                 logger?.LogError("internal error on {Path}: {Error}", context.Request.Path, e.ToString());
                 context.Response.Clear();

@@ -16,7 +16,7 @@ internal sealed class ServeMetrics
     public static readonly string[] Routes = ["predict", "model", "healthz", "metrics", "other"];
 
     /// <summary>Status codes counted one by one; anything else is counted under its class (e.g. 5xx).</summary>
-    private static readonly int[] s_statuses = [200, 400, 404, 405, 500, 503];
+    private static readonly int[] s_statuses = [200, 400, 404, 405, 499, 500, 503];
 
     private readonly long[,] _requests = new long[Routes.Length, s_statuses.Length + 5];
     private readonly long[] _buckets = new long[Buckets.Length + 1];

@@ -96,6 +96,30 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Predict_ClientLeavesMidBody_IsCountedAs499NotAsAServerError()
+    {
+        var uri = _server.Client.BaseAddress!;
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(uri.Host, uri.Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /v1/models/cvr:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"instances\":["));
+            client.Client.Shutdown(SocketShutdown.Send);
+            using var reader = new StreamReader(stream);
+            Assert.Equal("", await reader.ReadToEndAsync());
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string metrics;
+        while (!(metrics = await _server.Client.GetStringAsync("/metrics")).Contains("cvr_requests_total{route=\"predict\",status=\"499\"} 1\n", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, metrics);
+            await Task.Delay(50);
+        }
+        Assert.DoesNotContain("status=\"500\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(_server.Log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Predict_InvalidUtf8InAString_Is400()
     {
         var bytes = Encoding.UTF8.GetBytes("{\"instances\":[{\"f_1\":67,\"f_6\":\"__\"}]}");
