@@ -99,7 +99,25 @@ internal static class Endpoints
                 }
             }
             var predictions = new List<RowPrediction>();
-            var error = Score(buffer.AsSpan(0, length), models, options.MaxBatch, predictions);
+            // A lease on the current model, so a reload can't dispose it meanwhile, and one of its lanes.
+            var model = models.Acquire();
+            RequestError? error;
+            try
+            {
+                var lane = await model.RentAsync(context.RequestAborted).ConfigureAwait(false);
+                try
+                {
+                    error = Score(buffer.AsSpan(0, length), model, lane, options.MaxBatch, predictions);
+                }
+                finally
+                {
+                    model.Return(lane);
+                }
+            }
+            finally
+            {
+                model.Release();
+            }
             if (error is not null)
             {
                 await BadRequest(context.Response, error).ConfigureAwait(false);
@@ -114,22 +132,16 @@ internal static class Endpoints
         }
     }
 
-    /// <summary>Parses and scores under a lease on the current model, so a reload can't dispose it meanwhile.</summary>
-    private static RequestError? Score(ReadOnlySpan<byte> body, ModelHost models, int maxBatch, List<RowPrediction> predictions)
+    private static RequestError? Score(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
     {
-        var model = models.Acquire();
         try
         {
-            PredictProtocol.Score(body, model, maxBatch, predictions);
+            PredictProtocol.Score(body, model, lane, maxBatch, predictions);
             return null;
         }
         catch (RequestException e)
         {
             return e.Error;
-        }
-        finally
-        {
-            model.Release();
         }
     }
 

@@ -9,22 +9,30 @@ namespace Cvr.Serve;
 /// One loaded bundle, ready to score, and counted: each request holds a lease (<see cref="TryAcquire"/>) and the
 /// host holds one while the model is current, so a replaced model is disposed only after its last request.
 /// </summary>
+/// <remarks>
+/// Scoring runs in <see cref="Lane"/>s, each with its own copy of the bundle's boosters (loaded from the same
+/// verified files), rented for a whole request. LightGBM serialises single-row calls per booster, so requests
+/// sharing boosters queue on each other's locks row by row; under load the wake-ups cost more than the scoring
+/// (measured: batches of 1,000 rows at 4 connections went from ~1,100 rows/s with shared boosters to the numbers in
+/// bench/results/serve.md). One lane per core keeps every core busy and no request waiting on a lock.
+/// </remarks>
 internal sealed class LoadedModel : IDisposable
 {
-    private readonly TrainedSystem _system;
-    private readonly ThreadLocal<RawRow> _rows;
+    private readonly Lane[] _all;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Lane> _free;
+    private readonly SemaphoreSlim _available;
     private readonly int[] _columnOfField;
     private int _leases = 1;
 
-    private LoadedModel(TrainedSystem system, BundleManifest manifest, string bundleHash, string stamp)
+    private LoadedModel(Lane[] lanes, BundleManifest manifest, string bundleHash, string stamp)
     {
         Stamp = stamp;
-        _system = system;
+        _all = lanes;
+        _free = new System.Collections.Concurrent.ConcurrentBag<Lane>(lanes);
+        _available = new SemaphoreSlim(lanes.Length, lanes.Length);
         Manifest = manifest;
         BundleHash = bundleHash;
-        Scorer = new RowScorer(system);
-        Schema = Scorer.Features.Schema;
-        _rows = new ThreadLocal<RawRow>(Scorer.CreateRow);
+        Schema = lanes[0].Scorer.Features.Schema;
         _columnOfField = new int[Schema.Columns.Select(c => FieldNumber(c.Name)).Max() + 1];
         Array.Fill(_columnOfField, -1);
         for (var c = 0; c < Schema.Count; c++) { _columnOfField[FieldNumber(Schema.Columns[c].Name)] = c; }
@@ -39,35 +47,60 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>What <see cref="StampOf"/> said of the folder just before it was loaded.</summary>
     public string Stamp { get; }
 
-    public RowScorer Scorer { get; }
-
     /// <summary>The raw columns an instance may hold (f_0, the row id, is always allowed).</summary>
     public Schema Schema { get; }
 
     public DateTimeOffset LoadedAt { get; }
 
-    /// <summary>This thread's reusable row.</summary>
-    public RawRow Row => _rows.Value!;
+    public int LaneCount => _all.Length;
 
     /// <summary>The column of <c>f_N</c>, or −1 when the model has no such input.</summary>
     public int ColumnOf(int fieldNumber) => fieldNumber >= 0 && fieldNumber < _columnOfField.Length ? _columnOfField[fieldNumber] : -1;
 
-    /// <summary>Loads and verifies a bundle (checksums, every model, one scored row); throws <see cref="ModelBundleException"/>
-    /// or <see cref="IOException"/> for a bad one.</summary>
-    public static LoadedModel Load(string directory)
+    /// <summary>A free lane, waiting for one when all are busy; give it back with <see cref="Return"/>.</summary>
+    public async ValueTask<Lane> RentAsync(CancellationToken ct)
     {
+        await _available.WaitAsync(ct).ConfigureAwait(false);
+        return _free.TryTake(out var lane) ? lane : throw new InvalidOperationException("a lane was counted free but none was");
+    }
+
+    public void Return(Lane lane)
+    {
+        _free.Add(lane);
+        _available.Release();
+    }
+
+    /// <summary>Loads and verifies a bundle (checksums, every model, one scored row per lane) into
+    /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
+    public static LoadedModel Load(string directory, int lanes = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         // Before loading: a change made while loading shows as a new stamp and loads again.
         var stamp = StampOf(directory);
-        var (system, manifest) = ModelBundleLoader.Load(directory);
+        var loaded = new List<Lane>();
         try
         {
-            var model = new LoadedModel(system, manifest, HashOf(directory), stamp ?? "");
-            model.SelfCheck();
-            return model;
+            BundleManifest? manifest = null;
+            for (var i = 0; i < lanes; i++)
+            {
+                var (system, m) = ModelBundleLoader.Load(directory);
+                try
+                {
+                    loaded.Add(new Lane(system));
+                }
+                catch
+                {
+                    system.Dispose();
+                    throw;
+                }
+                manifest ??= m;
+            }
+            foreach (var lane in loaded) { lane.SelfCheck(); }
+            return new LoadedModel(loaded.ToArray(), manifest!, HashOf(directory), stamp ?? "");
         }
         catch
         {
-            system.Dispose();
+            foreach (var lane in loaded) { lane.Dispose(); }
             throw;
         }
     }
@@ -95,20 +128,6 @@ internal sealed class LoadedModel : IDisposable
     private static string HashOf(string directory)
         => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, BundleChecksums.FileName))));
 
-    /// <summary>Scores one row of the validation day with every input missing: the boosters and the feature path
-    /// work before the model takes traffic.</summary>
-    private void SelfCheck()
-    {
-        var row = Row;
-        row.Clear();
-        row.SetInteger(Schema.IndexOf(Schema.DayColumn), _system.Split.ValidationDay);
-        var p = Scorer.Score(row);
-        if (!double.IsFinite(p.Installed) || p.Installed is < 0 or > 1)
-        {
-            throw new ModelBundleException($"the bundle scored {p.Installed} for a test row (expected a probability)");
-        }
-    }
-
     private static int FieldNumber(string name) => int.Parse(name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
 
     public bool TryAcquire()
@@ -127,12 +146,48 @@ internal sealed class LoadedModel : IDisposable
     {
         if (Interlocked.Decrement(ref _leases) == 0)
         {
-            Scorer.Dispose();
-            _rows.Dispose();
-            _system.Dispose();
+            foreach (var lane in _all) { lane.Dispose(); }
+            _available.Dispose();
         }
     }
 
     /// <summary>Drops the host's lease.</summary>
     public void Dispose() => Release();
+}
+
+/// <summary>One scoring unit: a copy of the bundle's boosters with its row scorer and a reusable row.</summary>
+internal sealed class Lane : IDisposable
+{
+    private readonly TrainedSystem _system;
+
+    public Lane(TrainedSystem system)
+    {
+        _system = system;
+        Scorer = new RowScorer(system);
+        Row = Scorer.CreateRow();
+    }
+
+    public RowScorer Scorer { get; }
+
+    /// <summary>The row each instance is read into (a lane serves one request at a time).</summary>
+    public RawRow Row { get; }
+
+    /// <summary>Scores one row of the validation day with every input missing: the boosters and the feature path
+    /// work before the model takes traffic.</summary>
+    public void SelfCheck()
+    {
+        Row.Clear();
+        Row.SetInteger(Scorer.Features.Schema.IndexOf(Schema.DayColumn), _system.Split.ValidationDay);
+        var p = Scorer.Score(Row);
+        if (!double.IsFinite(p.Installed) || p.Installed is < 0 or > 1)
+        {
+            throw new ModelBundleException($"the bundle scored {p.Installed} for a test row (expected a probability)");
+        }
+    }
+
+    public void Dispose()
+    {
+        Scorer.Dispose();
+        _system.Dispose();
+    }
 }

@@ -11,6 +11,7 @@ namespace Cvr.Serve;
 internal sealed class ModelHost : IDisposable
 {
     private readonly string _directory;
+    private readonly int _lanes;
     private readonly ILogger _logger;
     private readonly ServeMetrics _metrics;
     private readonly SemaphoreSlim _reloading = new(1, 1);
@@ -18,12 +19,13 @@ internal sealed class ModelHost : IDisposable
     private LoadedModel _current;
     private string? _refusedStamp;
 
-    public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics)
+    public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics, int lanes = 1)
     {
         _directory = directory;
+        _lanes = lanes;
         _logger = logger;
         _metrics = metrics;
-        _current = LoadedModel.Load(directory);
+        _current = LoadedModel.Load(directory, lanes);
         _logger.LogInformation("serving model {Directory} (bundle {Hash})", directory, _current.BundleHash[..12]);
         var period = pollInterval > TimeSpan.Zero ? pollInterval : Timeout.InfiniteTimeSpan; // 0: SIGHUP only
         _poll = new Timer(_ => _ = CheckAsync(force: false), null, period, period);
@@ -67,7 +69,7 @@ internal sealed class ModelHost : IDisposable
         LoadedModel next;
         try
         {
-            next = LoadedModel.Load(_directory);
+            next = LoadedModel.Load(_directory, _lanes);
         }
         catch (Exception e) when (e is Modeling.ModelBundleException or IOException or UnauthorizedAccessException
             or Data.DataFormatException or ConfigurationException or System.Text.Json.JsonException or LightGbm.LightGbmException)

@@ -39,6 +39,7 @@ internal static class ModelInfo
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteNumber("scorers", model.LaneCount);
         w.WriteNumber("max_batch", options.MaxBatch);
         w.WriteNumber("max_body_bytes", options.BodyLimit);
     }

@@ -21,7 +21,7 @@ internal static class PredictProtocol
 
     /// <summary>Scores every instance of <paramref name="body"/> into <paramref name="predictions"/>.</summary>
     /// <exception cref="RequestException">Anything wrong with the request.</exception>
-    public static void Score(ReadOnlySpan<byte> body, LoadedModel model, int maxBatch, List<RowPrediction> predictions)
+    public static void Score(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
         try
@@ -47,7 +47,7 @@ internal static class PredictProtocol
                 {
                     throw Error(null, Instances, Describe(ref reader), "an array of objects");
                 }
-                ReadInstances(ref reader, model, maxBatch, predictions);
+                ReadInstances(ref reader, model, lane, maxBatch, predictions);
             }
             if (!sawInstances)
             {
@@ -65,10 +65,10 @@ internal static class PredictProtocol
         }
     }
 
-    private static void ReadInstances(ref Utf8JsonReader reader, LoadedModel model, int maxBatch, List<RowPrediction> predictions)
+    private static void ReadInstances(ref Utf8JsonReader reader, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
     {
         var schema = model.Schema;
-        var row = model.Row;
+        var row = lane.Row;
         var day = schema.IndexOf(Schema.DayColumn);
         Span<bool> seen = stackalloc bool[schema.Count + 1];
         var index = 0;
@@ -102,7 +102,7 @@ internal static class PredictProtocol
             {
                 throw Error(index, Schema.DayColumn, "missing", "an integer day number (as in the data files)");
             }
-            predictions.Add(model.Scorer.Score(row));
+            predictions.Add(lane.Scorer.Score(row));
             index++;
         }
         if (index == 0)

@@ -35,7 +35,7 @@ public static class ServeHost
     {
         options.Validate();
         var metrics = new ServeMetrics();
-        var models = new ModelHost(options.ModelDir, options.ReloadInterval, logger, metrics);
+        var models = new ModelHost(options.ModelDir, options.ReloadInterval, logger, metrics, options.Scorers);
         try
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

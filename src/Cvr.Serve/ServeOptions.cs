@@ -17,6 +17,10 @@ public sealed record ServeOptions
     /// <summary>Most instances in one request.</summary>
     public int MaxBatch { get; init; } = DefaultMaxBatch;
 
+    /// <summary>Requests scored at once, each in its own lane with its own copy of the boosters (see
+    /// <see cref="LoadedModel"/>); more wait for a free lane. Default: one per core.</summary>
+    public int Scorers { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Largest request body; by default 2 KB per allowed instance (a full row of 80 fields is ~1.2 KB) and at least 64 KB.</summary>
     public long? MaxBodyBytes { get; init; }
 
@@ -33,6 +37,7 @@ public sealed record ServeOptions
     {
         if (MaxBatch < 1) { throw new ConfigurationException($"--max-batch {MaxBatch}: expected at least 1"); }
         if (ReloadInterval < TimeSpan.Zero) { throw new ConfigurationException($"--watch-interval {ReloadInterval.TotalSeconds}: expected 0 (off) or more seconds"); }
+        if (Scorers is < 1 or > 256) { throw new ConfigurationException($"--scorers {Scorers}: expected 1 to 256"); }
         if (MaxBodyBytes is < 1) { throw new ConfigurationException($"--max-body-bytes {MaxBodyBytes}: expected at least 1"); }
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {

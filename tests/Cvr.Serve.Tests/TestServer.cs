@@ -23,6 +23,8 @@ internal sealed class TestServer : IDisposable
             MaxBatch = maxBatch,
             MaxBodyBytes = maxBody,
             ReloadInterval = reload ?? TimeSpan.FromMilliseconds(100),
+            // Two lanes whatever the machine: concurrent requests score on different copies of the boosters.
+            Scorers = 2,
         }, Log);
         Client = new HttpClient { BaseAddress = new Uri(_server.Addresses[0]) };
     }

@@ -25,9 +25,14 @@ internal static class ServeCommand
             Description = "Seconds between checks of the bundle folder for a replacement (0: reload only on SIGHUP).",
             DefaultValueFactory = _ => 1,
         };
+        var scorers = new Option<int>("--scorers")
+        {
+            Description = "Requests scored at once, each with its own copy of the models (default: the number of cores).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
         var command = new Command("serve", "Serve a model bundle over HTTP (KServe V1: POST /v1/models/cvr:predict), with the same numbers as cvr predict; SIGTERM drains and exits 0.")
         {
-            model, urls, maxBatch, maxBody, watch,
+            model, urls, maxBatch, maxBody, watch, scorers,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
@@ -42,6 +47,7 @@ internal static class ServeCommand
                 Urls = parse.GetValue(urls)!,
                 MaxBatch = parse.GetValue(maxBatch),
                 MaxBodyBytes = parse.GetValue(maxBody),
+                Scorers = parse.GetValue(scorers),
                 ReloadInterval = TimeSpan.FromSeconds(seconds),
             };
             options.Validate(); // bad options fail before the bundle is read
