@@ -106,7 +106,11 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
             await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /v1/models/cvr:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"instances\":["));
             client.Client.Shutdown(SocketShutdown.Send);
             using var reader = new StreamReader(stream);
-            Assert.Equal("", await reader.ReadToEndAsync());
+            // No answer: the server closes (or resets) the connection.
+            string answer;
+            try { answer = await reader.ReadToEndAsync(); }
+            catch (IOException) { answer = ""; }
+            Assert.Equal("", answer);
         }
         var deadline = DateTime.UtcNow.AddSeconds(10);
         string metrics;
