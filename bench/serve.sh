@@ -36,8 +36,13 @@ for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()))'
 
-run() { # label, bodies, seconds
-  wrk -t2 -c4 -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" | grep RESULT | sed "s/^RESULT/$1/"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of a process, in clock ticks
+run() { # label, bodies, seconds: wrk's result line, plus the server's CPU per request (independent of other load)
+  local before line
+  before=$(ticks $server)
+  line=$(wrk -t2 -c4 -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" | grep RESULT | sed "s/^RESULT/$1/")
+  echo "$line server_cpu_us_per_request=$(awk -v t=$(( $(ticks $server) - before )) -v hz="$(getconf CLK_TCK)" -v line="$line" \
+    'BEGIN { match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9); printf "%.0f", t / hz * 1e6 / n }')"
 }
 metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_predict_duration_seconds_(sum|count)|process_resident_memory_bytes)'; }
 
