@@ -21,7 +21,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
     {
         using var dir = new TempDir();
         var model = fixture.Copy(fixture.BundleA, dir.File("model"));
-        using var serve = await Serve.Start(model, "--watch-interval", "0");
+        using var serve = await ServeProcess.Start(model, "--watch-interval", "0");
         var hashA = await serve.Hash();
         fixture.ReplaceAtomically(model, fixture.BundleB);
         await Task.Delay(1500);
@@ -44,7 +44,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
     {
         using var dir = new TempDir();
         var model = fixture.Copy(fixture.BundleA, dir.File("model"));
-        using var serve = await Serve.Start(model);
+        using var serve = await ServeProcess.Start(model);
         var body = Encoding.UTF8.GetBytes(ServeFixture.Request(fixture.Instance(5)));
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, serve.Port);
@@ -78,7 +78,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
     public async Task Serve_MissingBundle_ExitsWithTheModelErrorCode()
     {
         using var dir = new TempDir();
-        var (exit, stderr) = await Serve.RunToExit("--model", dir.File("nothing"));
+        var (exit, stderr) = await ServeProcess.RunToExit("--model", dir.File("nothing"));
         Assert.Equal(5, exit);
         Assert.Contains("no such model bundle folder", stderr, StringComparison.Ordinal);
     }
@@ -90,7 +90,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
     public async Task Serve_BadOption_ExitsWithTheUsageCodeBeforeReadingTheBundle(string option, string value, string message)
     {
         using var dir = new TempDir();
-        var (exit, stderr) = await Serve.RunToExit("--model", dir.File("nothing"), option, value);
+        var (exit, stderr) = await ServeProcess.RunToExit("--model", dir.File("nothing"), option, value);
         Assert.Equal(2, exit);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
@@ -103,7 +103,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
         try
         {
             var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-            var (exit, stderr) = await Serve.RunToExit("--model", fixture.BundleA, "--urls", $"http://127.0.0.1:{port}");
+            var (exit, stderr) = await ServeProcess.RunToExit("--model", fixture.BundleA, "--urls", $"http://127.0.0.1:{port}");
             Assert.Equal(4, exit);
             Assert.Contains("address already in use", stderr, StringComparison.OrdinalIgnoreCase);
         }
@@ -133,108 +133,5 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
             }
         }
         return text.ToString();
-    }
-}
-
-/// <summary>A <c>cvr serve</c> process on a free loopback port.</summary>
-internal sealed class Serve : IDisposable
-{
-    private readonly StringBuilder _stderr = new();
-
-    private Serve(Process process, int port)
-    {
-        Process = process;
-        Port = port;
-        process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-    }
-
-    public Process Process { get; }
-
-    public int Port { get; }
-
-    public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
-
-    // The CLI builds next to this project: .../src/Cvr.Cli/bin/<configuration>/<tfm>/.
-    private static string CliPath => Path.Combine(
-        AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}Cvr.Serve.Tests{Path.DirectorySeparatorChar}",
-            $"{Path.DirectorySeparatorChar}src{Path.DirectorySeparatorChar}Cvr.Cli{Path.DirectorySeparatorChar}", StringComparison.Ordinal),
-        "Cvr.Cli.dll");
-
-    private static Process Launch(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(CliPath);
-        start.ArgumentList.Add("serve");
-        foreach (var a in args) { start.ArgumentList.Add(a); }
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start cvr serve");
-    }
-
-    public static async Task<Serve> Start(string model, params string[] args)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var serve = new Serve(Launch(["--model", model, "--urls", $"http://127.0.0.1:{port}", .. args]), port);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if (await http.GetStringAsync("/healthz") == "ok\n") { return serve; }
-            }
-            catch (HttpRequestException)
-            {
-                if (serve.Process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    serve.Dispose();
-                    throw new InvalidOperationException($"cvr serve did not come up: {serve.Stderr}");
-                }
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    public static async Task<(int Exit, string Stderr)> RunToExit(params string[] args)
-    {
-        using var process = Launch(args);
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        return (process.ExitCode, await stderr);
-    }
-
-    public async Task<string> Hash()
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        return JsonDocument.Parse(await http.GetStringAsync("/v1/models/cvr")).RootElement.GetProperty("bundle_sha256").GetString()!;
-    }
-
-    public async Task<string> Predict(string body)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
-        using var response = await http.PostAsync("/v1/models/cvr:predict", new StringContent(body, Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
-    }
-
-    /// <summary>SIGTERM and wait for the exit.</summary>
-    public void Stop()
-    {
-        _ = SignalTerm(Process.Id);
-        Assert.True(Process.WaitForExit(20_000), "still running 20 s after SIGTERM");
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int SignalTerm(int pid, int signal = 15);
-
-    public void Dispose()
-    {
-        if (!Process.HasExited) { Process.Kill(); Process.WaitForExit(); }
-        Process.Dispose();
     }
 }
