@@ -5,11 +5,12 @@
 #   CONFIG_FILE: one configuration per line, "name<TAB>cvr run options" (# starts a comment; the options may name
 #   --params files relative to the repository). With NAMEs, only those configurations run.
 # Each run is its own process (so its peak RSS is its own), from the Arrow cache (warmed before the first run).
+# CVR_CLI=path/to/Cvr.Cli.dll runs that build instead of building the checkout (to keep editing while it runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale="$1"; work="$2"; configs="$3"; shift 3
-dotnet build src/Cvr.Cli -c Release -v quiet -nologo >/dev/null
-cli=src/Cvr.Cli/bin/Release/net10.0/Cvr.Cli.dll
+if [ -z "${CVR_CLI:-}" ]; then dotnet build src/Cvr.Cli -c Release -v quiet -nologo >/dev/null; fi
+cli="${CVR_CLI:-src/Cvr.Cli/bin/Release/net10.0/Cvr.Cli.dll}"
 if [ ! -f "$work/data/truth/story.json" ]; then
   dotnet "$cli" generate --out "$work/data" --scale "$scale" --seed 42 --overwrite -q
 fi
@@ -30,8 +31,8 @@ python3 - "$work/runs" "$configs" <<'PY'
 import json, os, re, sys
 runs, configs = sys.argv[1], sys.argv[2]
 order = [l.split("\t")[0] for l in open(configs) if l.strip() and not l.startswith("#")]
-print("| configuration | wall s | LightGBM share | peak RSS GB | valid logloss | test logloss | captured | best iterations |")
-print("|---|---|---|---|---|---|---|---|")
+print("| configuration | wall s | LightGBM share | peak RSS GB | valid logloss | test logloss | captured | calibration | new-ad logloss (truth) | best iterations |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for name in order:
     d = os.path.join(runs, name)
     metrics = os.path.join(d, "out", "metrics.json")
@@ -49,7 +50,12 @@ for name in order:
         return row
     v, t = ensemble("validation"), ensemble("test")
     captured = t.get("captured_share")
+    captured = f"{captured * 100:.1f} %" if captured is not None else ""
+    new = m.get("test_new_ads")
+    if new:
+        e = next(r for r in new["models"] if r["model"] == "ensemble")
+        new = f"{e['logloss']:.4f} ({new['truth_logloss']:.4f})" if new.get("truth_logloss") is not None else f"{e['logloss']:.4f}"
     iters = ", ".join(f"{k} {v}" for k, v in m["best_iterations"].items())
     print(f"| {name} | {seconds:.0f} | {lightgbm / seconds:.0%} | {rss:.2f} | {v['logloss']:.5f} | {t['logloss']:.5f} | "
-          f"{captured * 100:.1f} % | {iters} |" if captured is not None else f"| {name} | {seconds:.0f} | {lightgbm / seconds:.0%} | {rss:.2f} | {v['logloss']:.5f} | {t['logloss']:.5f} | | {iters} |")
+          f"{captured} | {t['calibration_ratio']:.3f} | {new or ''} | {iters} |")
 PY

@@ -20,6 +20,8 @@ public class AnalyzeCommandTests
         Assert.Contains("base values: 0.03856407 (f_42,", output);
         Assert.Contains("missing together: f_30,f_31; f_43,f_51,f_58,f_59,f_64,f_65,f_66,f_67,f_68,f_69,f_70", output);
         Assert.Contains("duplicates: train", output);
+        Assert.Matches(@"entity churn, ads \(f_6\): \d+\.\d % of a labelled day's rows on new ads; \d+\.\d % of test rows on ads unseen in training", output);
+        Assert.Contains("entity churn, apps (f_2): ", output);
         Assert.DoesNotContain("left out", output);
         Assert.True(File.Exists(dir.File("report/report.html")));
         Assert.True(File.Exists(dir.File("report/report.json")));
@@ -35,6 +37,7 @@ public class AnalyzeCommandTests
         var (exit, output, err) = CliRunner.Run("analyze", "--data", data, "--out", dir.File("report"), "--no-cache", "-q");
         Assert.True(exit == ExitCodes.Success, err);
         Assert.Contains("left out: test split", output);
+        Assert.Matches(@"entity churn, ads \(f_6\): \d+\.\d % of a labelled day's rows on new ads\r?\n", output);
         Assert.DoesNotContain(output.Split('\n'), line => line.StartsWith("test ", StringComparison.Ordinal));
         Assert.Contains("test split: the data set has no test/ folder", File.ReadAllText(dir.File("report/report.json")));
     }

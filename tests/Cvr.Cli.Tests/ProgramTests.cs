@@ -77,5 +77,23 @@ public class ProgramTests
         Assert.True(File.Exists(dir.File("run/submission.csv")));
         Assert.True(File.Exists(dir.File("run/metrics.json")));
         Assert.True(File.Exists(dir.File("run/model/manifest.json")));
+        Assert.Contains("test, new ads (f_6 on no labelled day)", output);
+        // The new-ad rows are the test rows whose f_6 no training file has, counted here from the text files.
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("run/metrics.json")));
+        Assert.Equal(CountNewAdRows(dir.File("data")), metrics.RootElement.GetProperty("test_new_ads").GetProperty("rows").GetInt32());
+    }
+
+    private static int CountNewAdRows(string data)
+    {
+        IEnumerable<string> Values(string split) => Directory.GetFiles(Path.Combine(data, split), "*.csv").SelectMany(file =>
+        {
+            var lines = File.ReadAllLines(file);
+            var column = Array.IndexOf(lines[0].Split('\t'), "f_6");
+            return lines.Skip(1).Select(l => l.Split('\t')[column]);
+        });
+        var seen = Values("train").ToHashSet();
+        var count = Values("test").Count(v => v.Length > 0 && !seen.Contains(v));
+        Assert.True(count > 0, "the demo's test day has no new ads");
+        return count;
     }
 }

@@ -25,11 +25,13 @@ public partial class ReportBrowserTests
         Assert.True(count.Success, "the page script did not record the image count");
         Assert.Equal(imagesInFile, int.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(imagesInFile > 70, $"only {imagesInFile} images");
-        foreach (var id in new[] { "overview", "columns", "base-values", "missing", "distributions", "duplicates" })
+        foreach (var id in new[] { "overview", "columns", "base-values", "missing", "distributions", "duplicates", "churn" })
         {
             Assert.Contains($"<section id=\"{id}\">", dom);
         }
         Assert.Contains("Base values (Table 2)", dom);
+        Assert.Contains("Entity churn: new ads and apps per day", dom);
+        Assert.Contains("alt=\"share of rows on entities first seen that day\"", dom);
 
         var png = dir.File("shot.png");
         Chromium.Screenshot(html, png, 1280, 1600);

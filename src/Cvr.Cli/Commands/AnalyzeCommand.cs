@@ -66,6 +66,13 @@ internal static class AnalyzeCommand
             + string.Join(",", r.Distributions.Where(d => d.Recommendation == Classification.Drop).Select(d => d.Column)));
         o.WriteLine("duplicates: " + string.Join(", ", r.Duplicates.Splits.Select(s =>
             string.Create(inv, $"{s.Split} {s.Duplicates:N0}") + (s.Conflicts is { } c ? string.Create(inv, $" ({c:N0} conflicts)") : ""))));
+        foreach (var e in r.Churn.Entities)
+        {
+            var later = e.LabelledDaysAfterTheFirst().Select(d => d.NewShare!.Value).ToArray();
+            o.WriteLine($"entity churn, {e.Entity} ({e.Column}): "
+                + (later.Length > 0 ? string.Create(inv, $"{later.Average():P1} of a labelled day's rows on new {e.Entity}") : "one labelled day")
+                + (e.TestUnseenShare is { } u ? string.Create(inv, $"; {u:P1} of test rows on {e.Entity} unseen in training") : ""));
+        }
         foreach (var note in r.LeftOut) { o.WriteLine("left out: " + note); }
         o.WriteLine($"report: {Path.Combine(outDir, ReportWriter.HtmlName)} and {ReportWriter.JsonName}");
     }

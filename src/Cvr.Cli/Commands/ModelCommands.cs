@@ -97,6 +97,7 @@ internal static class ModelCommands
         }
         ResultsPrinter.Print(context.Out, "validation", report.Validation);
         ResultsPrinter.Print(context.Out, "test", report.Test);
+        ResultsPrinter.Print(context.Out, $"test, new ads ({Workflow.AdColumn} on no labelled day)", report.TestNewAds);
         var inv = CultureInfo.InvariantCulture;
         context.Out.WriteLine(string.Create(inv, $"ω_ts {report.OmegaTs:F4}, ω_e2e {report.OmegaE2e:F4}, ensemble weight of Model_ts {report.EnsembleWeight:F2}; best iterations ")
             + string.Join(", ", report.BestIterations.Select(kv => $"{kv.Key} {kv.Value}")));

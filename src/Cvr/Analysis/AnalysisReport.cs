@@ -15,6 +15,7 @@ public sealed record AnalysisReport(
     MissingReport Missing,
     IReadOnlyList<DistributionResult> Distributions,
     DuplicateReport Duplicates,
+    ChurnReport Churn,
     IReadOnlyList<SectionTiming> Timings);
 
 /// <summary>The report and its rendered charts (chart id → PNG bytes), ready to write.</summary>

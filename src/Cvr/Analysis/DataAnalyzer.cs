@@ -7,7 +7,7 @@ namespace Cvr.Analysis;
 
 /// <summary>
 /// The data report of the paper's section 2: overview, columns and domains (Table 1), base values (Table 2), missing
-/// values, distributions and shift (Figure 1), duplicates and label conflicts (Table 3).
+/// values, distributions and shift (Figure 1), duplicates and label conflicts (Table 3); beyond the paper, entity churn.
 /// </summary>
 public static class DataAnalyzer
 {
@@ -38,8 +38,9 @@ public static class DataAnalyzer
         var missing = Timed("missing values", () => MissingValues.Analyze(layout, columns));
         var distributions = Timed("distributions", () => Distributions(layout, columns, profiles, parallel));
         var duplicates = Timed("duplicates", () => DuplicatesOf(layout, columns, profiles, options, parallel));
+        var churn = Timed("entity churn", () => Churn.Build(layout, options.ChurnEntities, parallel));
         var report = new AnalysisReport(name, layout.Names, layout.ValidationDay, LeftOut(layout, options), overview, profiles, bases,
-            missing, distributions, duplicates, timings);
+            missing, distributions, duplicates, churn, timings);
         var charts = options.RenderCharts
             ? Timed("charts", () => Charts.Render(report, parallel))
             : new Dictionary<string, byte[]>();
@@ -84,7 +85,7 @@ public static class DataAnalyzer
         var notes = new List<string>();
         if (layout.TestFrame is null)
         {
-            notes.Add("test split: the data set has no test/ folder, so the test columns, the shifts into test, test duplicates and unseen test ads are left out");
+            notes.Add("test split: the data set has no test/ folder, so the test columns, the shifts into test, test duplicates, unseen test ads and the test day's entity churn are left out");
         }
         if (!layout.TrainFrame.HasLabels)
         {
@@ -92,11 +93,15 @@ public static class DataAnalyzer
         }
         if (layout.ValidationDay is null)
         {
-            notes.Add("validation split: the training data covers a single day, so there is no validation day to compare");
+            notes.Add("validation split: the training data covers a single day, so there is no validation day to compare, and entity churn has no earlier day (every entity is new on the one day)");
         }
         if (!layout.TrainFrame.TryGetCategorical(options.AdIdColumn, out _))
         {
             notes.Add("domains: no ad id column, so no column is tested for being an ad column");
+        }
+        foreach (var e in options.ChurnEntities.Where(e => !layout.TrainFrame.TryGetCategorical(e.Column, out _)))
+        {
+            notes.Add($"entity churn: no categorical column {e.Column} for {e.Name}, so their churn is left out");
         }
         return notes;
     }

@@ -142,6 +142,50 @@ internal static partial class HtmlReport
         h.Append("</section>\n");
     }
 
+    private static void ChurnSection(StringBuilder h, AnalysisReport r, IReadOnlyDictionary<string, byte[]> charts)
+    {
+        Open(h, "churn", "Entity churn: new ads and apps per day");
+        var entities = r.Churn.Entities;
+        h.Append("<p>The data has no named id columns; the report follows ")
+            .Append(E(Join(entities.Select(e => $"{e.Entity} = {e.Column}"))))
+            .Append(" (configurable). Per day: the share of rows on an entity first seen that day, beside the share of test rows on an entity unseen in every labelled day (train and validation). ");
+        foreach (var e in entities)
+        {
+            var later = e.LabelledDaysAfterTheFirst();
+            h.Append(E(e.Entity)).Append(Inv($" ({e.Column}): "));
+            if (later.Length > 0)
+            {
+                h.Append(Inv($"on the labelled days after the first, {later.Average(d => d.NewShare!.Value):P1} of a day's rows are on new {E(e.Entity)} on average ({later.Min(d => d.NewShare!.Value):P1}–{later.Max(d => d.NewShare!.Value):P1})"));
+            }
+            else
+            {
+                h.Append("no labelled day after the first");
+            }
+            if (e.PooledInstallRates() is { New: { } rateNew, Seen: { } rateSeen })
+            {
+                h.Append(Inv($"; their rows install at {rateNew:P1} against {rateSeen:P1} on {E(e.Entity)} seen before"));
+            }
+            h.Append(e.TestUnseenShare is { } u ? Inv($"; {u:P1} of the test rows are on {E(e.Entity)} unseen in training ({e.TestUnseenEntities:N0} distinct values). ") : ". ");
+        }
+        h.Append("</p>\n<p class=\"note\">").Append(E(r.Churn.Definition)).Append(". Install rates (labelled days): rows on new vs seen entities.</p>\n");
+        Image(h, charts, Charts.ChurnId, "share of rows on entities first seen that day");
+        foreach (var e in entities)
+        {
+            h.Append("<h3>").Append(E(e.Entity)).Append(Inv($" ({e.Column})</h3>\n"));
+            Table(h, ["day", "split", "rows", "missing", "new share", "distinct", "new", "install rate: new", "install rate: seen"], e.Days.Select(d => new[]
+            {
+                Inv($"{d.Day}"), L(d.Split), Inv($"{d.Rows:N0}"), Inv($"{d.Missing:N0}"),
+                d.NoEarlierDay ? $"<td class=\"warn\">{Pct(d.NewShare, 1)} (no earlier day)</td>" : Pct(d.NewShare, 1),
+                Inv($"{d.Entities:N0}"), Inv($"{d.NewEntities:N0}"), Pct(d.NewInstallRate, 1), Pct(d.SeenInstallRate, 1),
+            }));
+            if (e.TestUnseenShare is { } share)
+            {
+                h.Append(Inv($"<p>Test rows on {E(e.Entity)} unseen in training: <b>{share:P1}</b> ({e.TestUnseenRows:N0} rows, {e.TestUnseenEntities:N0} distinct values).</p>\n"));
+            }
+        }
+        h.Append("</section>\n");
+    }
+
     private static string Join(IEnumerable<string> names)
     {
         var list = names.ToList();

@@ -35,7 +35,7 @@ internal static partial class HtmlReport
         })();
         """;
 
-    public static readonly string[] SectionIds = ["overview", "columns", "base-values", "missing", "distributions", "duplicates", "timings"];
+    public static readonly string[] SectionIds = ["overview", "columns", "base-values", "missing", "distributions", "duplicates", "churn", "timings"];
 
     public static string Render(AnalysisResult result)
     {
@@ -62,6 +62,7 @@ internal static partial class HtmlReport
         MissingSection(h, r);
         DistributionsSection(h, r, result.Charts);
         DuplicatesSection(h, r);
+        ChurnSection(h, r, result.Charts);
         TimingsSection(h, r);
         h.Append("<script>").Append(ImageCheckScript).Append("</script>\n</body></html>\n");
         return h.ToString();

@@ -18,6 +18,10 @@ public enum StatisticsScope
     [JsonStringEnumMemberName("train")] Train,
     /// <summary>The authors' transductive choice: training and test rows together (labels are not used).</summary>
     [JsonStringEnumMemberName("train_and_test")] TrainAndTest,
+    /// <summary>Each row's own day: the statistics of a training day's rows over that day, of a scored day's rows over
+    /// the rows being scored. Label-free and the same for every day, so a new ad gets its own statistics, as its
+    /// predecessors did on their first day.</summary>
+    [JsonStringEnumMemberName("day")] Day,
 }
 
 /// <summary>Formulas for the Beta posterior's skewness and kurtosis.</summary>
@@ -62,6 +66,41 @@ public enum BetaStatistic
     [JsonStringEnumMemberName("variance")] Variance,
     [JsonStringEnumMemberName("skewness")] Skewness,
     [JsonStringEnumMemberName("kurtosis")] Kurtosis,
+}
+
+/// <summary>The per-window statistics of a history key.</summary>
+public enum HistoryStatistic
+{
+    [JsonStringEnumMemberName("impressions")] Impressions,
+    [JsonStringEnumMemberName("likes")] Likes,
+    [JsonStringEnumMemberName("installs")] Installs,
+    [JsonStringEnumMemberName("like_rate")] LikeRate,
+    [JsonStringEnumMemberName("install_rate")] InstallRate,
+}
+
+/// <summary>
+/// Time-aware features (<see cref="FittedHistory"/>): per key, counts and Beta-smoothed rates over earlier labelled
+/// days, how long ago the key was first seen, and its share of its own day's rows.
+/// </summary>
+public sealed record HistoryConfig
+{
+    /// <summary>Categorical columns, or several joined with '@' (a combination's values are one key).</summary>
+    [JsonPropertyName("keys")] public IReadOnlyList<string> Keys { get; init; } = [];
+
+    /// <summary>Window lengths in labelled days before the row's day; 0: every earlier labelled day.</summary>
+    [JsonPropertyName("windows")] public IReadOnlyList<int> Windows { get; init; } = [1, 3, 7, 0];
+
+    [JsonPropertyName("statistics")] public IReadOnlyList<HistoryStatistic> Statistics { get; init; } =
+        [HistoryStatistic.Impressions, HistoryStatistic.LikeRate, HistoryStatistic.InstallRate];
+
+    /// <summary>Pseudo-rows at the window's overall rate added to each key's counts: the Beta prior's strength.</summary>
+    [JsonPropertyName("prior_rows")] public double PriorRows { get; init; } = 100;
+
+    /// <summary>Days since the key's first labelled day before the row's day (missing when none) and a never-seen flag.</summary>
+    [JsonPropertyName("first_seen")] public bool FirstSeen { get; init; } = true;
+
+    /// <summary>The key's share of the rows of the row's own day, counted over the rows being transformed (no labels).</summary>
+    [JsonPropertyName("same_day")] public bool SameDay { get; init; } = true;
 }
 
 public sealed record BaseValuesConfig
@@ -134,6 +173,8 @@ public sealed record FeatureConfig
     [JsonPropertyName("group_statistics")] public GroupStatisticsConfig GroupStatistics { get; init; } = new();
 
     [JsonPropertyName("target_encoding")] public TargetEncodingConfig TargetEncoding { get; init; } = new();
+
+    [JsonPropertyName("history")] public HistoryConfig History { get; init; } = new();
 
     /// <summary>
     /// The output features the models see, by name (docs/features.md), in any order; null: all of them. A

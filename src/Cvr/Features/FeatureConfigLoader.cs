@@ -74,11 +74,12 @@ public static class FeatureConfigLoader
     private static string ExpectedFor(string typeName) => typeName switch
     {
         nameof(TargetEncodingMode) => "out_of_fold or in_sample",
-        nameof(StatisticsScope) => "train or train_and_test",
+        nameof(StatisticsScope) => "train, train_and_test or day",
         nameof(BetaMomentFormulas) => "true or paper",
         nameof(BetaPriorRule) => "paper or authors",
         nameof(BaseValueSource) => "paper, explicit, detect or none",
         nameof(BetaStatistic) => "mean, mode, median, variance, skewness or kurtosis",
+        nameof(HistoryStatistic) => "impressions, likes, installs, like_rate or install_rate",
         _ => $"a value of type {typeName}",
     };
 
@@ -121,12 +122,33 @@ public static class FeatureConfigLoader
         }
         for (var i = 0; i < te.Targets.Count; i++)
         {
-            if (!Targets.IsKnown(te.Targets[i])) { Fail($"$.target_encoding.targets[{i}]", $"unknown target '{te.Targets[i]}' (expected is_installed, is_clicked or is_like)"); }
+            if (!Targets.IsKnown(te.Targets[i])) { Fail($"$.target_encoding.targets[{i}]", $"unknown target '{te.Targets[i]}' (expected is_installed, is_clicked, is_like or is_installed_given_like)"); }
         }
         if (te.MinCount < 0) { Fail("$.target_encoding.n_min", "must be 0 or more"); }
         if (te.Folds < 2) { Fail("$.target_encoding.folds", "must be at least 2"); }
         if (te.Columns.Count > 0 && te.Statistics.Count == 0) { Fail("$.target_encoding.statistics", "is empty (expected at least one statistic)"); }
         if (te.Statistics.Distinct().Count() != te.Statistics.Count) { Fail("$.target_encoding.statistics", "lists a statistic twice"); }
+        var h = c.History;
+        for (var i = 0; i < h.Keys.Count; i++)
+        {
+            var columns = HistoryKeys.Columns(h.Keys[i]);
+            for (var j = 0; j < columns.Length; j++)
+            {
+                if (Schema.KindOf(columns[j]) is not ColumnKind.Categorical)
+                {
+                    Fail($"$.history.keys[{i}]", $"'{columns[j]}' is not a categorical column (expected f_2..f_32, or several joined with '@' such as f_4@f_6)");
+                }
+            }
+            if (columns.Distinct().Count() != columns.Length) { Fail($"$.history.keys[{i}]", "names a column twice"); }
+        }
+        if (h.Keys.Distinct().Count() != h.Keys.Count) { Fail("$.history.keys", "lists a key twice"); }
+        for (var i = 0; i < h.Windows.Count; i++)
+        {
+            if (h.Windows[i] < 0) { Fail($"$.history.windows[{i}]", $"{h.Windows[i]} days (expected 1 or more, or 0 for every earlier day)"); }
+        }
+        if (h.Windows.Distinct().Count() != h.Windows.Count) { Fail("$.history.windows", "lists a window twice"); }
+        if (h.Statistics.Distinct().Count() != h.Statistics.Count) { Fail("$.history.statistics", "lists a statistic twice"); }
+        if (!(h.PriorRows > 0) || !double.IsFinite(h.PriorRows)) { Fail("$.history.prior_rows", $"{h.PriorRows} (expected a positive number)"); }
     }
 
     internal static bool IsCategoricalInput(string name, FeatureConfig c)

@@ -27,6 +27,9 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
         return values;
     })).Value;
 
+    /// <summary>The day of each selected row.</summary>
+    public int[] Days() => Rows is null ? Frame.Days : FeaturePipeline.Select(Frame.Days, Rows);
+
     /// <summary>Integer keys of a categorical input for each selected row.</summary>
     public int[] Keys(string name) => _keys.GetOrAdd(name, n => new Lazy<int[]>(() => ComputeKeys(n))).Value;
 

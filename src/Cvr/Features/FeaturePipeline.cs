@@ -64,11 +64,30 @@ public sealed class FeaturePipeline(FeatureConfig config)
         foreach (var target in te.Targets)
         {
             var labels = Select(Targets.Values(train, target), rows);
-            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels)));
+            var space = Targets.SampleSpace(train, target) is { } s ? Select(s, rows) : null;
+            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels, space)));
         }
-        var fitted = new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders,
+        var history = FitHistory(train, rows is null ? inputs : new FeatureInputs(train, null, baseColumns, modulus ?? 1, crosses), parallel);
+        var fitted = new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders, history,
             new FeatureFingerprint(train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToArray()));
         return Config.Keep is null ? fitted : fitted.Select(Config.Keep); // checks every kept name
+    }
+
+    /// <summary>The history step's counts over every labelled row of <paramref name="train"/>, whichever rows the
+    /// rest is fitted on: a row's history reads only earlier days, so later rows can't leak into it.</summary>
+    private List<FittedHistory> FitHistory(Frame train, FeatureInputs all, ParallelOptions parallel)
+    {
+        var h = Config.History;
+        if (h.Keys.Count == 0) { return []; }
+        if (!train.HasLabels)
+        {
+            throw new ArgumentException("history features need labelled training rows (is_clicked, is_installed)");
+        }
+        var likes = Targets.Values(train, Targets.Like);
+        var installs = Targets.Values(train, Targets.Installed);
+        var fits = new FittedHistory[h.Keys.Count];
+        Parallel.For(0, fits.Length, parallel, i => fits[i] = FittedHistory.Fit(h.Keys[i], h, HistoryKeys.For(all, h.Keys[i]), train.Days, likes, installs));
+        return [.. fits];
     }
 
     private void CheckColumns(Schema schema)
@@ -89,14 +108,15 @@ public sealed class FeaturePipeline(FeatureConfig config)
         foreach (var p in c.Crosses) { derived.Add(CrossStep.NameOf(p[0], p[1])); }
         var used = c.Crosses.SelectMany(p => p)
             .Concat(c.GroupStatistics.Pairs.SelectMany(p => p))
-            .Concat(c.TargetEncoding.Columns);
+            .Concat(c.TargetEncoding.Columns)
+            .Concat(c.History.Keys.SelectMany(HistoryKeys.Columns));
         return used.Where(n => !derived.Contains(n)).Distinct();
     }
 
-    internal static byte[] Select(byte[] values, int[]? rows)
+    internal static T[] Select<T>(T[] values, int[]? rows)
     {
         if (rows is null) { return values; }
-        var selected = new byte[rows.Length];
+        var selected = new T[rows.Length];
         for (var i = 0; i < rows.Length; i++) { selected[i] = values[rows[i]]; }
         return selected;
     }

@@ -90,7 +90,8 @@ public sealed record FittedBetaEncoder(
         return float.IsFinite(f) ? f : float.NaN;
     }
 
-    internal static FittedBetaEncoder Fit(string column, string target, TargetEncodingConfig config, int[] keys, byte[] labels)
+    /// <param name="space">Null: every row counts; else only rows with 1 (a conditional target's sample space).</param>
+    internal static FittedBetaEncoder Fit(string column, string target, TargetEncodingConfig config, int[] keys, byte[] labels, byte[]? space = null)
     {
         var index = new Dictionary<int, int>();
         foreach (var k in keys) { index.TryAdd(k, 0); }
@@ -99,15 +100,17 @@ public sealed record FittedBetaEncoder(
         var positives = new long[sorted.Length];
         var rows = new long[sorted.Length];
         var categories = KeyIndex.Map(keys, index);
-        long totalPositives = 0;
+        long totalPositives = 0, totalRows = 0;
         for (var r = 0; r < keys.Length; r++)
         {
-            rows[categories[r]]++;
-            positives[categories[r]] += labels[r];
-            totalPositives += labels[r];
+            var w = space is null ? 1 : space[r];
+            rows[categories[r]] += w;
+            positives[categories[r]] += labels[r] * w;
+            totalPositives += labels[r] * w;
+            totalRows += w;
         }
         return new FittedBetaEncoder(column, target, config.MinCount, config.Prior, config.Moments, config.Statistics,
-            totalPositives, keys.Length, sorted, positives, rows);
+            totalPositives, totalRows, sorted, positives, rows);
     }
 }
 
@@ -143,7 +146,7 @@ internal static class BetaEncoding
     /// Encodes the fitting rows themselves, each from the counts of the other folds (prior mean and size too), so
     /// a row's own label never reaches its features. Not the same as <see cref="Transform"/> on the same rows.
     /// </summary>
-    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[] folds, int foldCount,
+    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
         FeatureMatrix matrix, int firstColumn, ParallelOptions parallel)
     {
         var categories = KeyIndex.Map(keys, encoder.Index);
@@ -153,10 +156,11 @@ internal static class BetaEncoding
         var foldTotals = new long[foldCount, 2];
         for (var r = 0; r < keys.Length; r++)
         {
-            foldPositives[folds[r], categories[r]] += labels[r];
-            foldRows[folds[r], categories[r]]++;
-            foldTotals[folds[r], 0] += labels[r];
-            foldTotals[folds[r], 1]++;
+            var w = space is null ? 1 : space[r];
+            foldPositives[folds[r], categories[r]] += labels[r] * w;
+            foldRows[folds[r], categories[r]] += w;
+            foldTotals[folds[r], 0] += labels[r] * w;
+            foldTotals[folds[r], 1] += w;
         }
         var stats = encoder.Statistics.Count;
         var tables = new float[foldCount][,];

@@ -15,6 +15,7 @@ public sealed record FittedFeaturePipeline(
     IReadOnlyList<FittedCross> Crosses,
     IReadOnlyList<FittedGroupStatistics> GroupStatistics,
     IReadOnlyList<FittedBetaEncoder> Encoders,
+    IReadOnlyList<FittedHistory>? History,
     FeatureFingerprint Fingerprint)
 {
     private static readonly JsonSerializerOptions s_json = new(FeatureConfigLoader.Options)
@@ -25,14 +26,19 @@ public sealed record FittedFeaturePipeline(
     };
 
     /// <summary>Every feature the steps compute, in their order: base columns, date_mod, crosses, group statistics,
-    /// encodings.</summary>
+    /// encodings, history.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> AllFeatureNames => field ??= BaseColumns.Columns.Select(c => c.Name)
         .Concat(DateModulus is null ? [] : [DateModStep.OutputName])
         .Concat(Crosses.Select(c => c.Name))
         .Concat(GroupStatistics.SelectMany(g => g.OutputNames))
         .Concat(Encoders.SelectMany(e => e.OutputNames))
+        .Concat(HistorySteps.SelectMany(h => h.OutputNames))
         .ToArray();
+
+    /// <summary>The history steps; none in bundles written before the step existed.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<FittedHistory> HistorySteps => History ?? [];
 
     /// <summary>The output columns, in matrix order: <see cref="AllFeatureNames"/> restricted to the config's
     /// <see cref="FeatureConfig.Keep"/> selection.</summary>
@@ -54,7 +60,7 @@ public sealed record FittedFeaturePipeline(
             }
         }
         // A new record, not `with`: `with` would copy the cached FeatureNames of this one.
-        return new FittedFeaturePipeline(Config with { Keep = keep }, BaseColumns, DateModulus, Crosses, GroupStatistics, Encoders, Fingerprint);
+        return new FittedFeaturePipeline(Config with { Keep = keep }, BaseColumns, DateModulus, Crosses, GroupStatistics, Encoders, History, Fingerprint);
     }
 
     /// <summary>Features of <paramref name="rows"/> of <paramref name="frame"/> (all rows when null), with the full fit;
@@ -100,7 +106,15 @@ public sealed record FittedFeaturePipeline(
         {
             var block = output.Block(column, FittedGroupStatistics.StatisticNames.Length);
             column += FittedGroupStatistics.StatisticNames.Length;
-            if (block.Wanted) { work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First))); }
+            if (!block.Wanted) { continue; }
+            if (Config.GroupStatistics.Scope == StatisticsScope.Day)
+            {
+                work.Add(() => block.Write(m => g.TransformByDay(inputs.Keys(g.Group), inputs.Numeric(g.Value), inputs.Days(), m, block.First)));
+            }
+            else
+            {
+                work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First)));
+            }
         }
         var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Assign(inputs.Frame.RowIds, inputs.Rows));
         foreach (var e in Encoders)
@@ -117,9 +131,16 @@ public sealed record FittedFeaturePipeline(
                 else
                 {
                     var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
-                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, folds.Value, outOfFold!.Folds, m, block.First, parallel);
+                    var space = Targets.SampleSpace(inputs.Frame, e.Target) is { } s ? FeaturePipeline.Select(s, inputs.Rows) : null;
+                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, space, folds.Value, outOfFold!.Folds, m, block.First, parallel);
                 }
             }));
+        }
+        foreach (var h in HistorySteps)
+        {
+            var block = output.Block(column, h.Width);
+            column += h.Width;
+            if (block.Wanted) { work.Add(() => block.Write(m => h.Transform(HistoryKeys.For(inputs, h.Key), inputs.Days(), m, block.First))); }
         }
         Parallel.ForEach(work, parallel, w => w());
         return matrix;

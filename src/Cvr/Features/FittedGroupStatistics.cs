@@ -106,6 +106,35 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
         output[12 * stride] = Finite(s.Std / s.Mean);
     }
 
+    /// <summary>
+    /// The day scope: each day's rows get the statistics of that day's rows (fitted here, in the same slices and merge
+    /// order as <see cref="Fit"/>, so the bits don't depend on threads), written through <see cref="Transform"/>.
+    /// </summary>
+    internal void TransformByDay(int[] keys, float[] values, int[] days, FeatureMatrix matrix, int firstColumn)
+    {
+        var byDay = new SortedDictionary<int, List<int>>();
+        for (var r = 0; r < days.Length; r++)
+        {
+            if (!byDay.TryGetValue(days[r], out var list)) { byDay[days[r]] = list = []; }
+            list.Add(r);
+        }
+        var width = StatisticNames.Length;
+        foreach (var rows in byDay.Values)
+        {
+            var dayKeys = FeaturePipeline.Select(keys, [.. rows]);
+            var dayValues = FeaturePipeline.Select(values, [.. rows]);
+            var fitted = Fit(Group, Value, [(dayKeys, dayValues)], new ParallelOptions { MaxDegreeOfParallelism = 1 });
+            var day = new FeatureMatrix(StatisticNames, rows.Count);
+            fitted.Transform(dayKeys, dayValues, day, 0);
+            for (var s = 0; s < width; s++)
+            {
+                var from = day.Column(s);
+                var to = matrix.Column(firstColumn + s);
+                for (var i = 0; i < rows.Count; i++) { to[rows[i]] = from[i]; }
+            }
+        }
+    }
+
     private static float Finite(double v)
     {
         var f = (float)v;

@@ -9,7 +9,15 @@ public static class Targets
     public const string Clicked = Schema.ClickLabel;
     public const string Like = "is_like";
 
-    public static bool IsKnown(string name) => name is Installed or Clicked or Like;
+    /// <summary>is_installed among liked rows only (stage 2's target): encoders of it count liked rows, as the
+    /// authors fitted stage 2's encoders on the liked rows.</summary>
+    public const string InstalledGivenLike = "is_installed_given_like";
+
+    public static bool IsKnown(string name) => name is Installed or Clicked or Like or InstalledGivenLike;
+
+    /// <summary>Which rows a target's statistics count: null for every row, else 1 for the rows in its sample space
+    /// (the liked rows of <see cref="InstalledGivenLike"/>), 0 for the others.</summary>
+    public static byte[]? SampleSpace(Frame frame, string target) => target == InstalledGivenLike ? Values(frame, Like) : null;
 
     /// <summary>The 0/1 values of a target for every row of a labelled frame.</summary>
     public static byte[] Values(Frame frame, string target)
@@ -23,6 +31,8 @@ public static class Targets
             case Installed:
             case Clicked:
                 return frame.Label(target).Values;
+            case InstalledGivenLike:
+                return frame.Label(Installed).Values;
             case Like:
                 var clicked = frame.Label(Clicked).Values;
                 var installed = frame.Label(Installed).Values;
@@ -33,7 +43,7 @@ public static class Targets
                 }
                 return like;
             default:
-                throw new ArgumentException($"unknown target '{target}' (expected is_installed, is_clicked or is_like)", nameof(target));
+                throw new ArgumentException($"unknown target '{target}' (expected is_installed, is_clicked, is_like or is_installed_given_like)", nameof(target));
         }
     }
 }

@@ -15,6 +15,12 @@ public sealed record ModelScores(long[] RowIds, double[] Ts, double[] E2e, doubl
         if (Baseline is not null) { yield return (BaselineName, Baseline); }
     }
 
+    /// <summary>These scores restricted to <paramref name="rows"/>, in that order.</summary>
+    public ModelScores Select(int[] rows)
+        => new(SplitLabels.At(RowIds, rows), SplitLabels.At(Ts, rows), SplitLabels.At(E2e, rows), SplitLabels.At(TsCalibrated, rows),
+            SplitLabels.At(E2eCalibrated, rows), SplitLabels.At(Ensemble, rows), Baseline is null ? null : SplitLabels.At(Baseline, rows),
+            Click is null ? null : SplitLabels.At(Click, rows));
+
     public DayMetrics Evaluate(int day, byte[] installed, double[]? truth)
     {
         var truthLogLoss = truth is null ? (double?)null : Metrics.LogLoss(installed, truth);

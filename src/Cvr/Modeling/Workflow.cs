@@ -15,15 +15,25 @@ public sealed record RunReport(
     [property: JsonPropertyName("best_iterations")] IReadOnlyDictionary<string, int> BestIterations,
     [property: JsonPropertyName("phases_seconds")] IReadOnlyDictionary<string, double> PhaseSeconds,
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("submission")] string? Submission);
+    [property: JsonPropertyName("submission")] string? Submission,
+    [property: JsonPropertyName("test_new_ads")] DayMetrics? TestNewAds = null);
 
 /// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
 public static class Workflow
 {
+    /// <summary>The column whose values identify an ad (data-format.md): test rows whose value never occurs on a
+    /// labelled day are the "new ads" reported apart.</summary>
+    public const string AdColumn = "f_6";
+
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
+        => Train(dataDir, modelDir, options, data, logger, timer, ct, progress, out _);
+
+    private static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer,
+        CancellationToken ct, IProgress<ModelProgress>? progress, out HashSet<int>? labelledAds)
     {
         options.Validate(); // bad --params fail before the data is read
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
+        labelledAds = set.Train.TryGetCategorical(AdColumn, out var ads) ? [.. ads.Levels] : null;
         using var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
         timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
         logger.LogInformation("model bundle written to {Model}", modelDir);
@@ -56,27 +66,61 @@ public static class Workflow
         Directory.CreateDirectory(outDir);
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
-        var trained = Train(dataDir, model, options, data, logger, timer, ct, progress);
+        var trained = Train(dataDir, model, options, data, logger, timer, ct, progress, out var labelledAds);
         var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
-        var testMetrics = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, logger));
-        var report = trained with { Test = testMetrics, Submission = submission, PhaseSeconds = timer.Seconds() };
+        var (testMetrics, newAds) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
+        var report = trained with { Test = testMetrics, TestNewAds = newAds, Submission = submission, PhaseSeconds = timer.Seconds() };
         IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
         return report;
     }
 
-    /// <summary>The five rows on the test day, when its labels are known (in the test files or a truth file).</summary>
-    private static DayMetrics? EvaluateTest(ModelScores scores, Frame test, string dataDir, ILogger logger)
+    /// <summary>The five rows on the test day, when its labels are known (in the test files or a truth file), over
+    /// every test row and over the rows whose ad (<see cref="AdColumn"/>) no labelled day has.</summary>
+    private static (DayMetrics? All, DayMetrics? NewAds) EvaluateTest(ModelScores scores, Frame test, string dataDir, HashSet<int>? labelledAds, ILogger logger)
     {
         var day = test.Days.Length == 0 ? 0 : test.Days.Max();
+        var (labels, truth) = TestLabels(scores, test, dataDir, logger);
+        if (labels is null)
+        {
+            return (null, null);
+        }
+        var all = scores.Evaluate(day, labels, truth);
+        if (labelledAds is null || !test.TryGetCategorical(AdColumn, out var ads))
+        {
+            return (all, null);
+        }
+        var rows = NewAdRows(ads, labelledAds);
+        if (rows.Length == 0)
+        {
+            return (all, null);
+        }
+        return (all, scores.Select(rows).Evaluate(day, SplitLabels.At(labels, rows), truth is null ? null : SplitLabels.At(truth, rows)));
+    }
+
+    /// <summary>Rows whose value of <paramref name="ads"/> is not among <paramref name="labelledAds"/> (a missing value is
+    /// not an ad, so never new).</summary>
+    internal static int[] NewAdRows(CategoricalColumn ads, HashSet<int> labelledAds)
+    {
+        var rows = new List<int>();
+        for (var i = 0; i < ads.Codes.Length; i++)
+        {
+            var code = ads.Codes[i];
+            if (code != CategoricalColumn.Missing && !labelledAds.Contains(ads.Levels[code])) { rows.Add(i); }
+        }
+        return [.. rows];
+    }
+
+    private static (byte[]? Labels, double[]? Truth) TestLabels(ModelScores scores, Frame test, string dataDir, ILogger logger)
+    {
         if (test.HasLabels)
         {
-            return scores.Evaluate(day, test.Label(Schema.InstallLabel).Values, null);
+            return (test.Label(Schema.InstallLabel).Values, null);
         }
         var truthFile = Path.Combine(dataDir, "truth", "test.csv");
         if (!File.Exists(truthFile))
         {
             logger.LogInformation("no labels for the test day (no truth/test.csv): test metrics skipped");
-            return null;
+            return (null, null);
         }
         var truth = NumericTable.Read(truthFile, [Submission.RowIdColumn, Schema.InstallLabel], [SubmissionEvaluator.TruthProbability]);
         var byId = new Dictionary<long, int>(truth.Rows);
@@ -93,7 +137,7 @@ public static class Workflow
             labels[i] = (byte)truth.Column(Schema.InstallLabel)[t];
             if (p is not null) { p[i] = truth.Column(SubmissionEvaluator.TruthProbability)[t]; }
         }
-        return scores.Evaluate(day, labels, p);
+        return (labels, p);
     }
 
     private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)

@@ -83,6 +83,24 @@ public class DataAnalyzerTests(GeneratedDataFixture fixture) : IClassFixture<Gen
     }
 
     [Fact]
+    public void Analyze_GeneratedData_EntityChurnAgreesWithTheUnseenTestAds()
+    {
+        var ads = Report.Churn.Entities.Single(e => e.Entity == "ads");
+        Assert.Equal("f_6", ads.Column);
+        Assert.Equal(Report.Overview.RowsPerDay.Select(d => (d.Day, d.Split, d.Rows)), ads.Days.Select(d => (d.Day, d.Split, d.Rows)));
+        // Two independent computations of the same number: the value counts of the duplicates section, the rows here.
+        Assert.Equal(Report.Duplicates.UnseenInTest.Single(u => u.Column == "f_6").Share, ads.TestUnseenShare!.Value, 12);
+        Assert.Equal(ads.TestUnseenShare, ads.Days[^1].NewShare);
+        // Ads churn: after the first day a clear minority of rows, but never none, are on new ads.
+        Assert.All(ads.LabelledDaysAfterTheFirst(), d => Assert.InRange(d.NewShare!.Value, 0.01, 0.6));
+        Assert.Equal(fixture.Data.Train.Categorical("f_6").Cardinality, ads.Days.Where(d => d.Split != "test").Sum(d => d.NewEntities));
+        var apps = Report.Churn.Entities.Single(e => e.Entity == "apps");
+        Assert.Equal("f_2", apps.Column);
+        Assert.True(apps.TestUnseenShare < ads.TestUnseenShare);
+        Assert.True(fixture.Result.Charts.ContainsKey(Charts.ChurnId));
+    }
+
+    [Fact]
     public void Analyze_GeneratedData_OverviewMatchesTheFrames()
     {
         var train = Report.Overview.Splits.Single(s => s.Split == "train");
@@ -103,7 +121,7 @@ public class DataAnalyzerTests(GeneratedDataFixture fixture) : IClassFixture<Gen
         ReportWriter.Write(outDir, fixture.Result, overwrite: false);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, ReportWriter.JsonName)));
         var root = json.RootElement;
-        foreach (var section in new[] { "overview", "columns", "baseValues", "missing", "distributions", "duplicates", "timings", "leftOut" })
+        foreach (var section in new[] { "overview", "columns", "baseValues", "missing", "distributions", "duplicates", "churn", "timings", "leftOut" })
         {
             Assert.True(root.TryGetProperty(section, out _), section);
         }
@@ -140,6 +158,8 @@ public class DataAnalyzerTests(GeneratedDataFixture fixture) : IClassFixture<Gen
         Assert.Contains(r.LeftOut, n => n.StartsWith("test split", StringComparison.Ordinal));
         Assert.All(r.Distributions, d => Assert.Equal("train→validation", Assert.Single(d.Shift.Select(s => $"{s.From}→{s.To}"))));
         Assert.Empty(r.Duplicates.UnseenInTest);
+        Assert.All(r.Churn.Entities, e => Assert.Null(e.TestUnseenShare));
+        Assert.Contains(r.LeftOut, n => n.StartsWith("test split", StringComparison.Ordinal) && n.Contains("entity churn", StringComparison.Ordinal));
         Assert.Equal(["train", "validation"], r.Duplicates.Splits.Select(s => s.Split));
         Assert.Contains(r.BaseValues, b => b.Base is not null);
         Assert.Empty(result.Charts);

@@ -28,9 +28,14 @@ public class FeatureConfigLoaderTests
     [InlineData("{\"crosses\": [[\"f_4\", \"f_6\"], [\"f_4\", \"f_99\"]]}", "cfg.json: $.crosses[1][1]: 'f_99' is not a categorical input (expected f_2..f_32 or date_mod)")]
     [InlineData("{\"crosses\": [[\"f_4\"]]}", "cfg.json: $.crosses[0]: has 1 entries (expected two categorical columns)")]
     [InlineData("{\"group_statistics\": {\"pairs\": [[\"f_42\", \"f_71\"]]}}", "cfg.json: $.group_statistics.pairs[0][0]: 'f_42' is not a categorical input (expected f_2..f_32, date_mod or a cross)")]
-    [InlineData("{\"target_encoding\": {\"targets\": [\"is_bought\"]}}", "cfg.json: $.target_encoding.targets[0]: unknown target 'is_bought' (expected is_installed, is_clicked or is_like)")]
+    [InlineData("{\"target_encoding\": {\"targets\": [\"is_bought\"]}}", "cfg.json: $.target_encoding.targets[0]: unknown target 'is_bought' (expected is_installed, is_clicked, is_like or is_installed_given_like)")]
     [InlineData("{\"target_encoding\": {\"folds\": 1}}", "cfg.json: $.target_encoding.folds: must be at least 2")]
     [InlineData("{\"base_values\": {\"values\": {\"f_42\": -1}}}", "cfg.json: $.base_values.values.f_42: base -1 must be a positive number")]
+    [InlineData("{\"history\": {\"keys\": [\"f_6\", \"f_4@f_42\"]}}", "cfg.json: $.history.keys[1]: 'f_42' is not a categorical column (expected f_2..f_32, or several joined with '@' such as f_4@f_6)")]
+    [InlineData("{\"history\": {\"keys\": [\"f_6@f_6\"]}}", "cfg.json: $.history.keys[0]: names a column twice")]
+    [InlineData("{\"history\": {\"windows\": [1, -3]}}", "cfg.json: $.history.windows[1]: -3 days (expected 1 or more, or 0 for every earlier day)")]
+    [InlineData("{\"history\": {\"prior_rows\": 0}}", "cfg.json: $.history.prior_rows: 0 (expected a positive number)")]
+    [InlineData("{\"history\": {\"statistics\": [\"ctr\"]}}", "cfg.json: $.history.statistics[0] (line 1): invalid value (expected impressions, likes, installs, like_rate or install_rate)")]
     [InlineData("{\"drop\": [\"f_0\", \"user\"]}", "cfg.json: $.drop[1]: unknown column 'user' (expected f_0..f_79)")]
     public void Parse_BadEntry_NamesItsPath(string json, string expected)
         => Assert.Equal(expected, Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse(json, "cfg.json")).Message);
