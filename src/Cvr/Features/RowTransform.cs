@@ -42,6 +42,10 @@ public sealed class RowTransform
 
     internal RowTransform(FittedFeaturePipeline pipeline)
     {
+        if (Unservable(pipeline) is { } reason)
+        {
+            throw new ConfigurationException($"the fitted features include {reason}, which has no per-row form yet: this bundle can be scored in batches (cvr predict) but not served row by row");
+        }
         Schema = new Schema(pipeline.Fingerprint.Columns.Select(n => new ColumnSpec(n, Schema.KindOf(n)
             ?? throw new ConfigurationException($"the fitted pipeline's input column {n} is not a column of the data format"))).ToArray());
         var baseColumns = pipeline.BaseColumns;
@@ -83,6 +87,14 @@ public sealed class RowTransform
         foreach (var e in _encoders) { _ = e.Step.Index; _ = e.Step.Table(); }
         foreach (var c in pipeline.Crosses) { c.Code(0, 0); }
     }
+
+    /// <summary>Steps this class does not compute yet, or null. Day-scoped group statistics and history's same-day share
+    /// are functions of the other rows being scored; history's earlier-day counts could be served (their state is in
+    /// the fitted step) but have no per-row case here yet.</summary>
+    internal static string? Unservable(FittedFeaturePipeline pipeline)
+        => pipeline.Config.GroupStatistics.Scope == StatisticsScope.Day && pipeline.GroupStatistics.Count > 0
+            ? "group statistics over each row's own day (scope \"day\")"
+            : pipeline.HistorySteps.Count > 0 ? $"history features ({string.Join(", ", pipeline.HistorySteps.Select(h => h.Key))})" : null;
 
     /// <summary>The raw columns a row holds (the training columns without labels), in <see cref="RawRow"/> order.</summary>
     public Schema Schema { get; }

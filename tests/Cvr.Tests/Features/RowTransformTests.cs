@@ -69,6 +69,24 @@ public class RowTransformTests
     }
 
     [Fact]
+    public void Create_DayScopedGroupStatistics_IsRefusedNamingThem()
+    {
+        var config = FeatureConfig.Default with { GroupStatistics = FeatureConfig.Default.GroupStatistics with { Scope = StatisticsScope.Day } };
+        var (pipeline, _) = Fitted(config);
+        var e = Assert.Throws<ConfigurationException>(pipeline.CreateRowTransform);
+        Assert.StartsWith("the fitted features include group statistics over each row's own day (scope \"day\"), which has no per-row form yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_HistoryFeatures_IsRefusedNamingThem()
+    {
+        var config = FeatureConfig.Default with { History = new HistoryConfig { Keys = ["f_6"] } };
+        var (pipeline, _) = Fitted(config);
+        var e = Assert.Throws<ConfigurationException>(pipeline.CreateRowTransform);
+        Assert.StartsWith("the fitted features include history features (f_6), which has no per-row form yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Transform_WrongOutputWidth_Throws()
     {
         var (pipeline, _) = Fitted(FeatureConfig.Default);
