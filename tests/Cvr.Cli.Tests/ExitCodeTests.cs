@@ -16,7 +16,7 @@ public class ExitCodeTests
         var (exit, output, err) = CliRunner.Run("train", "--data", dir.File("data"), "--out", dir.File("model"), "--config", config);
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal("", output);
-        Assert.Equal($"error: {config}: $.target_encoding.targets[0]: unknown target 'is_bogus' (expected is_installed, is_clicked or is_like)", err.Trim());
+        Assert.Equal($"error: {config}: $.target_encoding.targets[0]: unknown target 'is_bogus' (expected is_installed, is_clicked, is_like or is_installed_given_like)", err.Trim());
         Assert.False(Directory.Exists(dir.File("model")));
     }
 

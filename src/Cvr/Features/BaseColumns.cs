@@ -93,22 +93,23 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
             return;
         }
         var values = frame.Numeric(name).Values;
-        if (baseValue > 0)
-        {
-            var inverse = 1.0 / baseValue;
-            for (var i = 0; i < n; i++)
-            {
-                var v = values[rows is null ? i : rows[i]];
-                output[i] = float.IsNaN(v) ? fill : (float)Math.Round(v * inverse);
-            }
-            return;
-        }
+        var inverse = InverseOf(baseValue);
         for (var i = 0; i < n; i++)
         {
-            var v = values[rows is null ? i : rows[i]];
-            output[i] = float.IsNaN(v) ? fill : v;
+            output[i] = CleanNumber(values[rows is null ? i : rows[i]], inverse, fill);
         }
     }
+
+    /// <summary>The multiplier <see cref="CleanNumber"/> takes for a base (0: no base).</summary>
+    internal static double InverseOf(double baseValue) => baseValue > 0 ? 1.0 / baseValue : 0;
+
+    /// <summary>
+    /// One cleaned number (missing → <paramref name="fill"/>, a count ÷ its base rounded to a whole number when
+    /// <paramref name="inverse"/> is not 0): the one definition, used per column by <see cref="Clean"/> and per row
+    /// by <see cref="RowTransform"/>.
+    /// </summary>
+    internal static float CleanNumber(float value, double inverse, float fill)
+        => float.IsNaN(value) ? fill : inverse != 0 ? (float)Math.Round(value * inverse) : value;
 
     /// <summary>The base a numeric column is divided by, or 0 for none (also for dropped columns other steps read).</summary>
     public double BaseOf(string name) => Bases.TryGetValue(name, out var b) ? b : 0;

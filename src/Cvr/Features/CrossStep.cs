@@ -34,11 +34,18 @@ public sealed record FittedCross(string Left, string Right, long[] Pairs)
 
     internal void Encode(int[] leftKeys, int[] rightKeys, Span<int> codes)
     {
-        var lookup = _codes ??= BuildLookup();
         for (var i = 0; i < codes.Length; i++)
         {
-            codes[i] = lookup.TryGetValue(Pack(leftKeys[i], rightKeys[i]), out var code) ? code : Unseen;
+            codes[i] = Code(leftKeys[i], rightKeys[i]);
         }
+    }
+
+    /// <summary>The code of one (left, right) pair, or <see cref="Unseen"/>: the per-element function of
+    /// <see cref="Encode"/> and of the per-row path.</summary>
+    internal int Code(int left, int right)
+    {
+        var lookup = _codes ??= BuildLookup();
+        return lookup.TryGetValue(Pack(left, right), out var code) ? code : Unseen;
     }
 
     private Dictionary<long, int> BuildLookup()

@@ -93,8 +93,11 @@ internal static class KeyIndex
         }
         for (var r = 0; r < keys.Length; r++)
         {
-            result[r] = index.TryGetValue(keys[r], out var i) ? i : -1;
+            result[r] = Find(index, keys[r]);
         }
         return result;
     }
+
+    /// <summary>The index of one key, −1 when unseen: what <see cref="Map"/> computes for every row.</summary>
+    public static int Find(IReadOnlyDictionary<int, int> index, int key) => index.TryGetValue(key, out var i) ? i : -1;
 }

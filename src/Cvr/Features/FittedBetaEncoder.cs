@@ -55,8 +55,16 @@ public sealed record FittedBetaEncoder(
         }
     }
 
-    /// <summary>Per-category encodings (row c for category c, last row for unseen) with the full fit.</summary>
-    internal float[,] Table()
+    /// <summary>Per-category encodings (row c for category c, last row for unseen) with the full fit; computed once.</summary>
+    internal float[,] Table() => _table ??= BuildTable();
+
+    /// <summary>Fitted category index of each key.</summary>
+    internal IReadOnlyDictionary<int, int> Index => _index ??= BuildIndex();
+
+    private float[,]? _table;
+    private Dictionary<int, int>? _index;
+
+    private float[,] BuildTable()
     {
         var table = new float[Keys.Length + 1, Statistics.Count];
         Span<double> values = stackalloc double[Statistics.Count];
@@ -67,6 +75,13 @@ public sealed record FittedBetaEncoder(
             for (var s = 0; s < values.Length; s++) { table[c, s] = Finite(values[s]); }
         }
         return table;
+    }
+
+    private Dictionary<int, int> BuildIndex()
+    {
+        var index = new Dictionary<int, int>(Keys.Length);
+        for (var c = 0; c < Keys.Length; c++) { index[Keys[c]] = c; }
+        return index;
     }
 
     internal static float Finite(double v)
@@ -106,21 +121,25 @@ internal static class BetaEncoding
     public static void Transform(FittedBetaEncoder encoder, int[] keys, FeatureMatrix matrix, int firstColumn)
     {
         var table = encoder.Table();
-        var index = new Dictionary<int, int>(encoder.Keys.Length);
-        for (var c = 0; c < encoder.Keys.Length; c++) { index[encoder.Keys[c]] = c; }
-        var categories = KeyIndex.Map(keys, index);
-        var unseen = encoder.Keys.Length;
+        var categories = KeyIndex.Map(keys, encoder.Index);
         var data = matrix.Data;
         var n = matrix.Rows;
-        for (var s = 0; s < table.GetLength(1); s++)
+        var o = firstColumn * n;
+        for (var r = 0; r < categories.Length; r++)
         {
-            var o = (long)(firstColumn + s) * n;
-            for (var r = 0; r < categories.Length; r++)
-            {
-                var c = categories[r];
-                data[o + r] = table[c < 0 ? unseen : c, s];
-            }
+            Write(table, categories[r], data.AsSpan(o + r), n);
         }
+    }
+
+    /// <summary>
+    /// One row's encodings from its category (−1: unseen, the prior's row), written to
+    /// <paramref name="output"/>[s × <paramref name="stride"/>]: the per-element function of <see cref="Transform"/>
+    /// (stride = rows, column-major) and of the per-row path (stride 1).
+    /// </summary>
+    public static void Write(float[,] table, int category, Span<float> output, int stride)
+    {
+        var c = category < 0 ? table.GetLength(0) - 1 : category;
+        for (var s = 0; s < table.GetLength(1); s++) { output[s * stride] = table[c, s]; }
     }
 
     /// <summary>
@@ -130,9 +149,7 @@ internal static class BetaEncoding
     public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
         FeatureMatrix matrix, int firstColumn, ParallelOptions parallel)
     {
-        var index = new Dictionary<int, int>(encoder.Keys.Length);
-        for (var c = 0; c < encoder.Keys.Length; c++) { index[encoder.Keys[c]] = c; }
-        var categories = KeyIndex.Map(keys, index);
+        var categories = KeyIndex.Map(keys, encoder.Index);
         var k = encoder.Keys.Length;
         var foldPositives = new long[foldCount, k];
         var foldRows = new long[foldCount, k];

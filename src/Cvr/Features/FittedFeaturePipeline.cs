@@ -151,6 +151,9 @@ public sealed record FittedFeaturePipeline(
         for (var i = 0; i < keys.Length; i++) { output[i] = keys[i]; }
     }
 
+    /// <summary>The per-row path of this pipeline (see <see cref="RowTransform"/>); build it once and share it.</summary>
+    public RowTransform CreateRowTransform() => new(this);
+
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     public static FittedFeaturePipeline FromJson(string json)

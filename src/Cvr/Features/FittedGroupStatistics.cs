@@ -58,33 +58,52 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
     /// <summary>Writes the 13 output columns, in <see cref="StatisticNames"/> order.</summary>
     internal void Transform(int[] keys, float[] values, FeatureMatrix matrix, int firstColumn)
     {
-        var index = new Dictionary<int, int>(Groups.Count);
-        for (var g = 0; g < Groups.Count; g++) { index[Groups[g].Key] = g; }
-        var rows = KeyIndex.Map(keys, index);
-        var table = Groups.Append(All).ToArray();
-        var fallback = table.Length - 1;
+        var rows = KeyIndex.Map(keys, Index);
         var data = matrix.Data;
         var n = matrix.Rows;
-        var o = (long)firstColumn * n;
+        var o = firstColumn * n;
         for (var i = 0; i < rows.Length; i++)
         {
-            var s = table[rows[i] < 0 ? fallback : rows[i]];
-            double b = values[i];
-            var at = o + i;
-            data[at] = Finite(s.Mean);
-            data[at + n] = Finite(s.Median);
-            data[at + 2L * n] = Finite(s.Std);
-            data[at + 3L * n] = Finite(s.Max);
-            data[at + 4L * n] = Finite(s.Min);
-            data[at + 5L * n] = Finite(b / (s.Mean + RatioEpsilon));
-            data[at + 6L * n] = Finite(b / (s.Median + RatioEpsilon));
-            data[at + 7L * n] = Finite(b - s.Mean);
-            data[at + 8L * n] = Finite((b - s.Mean) / (s.Std + ZScoreEpsilon));
-            data[at + 9L * n] = Finite(s.Median - s.Mean);
-            data[at + 10L * n] = Finite(Math.Abs(s.Median - s.Mean));
-            data[at + 11L * n] = Finite(s.Median / s.Mean);
-            data[at + 12L * n] = Finite(s.Std / s.Mean);
+            Write(StatsOf(rows[i]), values[i], data.AsSpan(o + i), n);
         }
+    }
+
+    /// <summary>Fitted group index of each group key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal IReadOnlyDictionary<int, int> Index => _index ??= BuildIndex();
+
+    private Dictionary<int, int>? _index;
+
+    private Dictionary<int, int> BuildIndex()
+    {
+        var index = new Dictionary<int, int>(Groups.Count);
+        for (var g = 0; g < Groups.Count; g++) { index[Groups[g].Key] = g; }
+        return index;
+    }
+
+    /// <summary>The statistics of fitted group <paramref name="group"/>, or of all fitting rows for −1 (unseen).</summary>
+    internal GroupStats StatsOf(int group) => group < 0 ? All : Groups[group];
+
+    /// <summary>
+    /// One row's 13 outputs from its group's statistics and its cleaned value <paramref name="b"/>, written to
+    /// <paramref name="output"/>[k × <paramref name="stride"/>]: the per-element function of the batch transform
+    /// (stride = rows, column-major) and of the per-row path (stride 1).
+    /// </summary>
+    internal static void Write(GroupStats s, double b, Span<float> output, int stride)
+    {
+        output[0] = Finite(s.Mean);
+        output[stride] = Finite(s.Median);
+        output[2 * stride] = Finite(s.Std);
+        output[3 * stride] = Finite(s.Max);
+        output[4 * stride] = Finite(s.Min);
+        output[5 * stride] = Finite(b / (s.Mean + RatioEpsilon));
+        output[6 * stride] = Finite(b / (s.Median + RatioEpsilon));
+        output[7 * stride] = Finite(b - s.Mean);
+        output[8 * stride] = Finite((b - s.Mean) / (s.Std + ZScoreEpsilon));
+        output[9 * stride] = Finite(s.Median - s.Mean);
+        output[10 * stride] = Finite(Math.Abs(s.Median - s.Mean));
+        output[11 * stride] = Finite(s.Median / s.Mean);
+        output[12 * stride] = Finite(s.Std / s.Mean);
     }
 
     /// <summary>

@@ -33,9 +33,11 @@ public static class Ensemble
     public static double[] Blend(ReadOnlySpan<double> first, ReadOnlySpan<double> second, double firstWeight)
     {
         var result = new double[first.Length];
-        for (var i = 0; i < result.Length; i++) { result[i] = firstWeight * first[i] + (1 - firstWeight) * second[i]; }
+        for (var i = 0; i < result.Length; i++) { result[i] = Blend(first[i], second[i], firstWeight); }
         return result;
     }
+
+    public static double Blend(double first, double second, double firstWeight) => firstWeight * first + (1 - firstWeight) * second;
 
     /// <summary>The weight of <paramref name="first"/> in [0, 1] that minimises the logloss on the given labels.</summary>
     public static double FitWeight(ReadOnlySpan<byte> labels, ReadOnlySpan<double> first, ReadOnlySpan<double> second)

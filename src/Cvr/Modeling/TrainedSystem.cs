@@ -76,11 +76,24 @@ public sealed class TrainedSystem(
         var install = raw[ModelNames.Install];
         var e2e = raw[ModelNames.EndToEnd];
         var ts = new double[like.Length];
-        for (var i = 0; i < ts.Length; i++) { ts[i] = like[i] * install[i]; }
+        var tsCal = new double[like.Length];
+        var e2eCal = new double[like.Length];
+        var ensemble = new double[like.Length];
+        for (var i = 0; i < ts.Length; i++)
+        {
+            (ts[i], tsCal[i], e2eCal[i], ensemble[i]) = CombineRow(like[i], install[i], e2e[i]);
+        }
+        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
+    }
+
+    /// <summary>One row of <see cref="Combine"/>: the per-element function that batch scoring and the per-row
+    /// path (<see cref="RowScorer"/>) share, so both give the same bits.</summary>
+    public (double Ts, double TsCalibrated, double E2eCalibrated, double Ensemble) CombineRow(double like, double install, double e2e)
+    {
+        var ts = like * install;
         var tsCal = Calibration.Apply(ts, OmegaTs);
         var e2eCal = Calibration.Apply(e2e, OmegaE2e);
-        var ensemble = Ensemble.Blend(tsCal, e2eCal, EnsembleWeight);
-        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
+        return (ts, tsCal, e2eCal, Ensemble.Blend(tsCal, e2eCal, EnsembleWeight));
     }
 
     private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark of `cvr serve` with wrk (Debian package) over loopback, on a bundle trained from generated data.
+# Usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
+#   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model, cvr predict
+#   latency     single impressions, 4 connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
+#   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
+#   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
+# Run timing modes under the exclusive lock (flock -x /tmp/cvr-cpu.lock bench/serve.sh latency); the soak is not
+# a timing claim and runs under the shared lock. Each mode starts its own server and stops it with SIGTERM.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:?usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]}"
+work="${2:-/tmp/cvr-serve-bench}"
+scale="${SCALE:-0.05}"
+port="${PORT:-18181}"
+cli=src/Cvr.Cli/bin/Release/net10.0/Cvr.Cli.dll
+url="http://127.0.0.1:$port"
+mkdir -p "$work"
+
+if [ "$mode" = prepare ]; then
+  dotnet build src/Cvr.Cli -c Release -v quiet -nologo >/dev/null
+  [ -f "$work/data/truth/story.json" ] || dotnet "$cli" generate --out "$work/data" --scale "$scale" --overwrite -q
+  # Delete WORK_DIR (or its model/) to train again.
+  [ -f "$work/model/manifest.json" ] || dotnet "$cli" train --data "$work/data" --out "$work/model" --click-model -q > "$work/train.out"
+  dotnet "$cli" predict --model "$work/model" --data "$work/data" --out "$work/submission.csv" -q
+  python3 bench/serve/bodies.py "$work"/data/test/000000000000.csv 1 "$work/single.jsonl"
+  python3 bench/serve/bodies.py "$work"/data/test/000000000000.csv 1000 "$work/batch.jsonl"
+  echo "prepared $work: $(wc -l < "$work/single.jsonl") single-row bodies, $(wc -l < "$work/batch.jsonl") batches of 1,000"
+  exit 0
+fi
+
+dotnet "$cli" serve --model "$work/model" --urls "$url" --max-batch 1000 2> "$work/serve-$mode.err" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()))'
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of a process, in clock ticks
+run() { # label, bodies, seconds: wrk's result line, plus the server's CPU per request (independent of other load)
+  local before line
+  before=$(ticks $server)
+  line=$(wrk -t2 -c4 -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" | grep RESULT | sed "s/^RESULT/$1/")
+  echo "$line server_cpu_us_per_request=$(awk -v t=$(( $(ticks $server) - before )) -v hz="$(getconf CLK_TCK)" -v line="$line" \
+    'BEGIN { match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9); printf "%.0f", t / hz * 1e6 / n }')"
+}
+metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_predict_duration_seconds_(sum|count)|process_resident_memory_bytes)'; }
+
+case "$mode" in
+  latency)
+    run warmup "$work/single.jsonl" 5 >/dev/null
+    run single "$work/single.jsonl" 30
+    ;;
+  throughput)
+    run warmup "$work/batch.jsonl" 5 >/dev/null
+    run batch1000 "$work/batch.jsonl" 30
+    ;;
+  soak)
+    seconds="${SOAK_SECONDS:-600}"
+    ( for _ in $(seq $((seconds / 10))); do sleep 10; echo "rss_kb $(awk '/VmRSS/ {print $2}' /proc/$server/status) managed $(curl -s "$url/metrics" | awk '/^cvr_managed_memory_bytes/ {print $2}')"; done ) > "$work/soak-memory.txt" &
+    sampler=$!
+    run soak "$work/single.jsonl" "$seconds"
+    wait $sampler || true
+    awk 'NR==1 {first=$2} {if ($2>max) max=$2; last=$2} END {printf "rss_kb first %d last %d max %d (%d samples)\n", first, last, max, NR}' "$work/soak-memory.txt"
+    ;;
+  *) echo "unknown mode $mode" >&2; exit 2 ;;
+esac
+metrics
+kill -TERM $server
+wait $server && echo "server exited 0 after SIGTERM"
+trap - EXIT

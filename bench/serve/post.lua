@@ -1,0 +1,30 @@
+-- wrk script for `cvr serve`: POSTs the JSON bodies of a file (one request body per line) round-robin to
+-- /v1/models/cvr:predict, each thread starting at its own line. Usage: wrk ... -s post.lua URL -- BODIES_FILE
+local bodies = {}
+local next_body = 0
+local threads = {}
+
+setup = function(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  for line in io.lines(args[1]) do
+    bodies[#bodies + 1] = line
+  end
+  next_body = (id * 7919) % #bodies
+end
+
+request = function()
+  next_body = next_body % #bodies + 1
+  return wrk.format("POST", "/v1/models/cvr:predict", { ["Content-Type"] = "application/json" }, bodies[next_body])
+end
+
+-- One machine-readable line for bench/serve.sh: latency percentiles in microseconds, requests, errors.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d seconds=%.3f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d non2xx=%d socket_errors=%d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.max, e.status, e.connect + e.read + e.write + e.timeout))
+end

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Cvr.Data;
+using Cvr.Features;
+using Cvr.Modeling;
+
+namespace Cvr.Serve;
+
+/// <summary>
+/// One loaded bundle, ready to score, and counted: each request holds a lease (<see cref="TryAcquire"/>) and the
+/// host holds one while the model is current, so a replaced model is disposed only after its last request.
+/// </summary>
+/// <remarks>
+/// Scoring runs in <see cref="Lane"/>s, each with its own copy of the bundle's boosters (loaded from the same
+/// verified files), rented for a whole request. LightGBM serialises single-row calls per booster, so requests
+/// sharing boosters queue on each other's locks row by row; under load the wake-ups cost more than the scoring
+/// (measured: batches of 1,000 rows at 4 connections went from ~1,100 rows/s with shared boosters to the numbers in
+/// bench/results/serve.md). One lane per core keeps every core busy and no request waiting on a lock.
+/// </remarks>
+internal sealed class LoadedModel : IDisposable
+{
+    private readonly Lane[] _all;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Lane> _free;
+    private readonly SemaphoreSlim _available;
+    private readonly int[] _columnOfField;
+    private int _leases = 1;
+
+    private LoadedModel(Lane[] lanes, BundleManifest manifest, string bundleHash, string stamp)
+    {
+        Stamp = stamp;
+        _all = lanes;
+        _free = new System.Collections.Concurrent.ConcurrentBag<Lane>(lanes);
+        _available = new SemaphoreSlim(lanes.Length, lanes.Length);
+        Manifest = manifest;
+        BundleHash = bundleHash;
+        Schema = lanes[0].Scorer.Features.Schema;
+        _columnOfField = new int[Schema.Columns.Select(c => FieldNumber(c.Name)).Max() + 1];
+        Array.Fill(_columnOfField, -1);
+        for (var c = 0; c < Schema.Count; c++) { _columnOfField[FieldNumber(Schema.Columns[c].Name)] = c; }
+        LoadedAt = DateTimeOffset.UtcNow;
+    }
+
+    public BundleManifest Manifest { get; }
+
+    /// <summary>SHA-256 of the bundle's SHA256SUMS: one value that changes with any file of the bundle.</summary>
+    public string BundleHash { get; }
+
+    /// <summary>What <see cref="StampOf"/> said of the folder just before it was loaded.</summary>
+    public string Stamp { get; }
+
+    /// <summary>The raw columns an instance may hold (f_0, the row id, is always allowed).</summary>
+    public Schema Schema { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public int LaneCount => _all.Length;
+
+    /// <summary>The column of <c>f_N</c>, or −1 when the model has no such input.</summary>
+    public int ColumnOf(int fieldNumber) => fieldNumber >= 0 && fieldNumber < _columnOfField.Length ? _columnOfField[fieldNumber] : -1;
+
+    /// <summary>A free lane, waiting for one when all are busy; give it back with <see cref="Return"/>.</summary>
+    public async ValueTask<Lane> RentAsync(CancellationToken ct)
+    {
+        await _available.WaitAsync(ct).ConfigureAwait(false);
+        return _free.TryTake(out var lane) ? lane : throw new InvalidOperationException("a lane was counted free but none was");
+    }
+
+    public void Return(Lane lane)
+    {
+        _free.Add(lane);
+        _available.Release();
+    }
+
+    /// <summary>Loads and verifies a bundle (checksums, every model, one scored row per lane) into
+    /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
+    public static LoadedModel Load(string directory, int lanes = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
+        // Before loading: a change made while loading shows as a new stamp and loads again.
+        var stamp = StampOf(directory);
+        var loaded = new List<Lane>();
+        try
+        {
+            BundleManifest? manifest = null;
+            for (var i = 0; i < lanes; i++)
+            {
+                var (system, m) = ModelBundleLoader.Load(directory);
+                try
+                {
+                    loaded.Add(new Lane(system));
+                }
+                catch
+                {
+                    system.Dispose();
+                    throw;
+                }
+                manifest ??= m;
+            }
+            foreach (var lane in loaded) { lane.SelfCheck(); }
+            return new LoadedModel(loaded.ToArray(), manifest!, HashOf(directory), stamp ?? "");
+        }
+        catch
+        {
+            foreach (var lane in loaded) { lane.Dispose(); }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Changes whenever the bundle folder does: its SHA256SUMS hash, and the modification times of the folder and its
+    /// files (a folder replaced whole, or a file edited in place, which SHA256SUMS alone would not show). Null
+    /// while there is no SHA256SUMS to read (e.g. mid-replacement).
+    /// </summary>
+    public static string? StampOf(string directory)
+    {
+        try
+        {
+            var info = new DirectoryInfo(directory);
+            var latest = info.LastWriteTimeUtc.Ticks;
+            foreach (var file in info.EnumerateFiles()) { latest = Math.Max(latest, file.LastWriteTimeUtc.Ticks); }
+            return $"{HashOf(directory)}@{latest}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string HashOf(string directory)
+        => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, BundleChecksums.FileName))));
+
+    private static int FieldNumber(string name) => int.Parse(name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture);
+
+    public bool TryAcquire()
+    {
+        var leases = Volatile.Read(ref _leases);
+        while (leases > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _leases, leases + 1, leases);
+            if (seen == leases) { return true; }
+            leases = seen;
+        }
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0)
+        {
+            foreach (var lane in _all) { lane.Dispose(); }
+            _available.Dispose();
+        }
+    }
+
+    /// <summary>Drops the host's lease.</summary>
+    public void Dispose() => Release();
+}

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Serve;
+
+/// <summary>
+/// <c>cvr serve</c>: a model bundle behind Kestrel, speaking KServe's V1 protocol (see <see cref="PredictProtocol"/>),
+/// with hot reload (<see cref="ModelHost"/>) and a graceful stop: on SIGTERM (or Ctrl+C) Kestrel stops accepting,
+/// in-flight requests finish (up to <see cref="ServeOptions.ShutdownTimeout"/>), and the process exits 0.
+/// </summary>
+public static class ServeHost
+{
+    /// <summary>Serves until SIGTERM, SIGINT or <paramref name="ct"/>; SIGHUP reloads the bundle.</summary>
+    public static void Run(ServeOptions options, ILogger logger, CancellationToken ct)
+    {
+        using var server = Start(options, logger);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            logger.LogInformation("SIGHUP: reloading {Directory}", options.ModelDir);
+            _ = server.Models.ReloadAsync();
+        });
+        server.WaitForShutdownAsync(ct).GetAwaiter().GetResult();
+        logger.LogInformation("stopped: {Rows:N0} rows scored", server.Metrics.Rows);
+    }
+
+    /// <summary>Loads the model and starts listening; dispose to stop.</summary>
+    internal static RunningServer Start(ServeOptions options, ILogger logger)
+    {
+        options.Validate();
+        var metrics = new ServeMetrics();
+        var models = new ModelHost(options.ModelDir, options.ReloadInterval, logger, metrics, options.Scorers);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new ForwardingLoggerProvider(logger));
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+            builder.WebHost.UseUrls(options.Urls);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                // The body limit is ours (a 400 naming it), not Kestrel's 413.
+                k.Limits.MaxRequestBodySize = null;
+            });
+            var app = builder.Build();
+            Endpoints.Map(app, models, metrics, options);
+            app.StartAsync().GetAwaiter().GetResult();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
+            logger.LogInformation("listening on {Urls} (POST /v1/models/cvr:predict, GET /v1/models/cvr, /healthz, /metrics)", string.Join(", ", addresses));
+            return new RunningServer(app, models, metrics, addresses);
+        }
+        catch
+        {
+            models.Dispose();
+            throw;
+        }
+    }
+}

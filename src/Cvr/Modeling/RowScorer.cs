@@ -1,0 +1,65 @@
+using Cvr.Features;
+using Cvr.LightGbm;
+
+namespace Cvr.Modeling;
+
+/// <summary>What <c>cvr predict</c> writes for one row: <c>is_installed</c> (the calibrated ensemble) and
+/// <c>is_clicked</c> (the click model, or 0 without one).</summary>
+public readonly record struct RowPrediction(double Installed, double Clicked);
+
+/// <summary>
+/// Scores one impression at a time with a <see cref="TrainedSystem"/>, to the bit what <see cref="TrainedSystem.Score"/>
+/// gives for the same row: the pipeline's per-row path (<see cref="RowTransform"/>), each model's LightGBM single-row
+/// fast path on the same float32 features, and the system's own <see cref="TrainedSystem.CombineRow"/>. Thread-safe
+/// and allocation-free per row: each thread gets its own buffers; LightGBM serialises calls per booster. The
+/// baseline (raw columns) is not scored: it is not part of the submission.
+/// </summary>
+public sealed class RowScorer : IDisposable
+{
+    private readonly TrainedSystem _system;
+    private readonly SingleRowPredictor _like, _install, _e2e;
+    private readonly SingleRowPredictor? _click;
+    private readonly ThreadLocal<Buffers> _buffers;
+
+    public RowScorer(TrainedSystem system)
+    {
+        _system = system;
+        Features = system.Pipeline.CreateRowTransform();
+        SingleRowPredictor Create(string name) => system.Models[name].Booster.CreateSingleRowPredictor(threads: 1);
+        _like = Create(ModelNames.Like);
+        _install = Create(ModelNames.Install);
+        _e2e = Create(ModelNames.EndToEnd);
+        _click = system.HasClickModel ? Create(ModelNames.Click) : null;
+        _buffers = new ThreadLocal<Buffers>(() => new Buffers(Features));
+    }
+
+    /// <summary>The per-row feature path; its <see cref="RowTransform.Schema"/> is what a <see cref="RawRow"/> holds.</summary>
+    public RowTransform Features { get; }
+
+    public RawRow CreateRow() => new(Features.Schema);
+
+    public RowPrediction Score(RawRow row)
+    {
+        var buffers = _buffers.Value!;
+        Features.Transform(row, buffers.Scratch, buffers.Features);
+        ReadOnlySpan<float> features = buffers.Features;
+        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features));
+        return new RowPrediction(combined.Ensemble, _click?.Predict(features) ?? 0);
+    }
+
+    public void Dispose()
+    {
+        _like.Dispose();
+        _install.Dispose();
+        _e2e.Dispose();
+        _click?.Dispose();
+        _buffers.Dispose();
+    }
+
+    private sealed class Buffers(RowTransform features)
+    {
+        public RowTransform.Scratch Scratch { get; } = features.CreateScratch();
+
+        public float[] Features { get; } = new float[features.Width];
+    }
+}

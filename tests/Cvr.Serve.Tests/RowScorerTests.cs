@@ -1,0 +1,40 @@
+namespace Cvr.Serve.Tests;
+
+[Trait("Category", "LightGbm")]
+public class RowScorerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+{
+    [Fact]
+    public async Task Score_AfterTheFirstRow_AllocatesNothing()
+    {
+        // Features, four single-row LightGBM calls and the combination: nothing on the managed heap per row.
+        var model = LoadedModel.Load(fixture.BundleA);
+        var lane = await model.RentAsync(CancellationToken.None);
+        try
+        {
+            var row = lane.Row;
+            row.Clear();
+            row.SetInteger(model.Schema.IndexOf("f_1"), 67);
+            row.SetInteger(model.Schema.IndexOf("f_6"), 12);
+            row.SetNumber(model.Schema.IndexOf("f_42"), 1.5f);
+            var first = lane.Scorer.Score(row);
+            var same = Repeat(lane, row, first); // warm-up: one-time costs (JIT, lazy statics) are not per row
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            same += Repeat(lane, row, first);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(2000, same);
+            Assert.Equal(0, allocated);
+        }
+        finally
+        {
+            model.Return(lane);
+            model.Dispose();
+        }
+    }
+
+    private static int Repeat(Lane lane, Features.RawRow row, Modeling.RowPrediction expected)
+    {
+        var same = 0;
+        for (var i = 0; i < 1000; i++) { same += lane.Scorer.Score(row) == expected ? 1 : 0; }
+        return same;
+    }
+}
