@@ -137,6 +137,9 @@ public sealed record FittedHistory(
         return new FittedHistory(key, windows, statistics, priorRows, firstSeen, sameDay, first, last, [.. distinct], entryKey, entryDay, rows, liked, installed);
     }
 
+    /// <summary>Builds the lookup tables now rather than on the first row (servers call it at load).</summary>
+    internal void Prepare() => _tables ??= new Tables(this);
+
     /// <summary>The dense index of a key value, −1 when no labelled row had it.</summary>
     internal int IndexOf(long key)
     {

@@ -38,7 +38,12 @@ public sealed class RowTransform
     private readonly int[] _crossKeys;
     private readonly (FittedGroupStatistics Step, int Key, NumberSource Value)[] _groups;
     private readonly (FittedBetaEncoder Step, int Key)[] _encoders;
+    private readonly (FittedHistory Step, int[] Keys)[] _history;
+    private readonly int _dayColumn;
     private readonly int[] _kept;
+
+    /// <summary>Most columns a history key can join: every categorical column (f_2..f_32).</summary>
+    private const int MaxKeyColumns = 31;
 
     internal RowTransform(FittedFeaturePipeline pipeline)
     {
@@ -78,6 +83,8 @@ public sealed class RowTransform
         _crossKeys = pipeline.Crosses.Select(c => Key(c.Name)).ToArray();
         _groups = pipeline.GroupStatistics.Select(g => (g, Key(g.Group), Number(g.Value))).ToArray();
         _encoders = pipeline.Encoders.Select(e => (e, Key(e.Column))).ToArray();
+        _history = pipeline.HistorySteps.Select(h => (h, h.Columns.Select(Key).ToArray())).ToArray();
+        _dayColumn = _history.Length > 0 ? Column(Schema.DayColumn) : -1;
         _keys = keys.ToArray();
         var position = pipeline.AllFeatureNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         _kept = pipeline.FeatureNames.Select(n => position[n]).ToArray();
@@ -86,15 +93,17 @@ public sealed class RowTransform
         foreach (var g in _groups) { _ = g.Step.Index; }
         foreach (var e in _encoders) { _ = e.Step.Index; _ = e.Step.Table(); }
         foreach (var c in pipeline.Crosses) { c.Code(0, 0); }
+        foreach (var (h, _) in _history) { h.Prepare(); }
     }
 
-    /// <summary>Steps this class does not compute yet, or null. Day-scoped group statistics and history's same-day share
-    /// are functions of the other rows being scored; history's earlier-day counts could be served (their state is in
-    /// the fitted step) but have no per-row case here yet.</summary>
+    /// <summary>Steps this class does not compute, or null: day-scoped group statistics and history's same-day share
+    /// are functions of the other rows being scored (a server would need the day's running counts). History's
+    /// earlier-day counts are served: their state is in the fitted step.</summary>
     internal static string? Unservable(FittedFeaturePipeline pipeline)
         => pipeline.Config.GroupStatistics.Scope == StatisticsScope.Day && pipeline.GroupStatistics.Count > 0
             ? "group statistics over each row's own day (scope \"day\")"
-            : pipeline.HistorySteps.Count > 0 ? $"history features ({string.Join(", ", pipeline.HistorySteps.Select(h => h.Key))})" : null;
+            : pipeline.HistorySteps.Where(h => h.SameDay).Select(h => h.Key).ToArray() is { Length: > 0 } sameDay
+                ? $"history's same-day share ({string.Join(", ", sameDay)}; history.same_day)" : null;
 
     /// <summary>The raw columns a row holds (the training columns without labels), in <see cref="RawRow"/> order.</summary>
     public Schema Schema { get; }
@@ -140,6 +149,13 @@ public sealed class RowTransform
         {
             BetaEncoding.Write(step.Table(), KeyIndex.Find(step.Index, keys[key]), all[at..], 1);
             at += step.Statistics.Count;
+        }
+        Span<int> values = stackalloc int[MaxKeyColumns];
+        foreach (var (step, columns) in _history)
+        {
+            for (var c = 0; c < columns.Length; c++) { values[c] = keys[columns[c]]; }
+            step.Write(step.IndexOf(HistoryKeys.Of(values[..columns.Length])), row.Integer(_dayColumn), 0, all[at..], 1);
+            at += step.Width;
         }
         for (var j = 0; j < _kept.Length; j++) { output[j] = all[_kept[j]]; }
     }

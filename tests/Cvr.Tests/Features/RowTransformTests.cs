@@ -78,12 +78,42 @@ public class RowTransformTests
     }
 
     [Fact]
-    public void Create_HistoryFeatures_IsRefusedNamingThem()
+    public void Create_HistorySameDayShare_IsRefusedNamingIt()
     {
-        var config = FeatureConfig.Default with { History = new HistoryConfig { Keys = ["f_6"] } };
+        var config = FeatureConfig.Default with { History = new HistoryConfig { Keys = ["f_6", "f_4@f_6"], SameDay = true } };
         var (pipeline, _) = Fitted(config);
         var e = Assert.Throws<ConfigurationException>(pipeline.CreateRowTransform);
-        Assert.StartsWith("the fitted features include history features (f_6), which has no per-row form yet", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the fitted features include history's same-day share (f_6, f_4@f_6; history.same_day), which has no per-row form yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transform_History_MatchesTheBatchForSeenAndNewKeys()
+    {
+        // The default config has history; here a pseudo-user key of three columns too, and scored rows on the last
+        // labelled day and after it, so every window and both first-seen branches are reached.
+        var config = FeatureConfig.Default with { History = FeatureConfig.Default.History with { Keys = [.. FeatureConfig.Default.History.Keys, "f_8@f_13@f_15"] } };
+        var (pipeline, _) = Fitted(config);
+        foreach (var day in new[] { 66, 67, 70 })
+        {
+            var scored = FeatureFrames.Default(300, seed: 7, day: day, novelty: i => (Novelty)(i % 3));
+            var batch = pipeline.Transform(scored);
+            var rows = pipeline.CreateRowTransform();
+            var raw = new RawRow(rows.Schema);
+            var scratch = rows.CreateScratch();
+            var features = new float[rows.Width];
+            var never = 0;
+            for (var r = 0; r < scored.RowCount; r++)
+            {
+                raw.CopyFrom(scored, r);
+                rows.Transform(raw, scratch, features);
+                for (var j = 0; j < features.Length; j++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(batch.Column(j)[r]) == BitConverter.SingleToInt32Bits(features[j]), $"day {day}, row {r}, {batch.Names[j]}");
+                }
+                never += (int)batch.Column("f_6_never_seen")[r];
+            }
+            Assert.InRange(never, 1, scored.RowCount - 1);
+        }
     }
 
     [Fact]
