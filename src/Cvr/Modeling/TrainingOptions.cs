@@ -59,6 +59,12 @@ public sealed record TrainingOptions
 
     [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
 
+    /// <summary>Ensemble members beside Model_ts and Model_e2e, by kind (<see cref="EnsembleMembers"/>): "mmoe".</summary>
+    [JsonPropertyName("members")] public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>The deep model's hyperparameters (used when <see cref="Members"/> has "mmoe").</summary>
+    [JsonPropertyName("mmoe")] public MmoeOptions Mmoe { get; init; } = new();
+
     /// <summary>Threads for LightGBM and the features; null: all cores. Results don't depend on it, so the bundle
     /// doesn't record it (a bundle is byte-identical whatever the thread count).</summary>
     [JsonIgnore] public int? Threads { get; init; }
@@ -151,6 +157,7 @@ public sealed record TrainingOptions
     /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's complaint.</exception>
     public void Validate()
     {
+        ValidateMembers();
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {
             throw new ConfigurationException($"--select-features must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
@@ -180,6 +187,29 @@ public sealed record TrainingOptions
             }
         }
     }
+
+    private void ValidateMembers()
+    {
+        foreach (var (name, i) in Members.Select((m, i) => (m, i)))
+        {
+            if (!EnsembleMembers.TryGet(name, out _))
+            {
+                var known = EnsembleMembers.Names;
+                throw new ConfigurationException($"unknown ensemble member '{name}' (expected {(known.Count == 0 ? "none: this program registers no member kinds" : string.Join(", ", known))})");
+            }
+            if (Members.Take(i).Contains(name))
+            {
+                throw new ConfigurationException($"ensemble member '{name}' given twice");
+            }
+        }
+        if (Members.Count > 0 && Refit)
+        {
+            throw new ConfigurationException("--refit is not supported with ensemble members (the deep model is early-stopped on the validation day it is weighted on)");
+        }
+        if (Members.Contains(MmoeOptionsName)) { Mmoe.Validate(); }
+    }
+
+    private const string MmoeOptionsName = "mmoe";
 
     /// <summary>The message without the " (Parameter 'key')" that <see cref="ArgumentException"/> appends: the
     /// user named no C# parameter.</summary>
