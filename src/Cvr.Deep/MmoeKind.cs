@@ -22,15 +22,16 @@ public sealed class MmoeKind : IEnsembleMemberKind
         var matrix = inputs.TrainingMatrix ?? throw new InvalidOperationException("the deep model needs the training matrix (build the inputs with retainTrainingMatrix)");
         var validation = inputs.Validation ?? throw new ConfigurationException("the deep model is early-stopped on a validation day: it can't train without one");
         var split = inputs.Split;
+        var mmoe = options.MmoeParameters;
         if (options.Threads is { } threads) { torch.set_num_threads(threads); }
         var (encoder, trainData, validData) = timer.Time("mmoe: inputs", () =>
         {
-            var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, split.TrainRows, options.Mmoe);
+            var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, split.TrainRows, mmoe);
             return (encoder, Data(encoder, matrix, train, split.TrainRows), Data(encoder, validation, train, split.ValidationRows));
         });
         logger.LogInformation("training mmoe: {Categoricals} embedded categoricals ({Vocabulary:N0} rows), {Numerics} numeric inputs, {Experts} experts, device {Device}, up to {Epochs} epochs",
-            encoder.Categoricals.Count, encoder.Vocabulary, encoder.NumericWidth, options.Mmoe.Experts, TorchDevice.Selected.type, options.Mmoe.MaxEpochs);
-        var model = timer.Time("mmoe: train", () => MmoeTraining.Train(encoder, trainData, validData, options.Mmoe, options.Seed, logger, progress, ct));
+            encoder.Categoricals.Count, encoder.Vocabulary, encoder.NumericWidth, mmoe.Experts, TorchDevice.Selected.type, mmoe.MaxEpochs);
+        var model = timer.Time("mmoe: train", () => MmoeTraining.Train(encoder, trainData, validData, mmoe, options.Seed, logger, progress, ct));
         var predictions = timer.Time("mmoe: predict", () => model.Network.PredictHeads(validData.Rows).Install(model.Summary.Head));
         return (model, predictions);
     }

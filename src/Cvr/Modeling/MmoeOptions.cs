@@ -39,6 +39,47 @@ public sealed record MmoeOptions
     /// <summary>Values seen fewer times on the training rows share the out-of-vocabulary row, so it is trained.</summary>
     [JsonPropertyName("min_count")] public int MinCount { get; init; } = 2;
 
+    /// <summary>These options with the given values (names as in JSON, values as text: a --params file's "mmoe" section).</summary>
+    /// <exception cref="ConfigurationException">An unknown name or a value that doesn't parse, named.</exception>
+    public MmoeOptions WithOverrides(IReadOnlyDictionary<string, string> values, string? source = null)
+    {
+        var result = this;
+        foreach (var (name, text) in values)
+        {
+            var where = $"{(source is null ? "" : source + ": ")}parameters of 'mmoe': {name}";
+            int Int() => int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+                : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue ? (int)d
+                : throw new ConfigurationException($"{where}: cannot parse '{text}' as a whole number");
+            double Real() => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+                : throw new ConfigurationException($"{where}: cannot parse '{text}' as a number");
+            result = name switch
+            {
+                "experts" => result with { Experts = Int() },
+                "expert_units" => result with { ExpertUnits = Int() },
+                "tower_units" => result with { TowerUnits = Int() },
+                "embedding_dim" => result with { EmbeddingDim = Int() },
+                "learning_rate" => result with { LearningRate = Real() },
+                "batch_size" => result with { BatchSize = Int() },
+                "max_epochs" => result with { MaxEpochs = Int() },
+                "patience" => result with { Patience = Int() },
+                "weight_ctr" => result with { WeightCtr = Real() },
+                "weight_cvr" => result with { WeightCvr = Real() },
+                "weight_ctcvr" => result with { WeightCtcvr = Real() },
+                "max_vocabulary" => result with { MaxVocabulary = Int() },
+                "min_count" => result with { MinCount = Int() },
+                _ => throw new ConfigurationException($"{where}: unknown MMOE parameter (expected {string.Join(", ", Names)})"),
+            };
+        }
+        return result;
+    }
+
+    /// <summary>The parameter names <see cref="WithOverrides"/> knows.</summary>
+    public static readonly string[] Names =
+    [
+        "experts", "expert_units", "tower_units", "embedding_dim", "learning_rate", "batch_size", "max_epochs", "patience",
+        "weight_ctr", "weight_cvr", "weight_ctcvr", "max_vocabulary", "min_count",
+    ];
+
     /// <exception cref="ConfigurationException">A value out of its range, named.</exception>
     public void Validate()
     {

@@ -16,7 +16,8 @@ public sealed class TrainedSystem(
     double omegaE2e,
     double ensembleWeight,
     DaySplit split,
-    Schema trainingSchema) : IDisposable
+    Schema trainingSchema,
+    IReadOnlyList<TrainedMember>? members = null) : IDisposable
 {
     public TrainingOptions Options { get; } = options;
 
@@ -34,6 +35,19 @@ public sealed class TrainedSystem(
     public DaySplit Split { get; } = split;
 
     public Schema TrainingSchema { get; } = trainingSchema;
+
+    /// <summary>Ensemble members beside Model_ts and Model_e2e (the MMOE), each with its ω and weight.</summary>
+    public IReadOnlyList<TrainedMember> Members { get; } = members ?? [];
+
+    /// <summary>Weight of calibrated Model_e2e: what Model_ts and the members leave.</summary>
+    public double E2eWeight => 1 - EnsembleWeight - Members.Sum(m => m.Weight);
+
+    /// <summary>Every calibrated model's weight in the ensemble, by its row name.</summary>
+    public IReadOnlyDictionary<string, double> EnsembleWeights => new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        [ModelScores.TsCalName] = EnsembleWeight,
+        [ModelScores.E2eCalName] = E2eWeight,
+    }.Concat(Members.Select(m => KeyValuePair.Create(MemberScores.CalibratedName(m.Model.Name), m.Weight))).ToDictionary(StringComparer.Ordinal);
 
     public DayMetrics? ValidationMetrics { get; set; }
 
@@ -63,12 +77,17 @@ public sealed class TrainedSystem(
                 raw[name] = Predict(model, features);
             }
         }
+        foreach (var member in Members)
+        {
+            raw[member.Model.Name] = member.Model.PredictInstall(frame, rows, features);
+        }
         return raw;
     }
 
     /// <summary>
     /// The paper's five rows from the models' uncalibrated probabilities: Model_ts = like × install, each model
-    /// calibrated with its ω, blended with the ensemble weight; the baseline and click model as they are.
+    /// calibrated with its ω, blended with the ensemble weight (with members: every calibrated model weighted);
+    /// the baseline and click model as they are.
     /// </summary>
     public ModelScores Combine(long[] rowIds, IReadOnlyDictionary<string, double[]> raw)
     {
@@ -79,8 +98,11 @@ public sealed class TrainedSystem(
         for (var i = 0; i < ts.Length; i++) { ts[i] = like[i] * install[i]; }
         var tsCal = Calibration.Apply(ts, OmegaTs);
         var e2eCal = Calibration.Apply(e2e, OmegaE2e);
-        var ensemble = Ensemble.Blend(tsCal, e2eCal, EnsembleWeight);
-        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
+        var scored = Members.Select(m => new MemberScores(m.Model.Name, raw[m.Model.Name], Calibration.Apply(raw[m.Model.Name], m.Omega))).ToArray();
+        var ensemble = scored.Length == 0
+            ? Ensemble.Blend(tsCal, e2eCal, EnsembleWeight)
+            : Ensemble.Mix([tsCal, e2eCal, .. scored.Select(s => s.Calibrated)], [EnsembleWeight, E2eWeight, .. Members.Select(m => m.Weight)]);
+        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click)) { Members = scored };
     }
 
     private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);
@@ -93,5 +115,6 @@ public sealed class TrainedSystem(
     public void Dispose()
     {
         foreach (var model in Models.Values) { model.Booster.Dispose(); }
+        foreach (var member in Members) { member.Model.Dispose(); }
     }
 }

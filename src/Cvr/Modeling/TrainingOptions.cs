@@ -32,6 +32,10 @@ public static class ModelNames
     public const string Click = "click";
     public const string Baseline = "baseline";
 
+    /// <summary>The deep model (an ensemble member, not a booster): its section of a --params file holds
+    /// <see cref="MmoeOptions"/>.</summary>
+    public const string Mmoe = "mmoe";
+
     public static readonly string[] Trainable = [EndToEnd, Like, Install, Click, Baseline];
 }
 
@@ -62,8 +66,14 @@ public sealed record TrainingOptions
     /// <summary>Ensemble members beside Model_ts and Model_e2e, by kind (<see cref="EnsembleMembers"/>): "mmoe".</summary>
     [JsonPropertyName("members")] public IReadOnlyList<string> Members { get; init; } = [];
 
-    /// <summary>The deep model's hyperparameters (used when <see cref="Members"/> has "mmoe").</summary>
+    /// <summary>The deep model's hyperparameters (used when <see cref="Members"/> has "mmoe"), before the
+    /// "mmoe" section of <see cref="Parameters"/> (a --params file, as <c>cvr tune --model mmoe</c> writes).</summary>
     [JsonPropertyName("mmoe")] public MmoeOptions Mmoe { get; init; } = new();
+
+    /// <summary>The deep model's effective hyperparameters: <see cref="Mmoe"/> with the --params overrides.</summary>
+    /// <exception cref="ConfigurationException">An unknown name or a value that doesn't parse.</exception>
+    [JsonIgnore] public MmoeOptions MmoeParameters => Parameters.TryGetValue(ModelNames.Mmoe, out var overrides)
+        ? Mmoe.WithOverrides(overrides, ParametersSource) : Mmoe;
 
     /// <summary>Threads for LightGBM and the features; null: all cores. Results don't depend on it, so the bundle
     /// doesn't record it (a bundle is byte-identical whatever the thread count).</summary>
@@ -164,10 +174,10 @@ public sealed record TrainingOptions
         }
         foreach (var key in Parameters.Keys)
         {
-            if (key != "all" && !ModelNames.Trainable.Contains(key))
+            if (key != "all" && key != ModelNames.Mmoe && !ModelNames.Trainable.Contains(key))
             {
                 throw new ConfigurationException(
-                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)})");
+                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)}, {ModelNames.Mmoe})");
             }
         }
         foreach (var model in ModelNames.Trainable)
@@ -206,10 +216,8 @@ public sealed record TrainingOptions
         {
             throw new ConfigurationException("--refit is not supported with ensemble members (the deep model is early-stopped on the validation day it is weighted on)");
         }
-        if (Members.Contains(MmoeOptionsName)) { Mmoe.Validate(); }
+        MmoeParameters.Validate();
     }
-
-    private const string MmoeOptionsName = "mmoe";
 
     /// <summary>The message without the " (Parameter 'key')" that <see cref="ArgumentException"/> appends: the
     /// user named no C# parameter.</summary>

@@ -15,7 +15,9 @@ public sealed record RunReport(
     [property: JsonPropertyName("best_iterations")] IReadOnlyDictionary<string, int> BestIterations,
     [property: JsonPropertyName("phases_seconds")] IReadOnlyDictionary<string, double> PhaseSeconds,
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("submission")] string? Submission);
+    [property: JsonPropertyName("submission")] string? Submission,
+    [property: JsonPropertyName("ensemble_weights")] IReadOnlyDictionary<string, double> EnsembleWeights,
+    [property: JsonPropertyName("member_omegas")] IReadOnlyDictionary<string, double> MemberOmegas);
 
 /// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
 public static class Workflow
@@ -98,5 +100,6 @@ public static class Workflow
 
     private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
         => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
-            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), timer.Seconds(), model, submission);
+            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), timer.Seconds(), model, submission,
+            system.EnsembleWeights, system.Members.ToDictionary(m => m.Model.Name, m => m.Omega, StringComparer.Ordinal));
 }
