@@ -34,6 +34,8 @@ internal sealed class MmoeModel(MmoeNetwork network, MmoeInputEncoder inputs, Mm
 
     public string Name => MemberName;
 
+    public int BestIteration => Summary.BestEpoch;
+
     public MmoeNetwork Network { get; } = network;
 
     public MmoeInputEncoder Inputs { get; } = inputs;

@@ -119,6 +119,25 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
+    public void Tune_Mmoe_WritesAnMmoeSectionThatTrainReads()
+    {
+        using var dir = new TempDir();
+        var tune = new Cvr.Modeling.Tuning.TuneOptions { Model = ModelNames.Mmoe, Trials = 2, OutFile = dir.File("params.json") };
+        var training = Trained.Options with { Members = [], Mmoe = Trained.Options.Mmoe with { MaxEpochs = 1 } };
+
+        var report = Cvr.Modeling.Tuning.LightGbmTuner.Run(trained.Directory.File("data"), tune, training, new DataSetOptions { UseCache = false }, NullLogger.Instance, CancellationToken.None);
+
+        var result = Assert.Single(report.Models);
+        Assert.Equal(2, result.Complete);
+        var sections = ParametersFile.Read(dir.File("params.json"));
+        var section = Assert.Single(sections).Value;
+        Assert.Equal(Cvr.Modeling.Tuning.SearchSpaces.Mmoe().Select(p => p.Key).Order(), section.Keys.Order());
+        var tuned = (training with { Members = [ModelNames.Mmoe], Parameters = sections }).MmoeParameters;
+        Assert.Equal(double.Parse(section["learning_rate"], System.Globalization.CultureInfo.InvariantCulture), tuned.LearningRate);
+        Assert.Equal(int.Parse(section["experts"], System.Globalization.CultureInfo.InvariantCulture), tuned.Experts);
+    }
+
+    [Fact]
     public void Options_UnknownMember_OrRefit_AreConfigurationErrors()
     {
         var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate());

@@ -16,6 +16,9 @@ public interface IEnsembleMember : IDisposable
 {
     string Name { get; }
 
+    /// <summary>The training round (an epoch for the MMOE) whose state was kept: the best on the validation day.</summary>
+    int BestIteration { get; }
+
     /// <summary>Uncalibrated install probabilities of <paramref name="rows"/> of <paramref name="frame"/> (all
     /// when null), whose fitted features are <paramref name="features"/>.</summary>
     double[] PredictInstall(Frame frame, int[]? rows, FeatureMatrix features);

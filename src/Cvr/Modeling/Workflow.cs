@@ -100,6 +100,7 @@ public static class Workflow
 
     private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
         => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
-            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), timer.Seconds(), model, submission,
+            system.Models.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.BestIteration))
+                .Concat(system.Members.Select(m => KeyValuePair.Create(m.Model.Name, m.Model.BestIteration))).ToDictionary(StringComparer.Ordinal), timer.Seconds(), model, submission,
             system.EnsembleWeights, system.Members.ToDictionary(m => m.Model.Name, m => m.Omega, StringComparer.Ordinal));
 }
