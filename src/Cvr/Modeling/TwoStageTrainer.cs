@@ -44,17 +44,17 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             try
             {
                 members.AddRange(TrainMembers(train, inputs, ct));
+                inputs.ReleaseTrainingMatrix();
+                foreach (var name in PaperModels)
+                {
+                    (models[name], var predictions) = TrainModel(inputs, name, fixedRounds: null, ct);
+                    validation[name] = predictions!;
+                }
             }
             catch
             {
-                foreach (var m in members) { m.Model.Dispose(); }
+                foreach (var m in members) { m.Model.Dispose(); } // native memory of their own (libtorch)
                 throw;
-            }
-            inputs.ReleaseTrainingMatrix();
-            foreach (var name in PaperModels)
-            {
-                (models[name], var predictions) = TrainModel(inputs, name, fixedRounds: null, ct);
-                validation[name] = predictions!;
             }
             pipeline = inputs.Pipeline;
             labels = inputs.Labels;
