@@ -10,6 +10,7 @@ public static class Program
     /// <summary>The whole CLI behind a seam that tests call with their own writers.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        Deep.MmoeKind.Register(); // the deep ensemble member: trained with --mmoe, loaded from bundles that have it
         var context = new CliContext(stdout, stderr);
         var root = new RootCommand("cvr: predicts whether an ad impression leads to an app install (RecSys Challenge 2023, two-stage LightGBM).")
         {

@@ -24,7 +24,7 @@ public class ExitCodeTests
     [InlineData("""{"num_leaves": 1}""", "parameters: LightGBM refuses the parameters: Check failed: (num_leaves) > (1)")]
     [InlineData("""{"e2e": {"num_leavs": 63}}""", "parameters of 'e2e': Unknown LightGBM parameter 'num_leavs'. Did you mean 'num_leaves', 'num_class', 'num_iterations'?")]
     [InlineData("""{"e2e": {"max_bin": "many"}}""", "parameters of 'e2e': LightGBM parameter 'max_bin': 'many' is not a whole number.")]
-    [InlineData("""{"stage3": {"num_leaves": 7}}""", "LightGBM parameters given for unknown model 'stage3' (expected all, e2e, like, install, click, baseline)")]
+    [InlineData("""{"stage3": {"num_leaves": 7}}""", "LightGBM parameters given for unknown model 'stage3' (expected all, e2e, like, install, click, baseline, mmoe)")]
     public void Train_BadParamsFile_IsAUsageErrorNamingTheFileBeforeAnyDataIsRead(string json, string problem)
     {
         using var dir = new TempDir();

@@ -28,7 +28,7 @@ internal static class DemoCommand
         };
         var command = new Command("demo", "Generate the default synthetic data set and run the main job on it (train, predict, evaluate; no downloads).")
         {
-            outDir, scale, GenerateCommand.SeedOption, ModelOptions.PresetOption, ModelOptions.JsonOption,
+            outDir, scale, GenerateCommand.SeedOption, ModelOptions.PresetOption, ModelOptions.MmoeOption, ModelOptions.JsonOption,
             DataOptions.NoCacheOption, DataOptions.CacheDirOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
@@ -39,7 +39,11 @@ internal static class DemoCommand
             options.Validate();
             var summary = GenerateCommand.Generate(data, options, logger, token);
             Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "{Summary}", GenerateCommand.Describe(summary));
-            var training = new TrainingOptions { Preset = parse.GetValue(ModelOptions.PresetOption) };
+            var training = new TrainingOptions
+            {
+                Preset = parse.GetValue(ModelOptions.PresetOption),
+                Members = parse.GetValue(ModelOptions.MmoeOption) ? [ModelNames.Mmoe] : [],
+            };
             var report = Workflow.Run(data, Path.Combine(root, "run"), training, DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             ModelCommands.Output(context, parse, report);
             return ExitCodes.Success;

@@ -101,6 +101,11 @@ internal static class ModelCommands
         var inv = CultureInfo.InvariantCulture;
         context.Out.WriteLine(string.Create(inv, $"ω_ts {report.OmegaTs:F4}, ω_e2e {report.OmegaE2e:F4}, ensemble weight of Model_ts {report.EnsembleWeight:F2}; best iterations ")
             + string.Join(", ", report.BestIterations.Select(kv => $"{kv.Key} {kv.Value}")));
+        if (report.MemberOmegas.Count > 0)
+        {
+            context.Out.WriteLine("ensemble weights (fitted on the validation day): " + string.Join(", ", report.EnsembleWeights.Select(kv => string.Create(inv, $"{kv.Key} {kv.Value:F2}")))
+                + "; " + string.Join(", ", report.MemberOmegas.Select(kv => string.Create(inv, $"ω_{kv.Key} {kv.Value:F4}"))));
+        }
         context.Out.WriteLine("time (s): " + string.Join(", ", report.PhaseSeconds.Select(kv => string.Create(inv, $"{kv.Key} {kv.Value:F1}"))));
         context.Out.WriteLine($"model: {report.Model}" + (report.Submission is null ? "" : $"; submission: {report.Submission}"));
     }

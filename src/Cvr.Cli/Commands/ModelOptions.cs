@@ -58,12 +58,17 @@ internal static class ModelOptions
 
     public static readonly Option<int?> EarlyStoppingOption = new("--early-stopping") { Description = "Override the preset's early-stopping patience (rounds)." };
 
+    public static readonly Option<bool> MmoeOption = new("--mmoe")
+    {
+        Description = "Add the multi-task deep model (MMOE over CTR, CVR and CTCVR; TorchSharp) as a third ensemble member; the three weights are fitted on the validation day. Its hyperparameters: the \"mmoe\" section of --params.",
+    };
+
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print the results as JSON on stdout (for machines)." };
 
     public static IEnumerable<Option> TrainingOptionsList =>
     [
         PresetOption, ConfigOption, ParamsOption, ValidationDayOption, RefitOption, ClickModelOption, FitWeightOption,
-        StageOneOption, SelectFeaturesOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption,
+        StageOneOption, SelectFeaturesOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption, MmoeOption,
     ];
 
     private static bool Baseline(ParseResult parse, bool byDefault)
@@ -95,6 +100,7 @@ internal static class ModelOptions
             Baseline = Baseline(parse, baselineByDefault),
             SelectFeatures = parse.GetValue(SelectFeaturesOption),
             Seed = seed,
+            Members = parse.GetValue(MmoeOption) ? [ModelNames.Mmoe] : [],
             Threads = parse.GetValue(ThreadsOption),
             MaxRounds = parse.GetValue(MaxRoundsOption),
             EarlyStoppingRounds = parse.GetValue(EarlyStoppingOption),

@@ -9,13 +9,13 @@ namespace Cvr.Cli.Commands;
 /// <summary><c>cvr tune</c>: searches LightGBM parameters per model and writes them as a --params file.</summary>
 internal static class TuneCommand
 {
-    private static readonly string[] s_models = [.. SearchSpaces.Models, "all"];
+    private static readonly string[] s_models = [.. SearchSpaces.Models, "all", ModelNames.Mmoe];
 
     public static Command Create(CliContext context)
     {
         var model = new Option<string>("--model")
         {
-            Description = "Model to tune: e2e, like (stage 1), install (stage 2, on liked rows) or all (the three in turn, e2e first).",
+            Description = "Model to tune: e2e, like (stage 1), install (stage 2, on liked rows), all (the three in turn, e2e first) or mmoe (the deep model's main hyperparameters).",
             Required = true,
         };
         model.AcceptOnlyFromAmong(s_models);

@@ -39,6 +39,54 @@ public static class Ensemble
 
     public static double Blend(double first, double second, double firstWeight) => firstWeight * first + (1 - firstWeight) * second;
 
+    /// <summary>The weighted sum of calibrated members' probabilities (weights non-negative, summing to 1).</summary>
+    public static double[] Mix(IReadOnlyList<double[]> members, IReadOnlyList<double> weights)
+    {
+        var result = new double[members[0].Length];
+        for (var m = 0; m < members.Count; m++)
+        {
+            var (values, w) = (members[m], weights[m]);
+            for (var i = 0; i < result.Length; i++) { result[i] += w * values[i]; }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The weights (non-negative, summing to 1, on a grid of step <see cref="WeightStep"/>) that minimise the logloss
+    /// of <see cref="Mix"/> on the given labels: every point of the simplex grid (5,151 for three members). Ties
+    /// keep the first point in lexicographic order, so the result is reproducible.
+    /// </summary>
+    public static double[] FitWeights(ReadOnlySpan<byte> labels, IReadOnlyList<double[]> members)
+    {
+        var steps = (int)Math.Round(1 / WeightStep);
+        var counts = new int[members.Count];
+        var best = new double[members.Count];
+        var bestLoss = double.PositiveInfinity;
+        var label = labels.ToArray();
+        void Search(int m, int left)
+        {
+            if (m == members.Count - 1)
+            {
+                counts[m] = left;
+                var weights = counts.Select(c => c * WeightStep).ToArray();
+                var loss = Metrics.LogLoss(label, Mix(members, weights));
+                if (loss < bestLoss - 1e-12)
+                {
+                    bestLoss = loss;
+                    best = weights;
+                }
+                return;
+            }
+            for (var c = 0; c <= left; c++)
+            {
+                counts[m] = c;
+                Search(m + 1, left - c);
+            }
+        }
+        Search(0, steps);
+        return best;
+    }
+
     /// <summary>The weight of <paramref name="first"/> in [0, 1] that minimises the logloss on the given labels.</summary>
     public static double FitWeight(ReadOnlySpan<byte> labels, ReadOnlySpan<double> first, ReadOnlySpan<double> second)
     {

@@ -37,7 +37,7 @@ public static partial class ModelBundleLoader
         {
             throw new ModelBundleException($"{manifestPath}: not a cvr model bundle manifest (expected format '{BundleManifest.FormatName}')");
         }
-        if (manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
+        if (manifest.FormatVersion is not (BundleManifest.CurrentFormatVersion or BundleManifest.MembersFormatVersion))
         {
             throw UnsupportedVersion(directory, manifest.FormatVersion, manifest.CvrVersion);
         }
@@ -53,6 +53,7 @@ public static partial class ModelBundleLoader
             throw new ModelBundleException($"{featuresPath}: corrupted feature pipeline ({e.Message})");
         }
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
+        List<TrainedMember> members;
         try
         {
             foreach (var (name, entry) in manifest.Models)
@@ -69,6 +70,7 @@ public static partial class ModelBundleLoader
                     throw new ModelBundleException($"{manifestPath}: the bundle has no '{required}' model");
                 }
             }
+            members = LoadMembers(directory, manifestPath, manifest);
         }
         catch
         {
@@ -77,8 +79,33 @@ public static partial class ModelBundleLoader
         }
         var split = new DaySplit(manifest.Split.ValidationDay, manifest.Split.FirstTrainDay, manifest.Split.LastTrainDay, [], []);
         var system = new TrainedSystem(manifest.Options, pipeline, models, manifest.OmegaTs, manifest.OmegaE2e, manifest.EnsembleWeight,
-            split, new Schema(manifest.TrainingSchema)) { ValidationMetrics = manifest.ValidationMetrics };
+            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics };
         return (system, manifest);
+    }
+
+    /// <summary>The ensemble members, each reloaded by its registered kind.</summary>
+    private static List<TrainedMember> LoadMembers(string directory, string manifestPath, BundleManifest manifest)
+    {
+        var members = new List<TrainedMember>();
+        try
+        {
+            foreach (var (name, entry) in manifest.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (!EnsembleMembers.TryGet(entry.Kind, out var kind))
+                {
+                    var known = EnsembleMembers.Names;
+                    throw new ModelBundleException($"{manifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load (it knows {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+                }
+                foreach (var file in entry.Files) { RequireFile(Path.Combine(directory, file)); }
+                members.Add(new TrainedMember(kind.Load(directory, entry), entry.Omega, entry.Weight));
+            }
+        }
+        catch
+        {
+            foreach (var m in members) { m.Model.Dispose(); }
+            throw;
+        }
+        return members;
     }
 
     /// <summary>Every file present passed SHA256SUMS, so a file the manifest names need only exist.</summary>

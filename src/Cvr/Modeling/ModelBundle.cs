@@ -21,6 +21,10 @@ public sealed record BundleManifest
     /// <summary>2: checksums moved from the manifest into SHA256SUMS, which covers the manifest too.</summary>
     public const int CurrentFormatVersion = 2;
 
+    /// <summary>3: version 2 with ensemble members (<see cref="Members"/>); written only by bundles that have
+    /// members, so a cvr that doesn't know them refuses the bundle instead of scoring without them.</summary>
+    public const int MembersFormatVersion = 3;
+
     [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
     [JsonPropertyName("cvr_version")] public string CvrVersion { get; init; } = ModelBundle.CvrVersion;
@@ -35,6 +39,7 @@ public sealed record BundleManifest
     [JsonPropertyName("omega_ts")] public double OmegaTs { get; init; }
     [JsonPropertyName("omega_e2e")] public double OmegaE2e { get; init; }
     [JsonPropertyName("ensemble_weight_ts")] public double EnsembleWeight { get; init; }
+    [JsonPropertyName("members")] public IReadOnlyDictionary<string, BundledMember> Members { get; init; } = new Dictionary<string, BundledMember>();
     [JsonPropertyName("validation_metrics")] public DayMetrics? ValidationMetrics { get; init; }
 }
 
@@ -84,8 +89,15 @@ public static class ModelBundle
                 models[name] = new BundledModel(file, model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss);
             }
             File.WriteAllText(Path.Combine(temp, FeaturesFile), system.Pipeline.ToJson());
+            var members = new Dictionary<string, BundledMember>(StringComparer.Ordinal);
+            foreach (var member in system.Members)
+            {
+                var (files, details) = member.Model.Save(temp);
+                members[member.Model.Name] = new BundledMember(member.Model.Name, files, member.Omega, member.Weight, details);
+            }
             var manifest = new BundleManifest
             {
+                FormatVersion = members.Count == 0 ? BundleManifest.CurrentFormatVersion : BundleManifest.MembersFormatVersion,
                 Options = system.Options,
                 TrainingSchema = system.TrainingSchema.Columns,
                 Split = new DaySplitSummary(system.Split.ValidationDay, system.Split.FirstTrainDay, system.Split.LastTrainDay,
@@ -96,6 +108,7 @@ public static class ModelBundle
                 OmegaTs = system.OmegaTs,
                 OmegaE2e = system.OmegaE2e,
                 EnsembleWeight = system.EnsembleWeight,
+                Members = members,
                 ValidationMetrics = system.ValidationMetrics,
             };
             File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));

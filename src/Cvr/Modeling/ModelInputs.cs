@@ -182,6 +182,14 @@ public sealed class ModelInputs : IDisposable
         ReleaseMemory();
     }
 
+    /// <summary>Drops a retained training matrix once nothing needs it any more (the ensemble members trained on it).</summary>
+    internal void ReleaseTrainingMatrix()
+    {
+        if (_retained is null) { return; }
+        _retained = null;
+        ReleaseMemory();
+    }
+
     /// <summary>Collects dropped matrices and returns their pages to the system (see <see cref="BinDefault"/>).</summary>
     internal static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 

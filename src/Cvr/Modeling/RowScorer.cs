@@ -21,8 +21,13 @@ public sealed class RowScorer : IDisposable
     private readonly SingleRowPredictor? _click;
     private readonly ThreadLocal<Buffers> _buffers;
 
+    /// <exception cref="ConfigurationException">The system has an ensemble member (the MMOE), which has no per-row path yet.</exception>
     public RowScorer(TrainedSystem system)
     {
+        if (system.Members.Count > 0)
+        {
+            throw new ConfigurationException($"the bundle's ensemble includes {string.Join(", ", system.Members.Select(m => m.Model.Name))}, which has no per-row path yet: this bundle can be scored in batches (cvr predict) but not served row by row");
+        }
         _system = system;
         Features = system.Pipeline.CreateRowTransform();
         SingleRowPredictor Create(string name) => system.Models[name].Booster.CreateSingleRowPredictor(threads: 1);
@@ -43,7 +48,7 @@ public sealed class RowScorer : IDisposable
         var buffers = _buffers.Value!;
         Features.Transform(row, buffers.Scratch, buffers.Features);
         ReadOnlySpan<float> features = buffers.Features;
-        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features));
+        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features), []);
         return new RowPrediction(combined.Ensemble, _click?.Predict(features) ?? 0);
     }
 

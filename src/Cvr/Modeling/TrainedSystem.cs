@@ -16,7 +16,8 @@ public sealed class TrainedSystem(
     double omegaE2e,
     double ensembleWeight,
     DaySplit split,
-    Schema trainingSchema) : IDisposable
+    Schema trainingSchema,
+    IReadOnlyList<TrainedMember>? members = null) : IDisposable
 {
     public TrainingOptions Options { get; } = options;
 
@@ -34,6 +35,19 @@ public sealed class TrainedSystem(
     public DaySplit Split { get; } = split;
 
     public Schema TrainingSchema { get; } = trainingSchema;
+
+    /// <summary>Ensemble members beside Model_ts and Model_e2e (the MMOE), each with its ω and weight.</summary>
+    public IReadOnlyList<TrainedMember> Members { get; } = members ?? [];
+
+    /// <summary>Weight of calibrated Model_e2e: what Model_ts and the members leave.</summary>
+    public double E2eWeight => 1 - EnsembleWeight - Members.Sum(m => m.Weight);
+
+    /// <summary>Every calibrated model's weight in the ensemble, by its row name.</summary>
+    public IReadOnlyDictionary<string, double> EnsembleWeights => new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        [ModelScores.TsCalName] = EnsembleWeight,
+        [ModelScores.E2eCalName] = E2eWeight,
+    }.Concat(Members.Select(m => KeyValuePair.Create(MemberScores.CalibratedName(m.Model.Name), m.Weight))).ToDictionary(StringComparer.Ordinal);
 
     public DayMetrics? ValidationMetrics { get; set; }
 
@@ -63,37 +77,55 @@ public sealed class TrainedSystem(
                 raw[name] = Predict(model, features);
             }
         }
+        foreach (var member in Members)
+        {
+            raw[member.Model.Name] = member.Model.PredictInstall(frame, rows, features);
+        }
         return raw;
     }
 
     /// <summary>
     /// The paper's five rows from the models' uncalibrated probabilities: Model_ts = like × install, each model
-    /// calibrated with its ω, blended with the ensemble weight; the baseline and click model as they are.
+    /// calibrated with its ω, blended with the ensemble weight (with members: every calibrated model weighted);
+    /// the baseline and click model as they are.
     /// </summary>
     public ModelScores Combine(long[] rowIds, IReadOnlyDictionary<string, double[]> raw)
     {
         var like = raw[ModelNames.Like];
         var install = raw[ModelNames.Install];
         var e2e = raw[ModelNames.EndToEnd];
+        var scored = Members.Select(m => new MemberScores(m.Model.Name, raw[m.Model.Name], Calibration.Apply(raw[m.Model.Name], m.Omega))).ToArray();
         var ts = new double[like.Length];
         var tsCal = new double[like.Length];
         var e2eCal = new double[like.Length];
         var ensemble = new double[like.Length];
+        Span<double> members = stackalloc double[scored.Length];
         for (var i = 0; i < ts.Length; i++)
         {
-            (ts[i], tsCal[i], e2eCal[i], ensemble[i]) = CombineRow(like[i], install[i], e2e[i]);
+            for (var m = 0; m < scored.Length; m++) { members[m] = scored[m].Calibrated[i]; }
+            (ts[i], tsCal[i], e2eCal[i], ensemble[i]) = CombineRow(like[i], install[i], e2e[i], members);
         }
-        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click));
+        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click)) { Members = scored };
     }
 
     /// <summary>One row of <see cref="Combine"/>: the per-element function that batch scoring and the per-row
     /// path (<see cref="RowScorer"/>) share, so both give the same bits.</summary>
-    public (double Ts, double TsCalibrated, double E2eCalibrated, double Ensemble) CombineRow(double like, double install, double e2e)
+    /// <param name="members">The calibrated probabilities of <see cref="Members"/>, in order (empty without members).</param>
+    public (double Ts, double TsCalibrated, double E2eCalibrated, double Ensemble) CombineRow(double like, double install, double e2e, ReadOnlySpan<double> members)
     {
         var ts = like * install;
         var tsCal = Calibration.Apply(ts, OmegaTs);
         var e2eCal = Calibration.Apply(e2e, OmegaE2e);
-        return (ts, tsCal, e2eCal, Ensemble.Blend(tsCal, e2eCal, EnsembleWeight));
+        if (Members.Count == 0)
+        {
+            return (ts, tsCal, e2eCal, Ensemble.Blend(tsCal, e2eCal, EnsembleWeight));
+        }
+        // Ensemble.Mix's sum, in its order: 0, then each weighted member.
+        var ensemble = 0.0;
+        ensemble += EnsembleWeight * tsCal;
+        ensemble += E2eWeight * e2eCal;
+        for (var m = 0; m < Members.Count; m++) { ensemble += Members[m].Weight * members[m]; }
+        return (ts, tsCal, e2eCal, ensemble);
     }
 
     private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);
@@ -106,5 +138,6 @@ public sealed class TrainedSystem(
     public void Dispose()
     {
         foreach (var model in Models.Values) { model.Booster.Dispose(); }
+        foreach (var member in Members) { member.Model.Dispose(); }
     }
 }

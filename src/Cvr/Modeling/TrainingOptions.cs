@@ -32,6 +32,10 @@ public static class ModelNames
     public const string Click = "click";
     public const string Baseline = "baseline";
 
+    /// <summary>The deep model (an ensemble member, not a booster): its section of a --params file holds
+    /// <see cref="MmoeOptions"/>.</summary>
+    public const string Mmoe = "mmoe";
+
     public static readonly string[] Trainable = [EndToEnd, Like, Install, Click, Baseline];
 }
 
@@ -58,6 +62,18 @@ public sealed record TrainingOptions
     [JsonPropertyName("baseline")] public bool Baseline { get; init; } = true;
 
     [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
+
+    /// <summary>Ensemble members beside Model_ts and Model_e2e, by kind (<see cref="EnsembleMembers"/>): "mmoe".</summary>
+    [JsonPropertyName("members")] public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>The deep model's hyperparameters (used when <see cref="Members"/> has "mmoe"), before the
+    /// "mmoe" section of <see cref="Parameters"/> (a --params file, as <c>cvr tune --model mmoe</c> writes).</summary>
+    [JsonPropertyName("mmoe")] public MmoeOptions Mmoe { get; init; } = new();
+
+    /// <summary>The deep model's effective hyperparameters: <see cref="Mmoe"/> with the --params overrides.</summary>
+    /// <exception cref="ConfigurationException">An unknown name or a value that doesn't parse.</exception>
+    [JsonIgnore] public MmoeOptions MmoeParameters => Parameters.TryGetValue(ModelNames.Mmoe, out var overrides)
+        ? Mmoe.WithOverrides(overrides, ParametersSource) : Mmoe;
 
     /// <summary>Threads for LightGBM and the features; null: all cores. Results don't depend on it, so the bundle
     /// doesn't record it (a bundle is byte-identical whatever the thread count).</summary>
@@ -151,16 +167,17 @@ public sealed record TrainingOptions
     /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's complaint.</exception>
     public void Validate()
     {
+        ValidateMembers();
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {
             throw new ConfigurationException($"--select-features must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
         foreach (var key in Parameters.Keys)
         {
-            if (key != "all" && !ModelNames.Trainable.Contains(key))
+            if (key != "all" && key != ModelNames.Mmoe && !ModelNames.Trainable.Contains(key))
             {
                 throw new ConfigurationException(
-                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)})");
+                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)}, {ModelNames.Mmoe})");
             }
         }
         foreach (var model in ModelNames.Trainable)
@@ -179,6 +196,27 @@ public sealed record TrainingOptions
                 throw new ConfigurationException($"{Where(model)}{Plain(e)}", e);
             }
         }
+    }
+
+    private void ValidateMembers()
+    {
+        foreach (var (name, i) in Members.Select((m, i) => (m, i)))
+        {
+            if (!EnsembleMembers.TryGet(name, out _))
+            {
+                var known = EnsembleMembers.Names;
+                throw new ConfigurationException($"unknown ensemble member '{name}' (expected {(known.Count == 0 ? "none: this program registers no member kinds" : string.Join(", ", known))})");
+            }
+            if (Members.Take(i).Contains(name))
+            {
+                throw new ConfigurationException($"ensemble member '{name}' given twice");
+            }
+        }
+        if (Members.Count > 0 && Refit)
+        {
+            throw new ConfigurationException("--refit is not supported with ensemble members (the deep model is early-stopped on the validation day it is weighted on)");
+        }
+        MmoeParameters.Validate();
     }
 
     /// <summary>The message without the " (Parameter 'key')" that <see cref="ArgumentException"/> appends: the

@@ -38,12 +38,23 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
         FittedFeaturePipeline pipeline;
         SplitLabels labels;
-        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer))
+        var members = new List<(IEnsembleMember Model, double[] Validation)>();
+        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer, retainTrainingMatrix: Options.Members.Count > 0))
         {
-            foreach (var name in PaperModels)
+            try
             {
-                (models[name], var predictions) = TrainModel(inputs, name, fixedRounds: null, ct);
-                validation[name] = predictions!;
+                members.AddRange(TrainMembers(train, inputs, ct));
+                inputs.ReleaseTrainingMatrix();
+                foreach (var name in PaperModels)
+                {
+                    (models[name], var predictions) = TrainModel(inputs, name, fixedRounds: null, ct);
+                    validation[name] = predictions!;
+                }
+            }
+            catch
+            {
+                foreach (var m in members) { m.Model.Dispose(); } // native memory of their own (libtorch)
+                throw;
             }
             pipeline = inputs.Pipeline;
             labels = inputs.Labels;
@@ -56,12 +67,23 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var ts = Multiply(validation[ModelNames.Like], validation[ModelNames.Install]);
         var omegaTs = Calibration.Omega(labels.ValidInstalled, ts);
         var omegaE2e = Calibration.Omega(labels.ValidInstalled, validation[ModelNames.EndToEnd]);
-        var weight = Options.FitEnsembleWeight
+        var memberOmegas = members.Select(m => Calibration.Omega(labels.ValidInstalled, m.Validation)).ToArray();
+        var weights = members.Count == 0 ? null : Ensemble.FitWeights(labels.ValidInstalled,
+            [Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e), .. members.Select((m, i) => Calibration.Apply(m.Validation, memberOmegas[i]))]);
+        var weight = weights is not null ? weights[0] : Options.FitEnsembleWeight
             ? Ensemble.FitWeight(labels.ValidInstalled, Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e))
             : 0.5;
         logger.LogInformation("calibration: ω_ts {OmegaTs:F4}, ω_e2e {OmegaE2e:F4}; ensemble weight of Model_ts {Weight:F2}", omegaTs, omegaE2e, weight);
+        var trainedMembers = members.Select((m, i) => new TrainedMember(m.Model, memberOmegas[i], weights![i + 2])).ToArray();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var m = trainedMembers[i];
+            validation[m.Model.Name] = members[i].Validation;
+            logger.LogInformation("{Member}: ω {Omega:F4}, ensemble weight {Weight:F2} (Model_ts {Ts:F2}, Model_e2e {E2e:F2}, fitted on the validation day)",
+                m.Model.Name, m.Omega, m.Weight, weights![0], weights[1]);
+        }
 
-        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema);
+        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers);
         var rowIds = split.ValidationRows.Select(r => train.RowIds[r]).ToArray();
         system.ValidationMetrics = system.Combine(rowIds, validation).Evaluate(split.ValidationDay, labels.ValidInstalled, null);
         if (!Options.Refit)
@@ -75,6 +97,19 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         {
             ValidationMetrics = system.ValidationMetrics,
         };
+    }
+
+    /// <summary>The ensemble members the options name, trained on the fitted features before they are released.</summary>
+    private IEnumerable<(IEnsembleMember Model, double[] Validation)> TrainMembers(Frame train, ModelInputs inputs, CancellationToken ct)
+    {
+        foreach (var name in Options.Members)
+        {
+            if (!EnsembleMembers.TryGet(name, out var kind))
+            {
+                throw new ConfigurationException($"unknown ensemble member '{name}'");
+            }
+            yield return kind.Train(train, inputs, Options, logger, _timer, progress, ct);
+        }
     }
 
     /// <summary>Trains one paper model with the options' parameters, logging and progress; with

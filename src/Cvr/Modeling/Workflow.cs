@@ -16,6 +16,8 @@ public sealed record RunReport(
     [property: JsonPropertyName("phases_seconds")] IReadOnlyDictionary<string, double> PhaseSeconds,
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("submission")] string? Submission,
+    [property: JsonPropertyName("ensemble_weights")] IReadOnlyDictionary<string, double> EnsembleWeights,
+    [property: JsonPropertyName("member_omegas")] IReadOnlyDictionary<string, double> MemberOmegas,
     [property: JsonPropertyName("test_new_ads")] DayMetrics? TestNewAds = null);
 
 /// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
@@ -142,5 +144,7 @@ public static class Workflow
 
     private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
         => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
-            system.Models.ToDictionary(kv => kv.Key, kv => kv.Value.BestIteration), timer.Seconds(), model, submission);
+            system.Models.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.BestIteration))
+                .Concat(system.Members.Select(m => KeyValuePair.Create(m.Model.Name, m.Model.BestIteration))).ToDictionary(StringComparer.Ordinal), timer.Seconds(), model, submission,
+            system.EnsembleWeights, system.Members.ToDictionary(m => m.Model.Name, m => m.Omega, StringComparer.Ordinal));
 }

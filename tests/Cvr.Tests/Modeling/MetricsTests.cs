@@ -81,4 +81,27 @@ public class MetricsTests
         Assert.True(Ensemble.FitWeight(y, good, bad) > 0.8);
         Assert.Equal([0.5 * 0.2 + 0.5 * 0.4], Ensemble.Blend([0.2], [0.4], 0.5));
     }
+
+    [Fact]
+    public void Ensemble_FitWeights_ThreeMembers_OnTheSimplex_MatchesTwoMemberFit_AndFavoursTheInformativeOnes()
+    {
+        var random = new Random(6);
+        var truth = Enumerable.Range(0, 3000).Select(_ => random.NextDouble() * 0.6 + 0.05).ToArray();
+        var y = truth.Select(t => (byte)(random.NextDouble() < t ? 1 : 0)).ToArray();
+        double[] Noisy(double noise) => truth.Select(t => Math.Clamp(t + (random.NextDouble() - 0.5) * noise, 0.01, 0.99)).ToArray();
+        var (a, b, constant) = (Noisy(0.3), Noisy(0.3), truth.Select(_ => 0.3).ToArray());
+
+        var weights = Ensemble.FitWeights(y, [a, b, constant]);
+
+        Assert.All(weights, w => Assert.InRange(w, 0, 1));
+        Assert.Equal(1, weights.Sum(), 1e-9);
+        Assert.True(weights[2] < 0.2, $"the constant got {weights[2]}");
+        // Independent noise: averaging the two informative members beats either alone.
+        Assert.InRange(weights[0], 0.25, 0.75);
+        // With two members the simplex search is the 1-D grid search.
+        var two = Ensemble.FitWeights(y, [a, b]);
+        Assert.Equal(Ensemble.FitWeight(y, a, b), two[0], 12);
+        var (blend, mix) = (Ensemble.Blend(a, b, two[0]), Ensemble.Mix([a, b], two));
+        for (var i = 0; i < blend.Length; i++) { Assert.Equal(blend[i], mix[i], 12); }
+    }
 }

@@ -1,4 +1,6 @@
+using Cvr.Data;
 using Cvr.LightGbm.Training;
+using Microsoft.Extensions.Logging.Abstractions;
 using Cvr.Tuning;
 
 namespace Cvr.Modeling.Tuning;
@@ -26,5 +28,27 @@ public static partial class LightGbmTuner
         trial.SetUserAttribute(BestIterationAttribute, trained.BestIteration);
         // No evaluated iteration (LightGBM found nothing to split at all): NaN fails the trial, as in Optuna.
         return trained.ValidationLogLoss ?? double.NaN;
+    }
+
+    /// <summary>
+    /// One trial of the deep model: its hyperparameters as <see cref="TrainingOptions.MmoeParameters"/> gives them
+    /// (the base --params' "mmoe" section) overridden by the sampled values; trained by the registered kind, the
+    /// path <c>cvr train --mmoe</c> takes, on the same fitted features; scored by the validation day's install
+    /// logloss of the estimate it chose (epochs are few, so trials are not pruned).
+    /// </summary>
+    private static double MmoeObjective(Trial trial, SearchSpace space, Frame train, ModelInputs inputs, TrainingOptions training, string setup, CancellationToken ct)
+    {
+        trial.SetUserAttribute(SetupAttribute, setup);
+        if (!EnsembleMembers.TryGet(ModelNames.Mmoe, out var kind))
+        {
+            throw new ConfigurationException("this program can't train the deep model (no mmoe member kind registered)");
+        }
+        var section = new Dictionary<string, string>(training.Parameters.GetValueOrDefault(ModelNames.Mmoe) ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in SearchSpaces.ToMmoe(trial.Suggest(space))) { section[key] = value; }
+        var options = training with { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>>(training.Parameters) { [ModelNames.Mmoe] = section } };
+        var (member, validation) = kind.Train(train, inputs, options, NullLogger.Instance, new PhaseTimer(), null, ct);
+        trial.SetUserAttribute(BestIterationAttribute, member.BestIteration);
+        member.Dispose();
+        return Metrics.LogLoss(inputs.Labels.ValidInstalled, validation);
     }
 }

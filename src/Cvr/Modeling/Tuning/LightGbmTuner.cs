@@ -50,7 +50,7 @@ public static partial class LightGbmTuner
         foreach (var model in tune.Models)
         {
             var study = studies[model];
-            var run = RunStudy(study, model, maxBin, inputs, tune, training, setup, clock, logger, ct);
+            var run = RunStudy(study, model, maxBin, set.Train, inputs, tune, training, setup, clock, logger, ct);
             timedOut |= run.TimedOut;
             var result = Summarise(study, model, run.Count);
             results.Add(result);
@@ -65,9 +65,9 @@ public static partial class LightGbmTuner
 
     private static void Validate(TuneOptions tune, TrainingOptions training)
     {
-        if (tune.Model != "all" && !SearchSpaces.Models.Contains(tune.Model))
+        if (tune.Model != "all" && tune.Model != ModelNames.Mmoe && !SearchSpaces.Models.Contains(tune.Model))
         {
-            throw new ConfigurationException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)} or all)");
+            throw new ConfigurationException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)}, {ModelNames.Mmoe} or all)");
         }
         Require(tune.Trials > 0, $"--trials must be at least 1, not {tune.Trials}");
         Require(tune.PruneStartupTrials >= 0, $"--prune-startup must not be negative, not {tune.PruneStartupTrials}");
@@ -119,7 +119,7 @@ public static partial class LightGbmTuner
 
     /// <summary>Runs the missing trials of one study, one log line each, until done, timed out or cancelled.</summary>
     private static (int Count, bool TimedOut) RunStudy(
-        Study study, string model, int? maxBin, ModelInputs inputs, TuneOptions tune, TrainingOptions training,
+        Study study, string model, int? maxBin, Frame train, ModelInputs inputs, TuneOptions tune, TrainingOptions training,
         string setup, Stopwatch clock, ILogger logger, CancellationToken ct)
     {
         var space = SearchSpaces.For(model);
@@ -135,7 +135,9 @@ public static partial class LightGbmTuner
                 return (i, true);
             }
             var start = clock.Elapsed;
-            study.Optimize(trial => Objective(trial, space, model, maxBin, inputs, training, setup, ct), 1, ct);
+            study.Optimize(trial => model == ModelNames.Mmoe
+                ? MmoeObjective(trial, space, train, inputs, training, setup, ct)
+                : Objective(trial, space, model, maxBin, inputs, training, setup, ct), 1, ct);
             LogTrial(logger, model, study, clock.Elapsed - start);
         }
         return (missing, false);
@@ -162,7 +164,8 @@ public static partial class LightGbmTuner
     {
         var best = study.BestTrial;
         int Count(TrialState state) => study.Trials.Count(t => t.State == state);
-        var parameters = best is null ? null : SearchSpaces.ToLightGbm(best.Params.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal));
+        var values = best?.Params.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
+        var parameters = values is null ? null : model == ModelNames.Mmoe ? SearchSpaces.ToMmoe(values) : SearchSpaces.ToLightGbm(values);
         return new ModelTuneResult(model, study.StoragePath!, run, Count(TrialState.Complete), Count(TrialState.Pruned), Count(TrialState.Failed),
             best?.Number, best?.Value, best is null ? null : Iteration(best), parameters);
     }

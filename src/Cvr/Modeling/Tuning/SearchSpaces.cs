@@ -40,12 +40,30 @@ public static class SearchSpaces
         .Float("lambda_l2", 1e-8, 10, log: true)
         .Float("min_sum_hessian_in_leaf", 1e-5, 10, log: true);
 
+    /// <summary>The deep model's main hyperparameters (<c>cvr tune --model mmoe</c>): Adam's step, the experts'
+    /// number and width, the embeddings' width, the batch size and the CVR task's weight in the loss.</summary>
+    public static SearchSpace Mmoe() => new SearchSpace()
+        .Float("learning_rate", 3e-4, 1e-2, log: true)
+        .Int("experts", 2, 8)
+        .Categorical("expert_units", 32, 64, 128)
+        .Categorical("embedding_dim", 4, 8, 16)
+        .Categorical("batch_size", 512, 1024, 2048)
+        .Float("weight_cvr", 0.2, 2, log: true);
+
+    /// <summary>A trial's values as the "mmoe" section of a --params file (<see cref="MmoeOptions.WithOverrides"/>).</summary>
+    public static Dictionary<string, string> ToMmoe(IReadOnlyDictionary<string, object> values)
+        => values.ToDictionary(kv => kv.Key, kv => Format(kv.Value), StringComparer.Ordinal);
+
     /// <summary>The default space of one model: <see cref="Shared"/>, plus max_bin for e2e.</summary>
     public static SearchSpace For(string model)
     {
+        if (model == ModelNames.Mmoe)
+        {
+            return Mmoe();
+        }
         if (!Models.Contains(model))
         {
-            throw new ConfigurationException($"cannot tune model '{model}' (expected {string.Join(", ", Models)} or all)");
+            throw new ConfigurationException($"cannot tune model '{model}' (expected {string.Join(", ", Models)}, {ModelNames.Mmoe} or all)");
         }
         var space = Shared();
         return model == ModelNames.EndToEnd ? space.Categorical(MaxBin, 63, 127, 255) : space;

@@ -35,7 +35,7 @@ internal static class TunedParametersFile
             foreach (var (key, value) in result.Parameters!)
             {
                 // Drop a base alias of a tuned name (num_leaf for num_leaves): which one won would depend on order.
-                foreach (var alias in section.Keys.Where(k => k != key && catalog.Resolve(k) == key).ToList()) { section.Remove(alias); }
+                foreach (var alias in section.Keys.Where(k => k != key && result.Model != ModelNames.Mmoe && catalog.Resolve(k) == key).ToList()) { section.Remove(alias); }
                 section[key] = value;
             }
         }

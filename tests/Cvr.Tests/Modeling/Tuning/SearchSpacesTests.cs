@@ -24,7 +24,7 @@ public class SearchSpacesTests
     public void For_UnknownModel_Throws()
     {
         var e = Assert.Throws<ConfigurationException>(() => SearchSpaces.For("click"));
-        Assert.Equal("cannot tune model 'click' (expected e2e, like, install or all)", e.Message);
+        Assert.Equal("cannot tune model 'click' (expected e2e, like, install, mmoe or all)", e.Message);
     }
 
     [Fact]

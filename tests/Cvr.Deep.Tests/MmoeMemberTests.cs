@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Cvr.Data;
+using Cvr.Data.Synthetic;
+using Cvr.Features;
+using Cvr.Modeling;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cvr.Deep.Tests;
+
+/// <summary>The MMOE as the third ensemble member, end to end on generated data: training, weights, the bundle.</summary>
+public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFixture<MmoeMemberTests.Trained>
+{
+    /// <summary>One small system trained with the MMOE, saved, shared by the tests.</summary>
+    public sealed class Trained : IDisposable
+    {
+        public Trained()
+        {
+            MmoeKind.Register();
+            SyntheticData.Generate(Directory.File("data"), new GeneratorOptions(Scale: 0.004, Seed: 5));
+            Set = DataSet.Load(Directory.File("data"), new DataSetOptions { UseCache = false });
+            System = new TwoStageTrainer(Options, NullLogger.Instance).Train(Set.Train, Set.Test);
+            ModelBundle.Save(System, Directory.File("model"), ModelBundle.Fingerprint(Set.Train));
+        }
+
+        public static TrainingOptions Options { get; } = new()
+        {
+            MaxRounds = 40, EarlyStoppingRounds = 10, Threads = 1, Baseline = false, SelectFeatures = 0,
+            Members = [ModelNames.Mmoe],
+            Mmoe = new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 },
+        };
+
+        internal TempDir Directory { get; } = new();
+        public DataSet Set { get; }
+        public TrainedSystem System { get; }
+        public string Model => Directory.File("model");
+
+        public void Dispose()
+        {
+            System.Dispose();
+            Directory.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Train_WithMmoe_WeightsAreNonNegativeSumToOne_AndTheMemberIsReported()
+    {
+        var system = trained.System;
+        var member = Assert.Single(system.Members);
+        Assert.Equal(ModelNames.Mmoe, member.Model.Name);
+        Assert.All(system.EnsembleWeights.Values, w => Assert.InRange(w, 0, 1));
+        Assert.Equal(1, system.EnsembleWeights.Values.Sum(), 1e-9);
+        Assert.Equal(3, system.EnsembleWeights.Count);
+        Assert.True(member.Omega > 0);
+        var rows = system.ValidationMetrics!.Models.Select(r => r.Model).ToArray();
+        Assert.Contains("Model_mmoe", rows);
+        Assert.Contains("Model_mmoe-cal", rows);
+    }
+
+    [Fact]
+    public void Bundle_NamesTheMember_CoversItsFiles_AndScoresAsTrained()
+    {
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained.Model, ModelBundle.ManifestFile))).RootElement;
+        Assert.Equal(BundleManifest.MembersFormatVersion, manifest.GetProperty("format_version").GetInt32());
+        var entry = manifest.GetProperty("members").GetProperty("mmoe");
+        Assert.Equal("mmoe", entry.GetProperty("kind").GetString());
+        var sums = File.ReadAllText(Path.Combine(trained.Model, BundleChecksums.FileName));
+        Assert.Contains(MmoeModel.WeightsFile, sums);
+        Assert.Contains(MmoeModel.ConfigFile, sums);
+
+        var (loaded, _) = ModelBundleLoader.Load(trained.Model);
+        using (loaded)
+        {
+            var expected = trained.System.Score(trained.Set.Test!);
+            var actual = loaded.Score(trained.Set.Test!);
+            Assert.Equal(expected.Members.Single().Raw, actual.Members.Single().Raw);
+            Assert.Equal(expected.Ensemble, actual.Ensemble);
+            Assert.Equal(trained.System.EnsembleWeights, loaded.EnsembleWeights);
+        }
+    }
+
+    [Fact]
+    public void Bundle_EditedWeights_FailTheIntegrityCheck()
+    {
+        using var copy = new TempDir();
+        foreach (var file in Directory.GetFiles(trained.Model)) { File.Copy(file, copy.File(Path.GetFileName(file))); }
+        var weights = File.ReadAllBytes(copy.File(MmoeModel.WeightsFile));
+        weights[^5] ^= 0x40;
+        File.WriteAllBytes(copy.File(MmoeModel.WeightsFile), weights);
+
+        var error = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy.Path));
+        Assert.Contains(MmoeModel.WeightsFile, error.Message);
+    }
+
+    [Fact]
+    public void Encoder_UnseenCategoricalValues_TakeTheOutOfVocabularyRow_AndNumericsAreStandardised()
+    {
+        var system = trained.System;
+        var model = (MmoeModel)system.Members.Single().Model;
+        var train = trained.Set.Train;
+        var split = DaySplit.Of(train, null);
+        var features = system.Pipeline.Transform(train, split.TrainRows);
+        var encoded = model.Inputs.Encode(features, train, split.TrainRows);
+
+        // Standardised on these very rows: every numeric input has mean ≈ 0 over the rows where it is present.
+        for (var slot = 0; slot < encoded.NumericWidth; slot++)
+        {
+            double sum = 0;
+            for (var i = 0; i < encoded.Rows; i++) { sum += encoded.Numerics[i * encoded.NumericWidth + slot]; }
+            Assert.InRange(sum / encoded.Rows, -1.0, 1.0);
+        }
+        // A value never seen in training maps to its column's out-of-vocabulary row (the column's offset).
+        var first = model.Inputs.Categoricals[0];
+        var column = features.Names.ToList().IndexOf(first.Name);
+        features.Column(column)[0] = 1e9f;
+        var unseen = model.Inputs.Encode(features, train, split.TrainRows);
+        Assert.Equal(first.Offset, unseen.Categories[0]);
+        Assert.All(unseen.Categories, c => Assert.InRange(c, 0, model.Inputs.Vocabulary - 1));
+        Assert.Contains(model.Inputs.Numerics, n => n.Indicator);
+    }
+
+    [Fact]
+    public void Tune_Mmoe_WritesAnMmoeSectionThatTrainReads()
+    {
+        using var dir = new TempDir();
+        var tune = new Cvr.Modeling.Tuning.TuneOptions { Model = ModelNames.Mmoe, Trials = 2, OutFile = dir.File("params.json") };
+        var training = Trained.Options with { Members = [], Mmoe = Trained.Options.Mmoe with { MaxEpochs = 1 } };
+
+        var report = Cvr.Modeling.Tuning.LightGbmTuner.Run(trained.Directory.File("data"), tune, training, new DataSetOptions { UseCache = false }, NullLogger.Instance, CancellationToken.None);
+
+        var result = Assert.Single(report.Models);
+        Assert.Equal(2, result.Complete);
+        var sections = ParametersFile.Read(dir.File("params.json"));
+        var section = Assert.Single(sections).Value;
+        Assert.Equal(Cvr.Modeling.Tuning.SearchSpaces.Mmoe().Select(p => p.Key).Order(), section.Keys.Order());
+        var tuned = (training with { Members = [ModelNames.Mmoe], Parameters = sections }).MmoeParameters;
+        Assert.Equal(double.Parse(section["learning_rate"], System.Globalization.CultureInfo.InvariantCulture), tuned.LearningRate);
+        Assert.Equal(int.Parse(section["experts"], System.Globalization.CultureInfo.InvariantCulture), tuned.Experts);
+    }
+
+    [Fact]
+    public void Options_UnknownMember_OrRefit_AreConfigurationErrors()
+    {
+        var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate());
+        Assert.Contains("unknown ensemble member 'gbdt2'", unknown.Message);
+        Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = [ModelNames.Mmoe], Refit = true }).Validate());
+        var badValue = Assert.Throws<ConfigurationException>(() => (new TrainingOptions
+        {
+            Members = [ModelNames.Mmoe],
+            Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["mmoe"] = new Dictionary<string, string> { ["experts"] = "many" } },
+        }).Validate());
+        Assert.Contains("experts", badValue.Message);
+    }
+}
