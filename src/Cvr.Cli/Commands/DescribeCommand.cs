@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Cvr.Data;
+using Cvr.Modeling;
 using Microsoft.Extensions.Logging;
 
 namespace Cvr.Cli.Commands;
@@ -40,11 +41,10 @@ internal static class DescribeCommand
         {
             Print(output, SplitSummary.Of("test", set.Test));
         }
-        if (set.Test is not null && set.Train.TryGetCategorical("f_6", out var trainAds) && set.Test.TryGetCategorical("f_6", out var testAds))
+        if (set.Test is not null && set.Train.TryGetCategorical(Workflow.AdColumn, out var trainAds) && set.Test.TryGetCategorical(Workflow.AdColumn, out var testAds))
         {
-            var seen = trainAds.Levels.ToHashSet();
-            var unseen = testAds.Codes.Count(c => c != CategoricalColumn.Missing && !seen.Contains(testAds.Levels[c]));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test rows on ads (f_6) never seen in train: {unseen / (double)set.Test.RowCount:P1}"));
+            var unseen = Workflow.NewAdRows(testAds, [.. trainAds.Levels]).Length;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test rows on ads ({Workflow.AdColumn}) never seen in train: {unseen / (double)set.Test.RowCount:P1}"));
         }
     }
 

@@ -119,18 +119,19 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
             list.Add(r);
         }
         var width = StatisticNames.Length;
-        foreach (var rows in byDay.Values)
+        foreach (var list in byDay.Values)
         {
-            var dayKeys = FeaturePipeline.Select(keys, [.. rows]);
-            var dayValues = FeaturePipeline.Select(values, [.. rows]);
+            int[] rows = [.. list];
+            var dayKeys = FeaturePipeline.Select(keys, rows);
+            var dayValues = FeaturePipeline.Select(values, rows);
             var fitted = Fit(Group, Value, [(dayKeys, dayValues)], new ParallelOptions { MaxDegreeOfParallelism = 1 });
-            var day = new FeatureMatrix(StatisticNames, rows.Count);
+            var day = new FeatureMatrix(StatisticNames, rows.Length);
             fitted.Transform(dayKeys, dayValues, day, 0);
             for (var s = 0; s < width; s++)
             {
                 var from = day.Column(s);
                 var to = matrix.Column(firstColumn + s);
-                for (var i = 0; i < rows.Count; i++) { to[rows[i]] = from[i]; }
+                for (var i = 0; i < rows.Length; i++) { to[rows[i]] = from[i]; }
             }
         }
     }

@@ -42,13 +42,23 @@ public static class Ensemble
     /// <summary>The weighted sum of calibrated members' probabilities (weights non-negative, summing to 1).</summary>
     public static double[] Mix(IReadOnlyList<double[]> members, IReadOnlyList<double> weights)
     {
+        var w = weights.ToArray();
         var result = new double[members[0].Length];
-        for (var m = 0; m < members.Count; m++)
+        Span<double> values = stackalloc double[members.Count];
+        for (var i = 0; i < result.Length; i++)
         {
-            var (values, w) = (members[m], weights[m]);
-            for (var i = 0; i < result.Length; i++) { result[i] += w * values[i]; }
+            for (var m = 0; m < values.Length; m++) { values[m] = members[m][i]; }
+            result[i] = MixRow(values, w);
         }
         return result;
+    }
+
+    /// <summary>One row of <see cref="Mix"/>: the weighted sum in member order (batch and per-row scoring share it).</summary>
+    public static double MixRow(ReadOnlySpan<double> values, ReadOnlySpan<double> weights)
+    {
+        var sum = 0.0;
+        for (var m = 0; m < values.Length; m++) { sum += weights[m] * values[m]; }
+        return sum;
     }
 
     /// <summary>

@@ -120,13 +120,15 @@ public sealed class TrainedSystem(
         {
             return (ts, tsCal, e2eCal, Ensemble.Blend(tsCal, e2eCal, EnsembleWeight));
         }
-        // Ensemble.Mix's sum, in its order: 0, then each weighted member.
-        var ensemble = 0.0;
-        ensemble += EnsembleWeight * tsCal;
-        ensemble += E2eWeight * e2eCal;
-        for (var m = 0; m < Members.Count; m++) { ensemble += Members[m].Weight * members[m]; }
-        return (ts, tsCal, e2eCal, ensemble);
+        Span<double> values = stackalloc double[2 + Members.Count];
+        values[0] = tsCal;
+        values[1] = e2eCal;
+        members.CopyTo(values[2..]);
+        return (ts, tsCal, e2eCal, Ensemble.MixRow(values, MixWeights));
     }
+
+    /// <summary>Model_ts's, Model_e2e's and each member's weight, in <see cref="CombineRow"/>'s order; computed once.</summary>
+    private double[] MixWeights => field ??= [EnsembleWeight, E2eWeight, .. Members.Select(m => m.Weight)];
 
     private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);
 
