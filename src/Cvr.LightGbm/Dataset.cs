@@ -9,7 +9,7 @@ namespace Cvr.LightGbm;
 /// </summary>
 public sealed partial class Dataset : IDisposable
 {
-    private Dataset(DatasetHandle handle, LightGbmParameters parameters)
+    internal Dataset(DatasetHandle handle, LightGbmParameters parameters)
     {
         Handle = handle;
         Parameters = parameters;

@@ -11,6 +11,20 @@ internal static unsafe partial class NativeMethods
         string parameters, DatasetHandle reference, out DatasetHandle @out);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_GetSampleCount(int num_total_row, string parameters, out int @out);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_SampleIndices(int num_total_row, string parameters, void* @out, out int out_len);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int LGBM_DatasetCreateFromSampledColumn(
+        double** sample_data, int** sample_indices, int ncol, int* num_per_col, int num_sample_row,
+        int num_local_row, long num_dist_row, string parameters, out DatasetHandle @out);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetPushRows(DatasetHandle dataset, void* data, int data_type, int nrow, int ncol, int start_row);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int LGBM_DatasetGetSubset(
         DatasetHandle handle, int* used_row_indices, int num_used_row_indices,
         string parameters, out DatasetHandle @out);
