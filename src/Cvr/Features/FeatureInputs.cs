@@ -27,6 +27,9 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
         return values;
     })).Value;
 
+    /// <summary>Inputs of other rows of the same frame (frame row indices), resolved afresh.</summary>
+    public FeatureInputs Subset(int[] frameRows) => new(Frame, frameRows, baseColumns, dateModulus, crosses);
+
     /// <summary>The day of each selected row.</summary>
     public int[] Days() => Rows is null ? Frame.Days : FeaturePipeline.Select(Frame.Days, Rows);
 

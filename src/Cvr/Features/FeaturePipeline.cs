@@ -25,12 +25,20 @@ public sealed class FeaturePipeline(FeatureConfig config)
     public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null,
         ParallelOptions? parallel = null)
     {
+        var training = FitForTraining(train, rows, unlabeled, parallel);
+        return (training.Pipeline, training.Transform());
+    }
+
+    /// <summary>Fits like <see cref="Fit"/> and returns the training rows' features to take at once or in chunks
+    /// (target encodings out of fold when the config says so).</summary>
+    public TrainingFeatures FitForTraining(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
+    {
         parallel ??= new ParallelOptions();
         var fitted = FitCore(train, rows, unlabeled, parallel, out var inputs);
         var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
             ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
             : null;
-        return (fitted, fitted.Transform(inputs, outOfFold, parallel));
+        return new TrainingFeatures(fitted, inputs, outOfFold, parallel);
     }
 
     private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, out FeatureInputs inputs)

@@ -143,11 +143,13 @@ internal static class BetaEncoding
     }
 
     /// <summary>
-    /// Encodes the fitting rows themselves, each from the counts of the other folds (prior mean and size too), so
-    /// a row's own label never reaches its features. Not the same as <see cref="Transform"/> on the same rows.
+    /// The out-of-fold encoding tables of the fitting rows: for each fold, every category's encodings from the
+    /// counts of the other folds (prior mean and size too), so a row's own label never reaches its features.
+    /// <paramref name="keys"/>, <paramref name="labels"/>, <paramref name="space"/> and <paramref name="folds"/> are
+    /// those of every fitting row; <see cref="WriteOutOfFold"/> then encodes any of them, all at once or in chunks.
     /// </summary>
-    public static void TransformOutOfFold(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
-        FeatureMatrix matrix, int firstColumn, ParallelOptions parallel)
+    public static float[][,] FoldTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
+        ParallelOptions parallel)
     {
         var categories = KeyIndex.Map(keys, encoder.Index);
         var k = encoder.Keys.Length;
@@ -183,9 +185,19 @@ internal static class BetaEncoding
             }
             tables[f] = table;
         });
+        return tables;
+    }
+
+    /// <summary>
+    /// Encodes fitting rows out of fold with the tables of <see cref="FoldTables"/>: each row by its fold's table.
+    /// Not the same as <see cref="Transform"/> on the same rows, which would read the row's own label.
+    /// </summary>
+    public static void WriteOutOfFold(FittedBetaEncoder encoder, float[][,] tables, int[] keys, byte[] folds, FeatureMatrix matrix, int firstColumn)
+    {
+        var categories = KeyIndex.Map(keys, encoder.Index);
         var data = matrix.Data;
         var n = matrix.Rows;
-        for (var s = 0; s < stats; s++)
+        for (var s = 0; s < encoder.Statistics.Count; s++)
         {
             var o = (long)(firstColumn + s) * n;
             for (var r = 0; r < keys.Length; r++)

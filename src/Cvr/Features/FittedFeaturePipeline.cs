@@ -79,9 +79,9 @@ public sealed record FittedFeaturePipeline(
 
     /// <summary>
     /// Writes every feature; each output block is one unit of parallel work that writes only its own columns, so
-    /// the schedule can't change the result. With a fold plan, target encodings of these (training) rows are out of fold.
+    /// the schedule can't change the result. With <paramref name="outOfFold"/>, target encodings of these (training) rows are out of fold.
     /// </summary>
-    internal FeatureMatrix Transform(FeatureInputs inputs, FoldPlan? outOfFold, ParallelOptions parallel)
+    internal FeatureMatrix Transform(FeatureInputs inputs, OutOfFold? outOfFold, ParallelOptions parallel)
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
         var output = new BlockOutput(AllFeatureNames, FeatureNames, matrix);
@@ -116,7 +116,7 @@ public sealed record FittedFeaturePipeline(
                 work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First)));
             }
         }
-        var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Assign(inputs.Frame.RowIds, inputs.Rows));
+        var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Folds(inputs));
         foreach (var e in Encoders)
         {
             var block = output.Block(column, e.Statistics.Count);
@@ -130,9 +130,7 @@ public sealed record FittedFeaturePipeline(
                 }
                 else
                 {
-                    var labels = FeaturePipeline.Select(Targets.Values(inputs.Frame, e.Target), inputs.Rows);
-                    var space = Targets.SampleSpace(inputs.Frame, e.Target) is { } s ? FeaturePipeline.Select(s, inputs.Rows) : null;
-                    BetaEncoding.TransformOutOfFold(e, inputs.Keys(e.Column), labels, space, folds.Value, outOfFold!.Folds, m, block.First, parallel);
+                    BetaEncoding.WriteOutOfFold(e, outOfFold!.Tables(e), inputs.Keys(e.Column), folds.Value, m, block.First);
                 }
             }));
         }

@@ -56,9 +56,15 @@ public sealed class ModelInputs : IDisposable
     /// <param name="test">Joins transductive group statistics only when the feature config asks for them.</param>
     public static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
         PhaseTimer? timer = null, bool retainTrainingMatrix = false)
+        => Build(train, test, split, options, logger, timer, retainTrainingMatrix, ChunkValues);
+
+    /// <param name="chunkValues">Feature values per streamed chunk of training rows (tests make it small).</param>
+    internal static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
+        PhaseTimer? timer, bool retainTrainingMatrix, int chunkValues)
     {
         timer ??= new PhaseTimer();
-        var (pipeline, matrix) = timer.Time("features", () => FitFeatures(new FeaturePipeline(options.Features), train, split.TrainRows, test, options.Parallel));
+        var features = timer.Time("features", () => new FeaturePipeline(options.Features).FitForTraining(train, split.TrainRows, test, options.Parallel));
+        var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
         logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
@@ -71,7 +77,22 @@ public sealed class ModelInputs : IDisposable
             throw new ConfigurationException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
         }
         var inputs = new ModelInputs(split, pipeline, labels, validation, options.ParametersFor(ModelNames.EndToEnd), timer);
-        inputs.BinDefault(matrix, retainTrainingMatrix);
+        try
+        {
+            if (retainTrainingMatrix || !features.Chunkable)
+            {
+                inputs.BinDefault(timer.Time("features", () => new MatrixBox(features.Transform())), retainTrainingMatrix);
+            }
+            else
+            {
+                inputs.BinStreamed(features, chunkValues);
+            }
+        }
+        catch
+        {
+            inputs.Dispose();
+            throw;
+        }
         return inputs;
     }
 
@@ -153,15 +174,33 @@ public sealed class ModelInputs : IDisposable
         _retained = null;
     }
 
+    /// <summary>Training values per streamed chunk: 16M floats (64 MB), however many features there are.</summary>
+    internal const int ChunkValues = 1 << 24;
+
     /// <summary>
-    /// Fits the features and hands the training matrix over in a box, so nothing of the caller's keeps it alive
-    /// once binned (see <see cref="MatrixBox"/>).
+    /// Bins the training rows without holding their float matrix: LightGBM's sample rows first (its bins), then
+    /// the rows in chunks of <paramref name="chunkValues"/> values. The same Dataset as binning the whole matrix (see
+    /// <see cref="DatasetStream"/>): 2.5 GB less at scale 1.0 with history features.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static (FittedFeaturePipeline Pipeline, MatrixBox Matrix) FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test, ParallelOptions parallel)
+    private void BinStreamed(TrainingFeatures features, int chunkValues)
     {
-        var (fitted, matrix) = pipeline.FitTransform(train, rows, test, parallel);
-        return (fitted, new MatrixBox(matrix));
+        var columns = Pipeline.FeatureNames.Count;
+        var rows = features.Count;
+        var sample = DatasetStream.SampleRows(rows, _binning);
+        var sampled = _timer.Time("features", () => features.Transform(sample));
+        using var stream = _timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, _binning));
+        sampled = null;
+        var chunk = Math.Max(1, chunkValues / columns);
+        var positions = new int[chunk];
+        for (var start = 0; start < rows; start += chunk)
+        {
+            var count = Math.Min(chunk, rows - start);
+            for (var i = 0; i < count; i++) { positions[i] = start + i; }
+            var matrix = _timer.Time("features", () => features.Transform(positions.AsSpan(0, count)));
+            _timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, count));
+        }
+        var train = stream.Complete();
+        _bins[DefaultMaxBin] = WithValidation(train);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -209,8 +248,11 @@ public sealed class ModelInputs : IDisposable
     }
 
     private Bins Bin(FeatureMatrix matrix, LightGbmParameters parameters)
+        => WithValidation(_timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor)));
+
+    /// <summary>The training rows' bins named, with the validation day binned the same way; owns <paramref name="train"/>.</summary>
+    private Bins WithValidation(Dataset train)
     {
-        var train = _timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor));
         try
         {
             train.SetFeatureNames(Pipeline.FeatureNames);

@@ -33,6 +33,33 @@ public class FeaturePipelineDeterminismTests
     }
 
     [Fact]
+    public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix()
+    {
+        // Out-of-fold encodings, group statistics and history, fitted on a subset of the frame's rows.
+        var train = FeatureFrames.Default(Rows, seed: 25);
+        var rows = Enumerable.Range(0, Rows).Where(r => r % 5 != 2).ToArray();
+        var features = new FeaturePipeline(new FeatureConfig()).FitForTraining(train, rows);
+        Assert.NotEmpty(features.Pipeline.Encoders);
+        Assert.NotEmpty(features.Pipeline.HistorySteps);
+        var whole = features.Transform();
+        Assert.Equal(rows.Length, whole.Rows);
+        var positions = new[] { rows.Length - 1, 0, 17, 4_000, 17, rows.Length / 2 };
+        var picked = features.Transform(positions);
+        for (var j = 0; j < whole.Columns; j++)
+        {
+            for (var i = 0; i < positions.Length; i++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(whole.Column(j)[positions[i]]), BitConverter.SingleToInt32Bits(picked.Column(j)[i]));
+            }
+        }
+        // Encodings of training rows are out of fold: the fitted pipeline's own transform of the same rows differs.
+        var inSample = features.Pipeline.Transform(train, [rows[0], rows[17]]);
+        var encoded = features.Pipeline.Encoders[0].OutputNames.First();
+        Assert.NotEqual(inSample.Column(encoded).ToArray(), features.Transform([0, 17]).Column(encoded).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => features.Transform([rows.Length]));
+    }
+
+    [Fact]
     public void Fit_AnyDegreeOfParallelism_GivesIdenticalGroupStatisticsWithTestRows()
     {
         // The transductive scope merges a second part (the test rows) after the training rows' slices.

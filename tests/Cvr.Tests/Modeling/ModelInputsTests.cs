@@ -87,6 +87,31 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
     }
 
     [Fact]
+    public void Build_StreamedInChunks_TrainsEveryModelOfTheWholeMatrix()
+    {
+        // Whole: the float matrix binned at once (kept for the MMOE and the tuner's other max_bin values);
+        // streamed: rows pushed in uneven chunks (the last one short) without ever holding the matrix.
+        var train = data.Train();
+        var split = DaySplit.Of(train, null);
+        using var whole = Build(train);
+        using var streamed = ModelInputs.Build(train, null, split, Options, NullLogger.Instance, null, retainTrainingMatrix: false,
+            chunkValues: 997 * whole.Pipeline.FeatureNames.Count);
+        Assert.Null(streamed.TrainingMatrix);
+        Assert.NotEqual(0, split.TrainRows.Length % 997);
+        foreach (var model in new[] { ModelNames.EndToEnd, ModelNames.Install })
+        {
+            var parameters = Options.ParametersFor(model);
+            var (a, _) = whole.Train(model, parameters, 20, 20, [], CancellationToken.None);
+            var (b, _) = streamed.Train(model, parameters, 20, 20, [], CancellationToken.None);
+            using (a.Booster)
+            using (b.Booster)
+            {
+                Assert.Equal(a.Booster.SaveToString(), b.Booster.SaveToString());
+            }
+        }
+    }
+
+    [Fact]
     public void DataFor_Install_IsTheLikedRowsWithTheirInstallLabels()
     {
         var train = data.Train();

@@ -1,0 +1,86 @@
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// The training rows' features of a freshly fitted pipeline, written for all of them or any subset: target
+/// encodings out of fold (each fold's table from every training row, computed once), every other step as
+/// <see cref="FittedFeaturePipeline.Transform(Frame, int[], ParallelOptions)"/> writes it. Each row's values depend
+/// only on the fit and on the row, so taking the rows in chunks gives the matrix of taking them at once, bit for
+/// bit — which lets training stream the matrix into LightGBM without ever holding it whole.
+/// </summary>
+public sealed class TrainingFeatures
+{
+    private readonly FeatureInputs _all;
+    private readonly OutOfFold? _outOfFold;
+    private readonly ParallelOptions _parallel;
+
+    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, FoldPlan? plan, ParallelOptions parallel)
+    {
+        Pipeline = pipeline;
+        _all = all;
+        _parallel = parallel;
+        _outOfFold = plan is null ? null : new OutOfFold(plan, all, parallel);
+    }
+
+    public FittedFeaturePipeline Pipeline { get; }
+
+    /// <summary>The training rows.</summary>
+    public int Count => _all.Count;
+
+    /// <summary>Whether a subset's features are those of the same rows taken with the others: not with group
+    /// statistics over each day's rows, which depend on the day's other rows.</summary>
+    public bool Chunkable => Pipeline.Config.GroupStatistics.Scope != StatisticsScope.Day;
+
+    /// <summary>Every training row's features, in the order of the rows fitted on.</summary>
+    public FeatureMatrix Transform() => Pipeline.Transform(_all, _outOfFold, _parallel);
+
+    /// <summary>The features of the training rows at <paramref name="positions"/> (indices into the rows fitted on).</summary>
+    /// <exception cref="InvalidOperationException">The pipeline is not <see cref="Chunkable"/>.</exception>
+    public FeatureMatrix Transform(ReadOnlySpan<int> positions)
+    {
+        if (!Chunkable)
+        {
+            throw new InvalidOperationException("day-scoped group statistics depend on every row of the day: take the training rows at once");
+        }
+        var rows = new int[positions.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var p = positions[i];
+            if ((uint)p >= (uint)_all.Count) { throw new ArgumentOutOfRangeException(nameof(positions), $"position {p} is not one of the {_all.Count} training rows"); }
+            rows[i] = _all.Rows is null ? p : _all.Rows[p];
+        }
+        return Pipeline.Transform(_all.Subset(rows), _outOfFold, _parallel);
+    }
+}
+
+/// <summary>
+/// Out-of-fold target encoding of training rows: the fold plan, and each encoder's fold tables from every fitting
+/// row (<see cref="BetaEncoding.FoldTables"/>), computed on first use and shared by every chunk.
+/// </summary>
+internal sealed class OutOfFold(FoldPlan plan, FeatureInputs fitting, ParallelOptions parallel)
+{
+    private readonly Dictionary<FittedBetaEncoder, Lazy<float[][,]>> _tables = new(ReferenceEqualityComparer.Instance);
+    private readonly Lazy<byte[]> _fittingFolds = new(() => plan.Assign(fitting.Frame.RowIds, fitting.Rows));
+
+    /// <summary>The folds of <paramref name="rows"/>' rows.</summary>
+    public byte[] Folds(FeatureInputs rows) => plan.Assign(rows.Frame.RowIds, rows.Rows);
+
+    public float[][,] Tables(FittedBetaEncoder encoder)
+    {
+        Lazy<float[][,]> tables;
+        lock (_tables)
+        {
+            if (!_tables.TryGetValue(encoder, out tables!))
+            {
+                _tables[encoder] = tables = new Lazy<float[][,]>(() =>
+                {
+                    var labels = FeaturePipeline.Select(Targets.Values(fitting.Frame, encoder.Target), fitting.Rows);
+                    var space = Targets.SampleSpace(fitting.Frame, encoder.Target) is { } s ? FeaturePipeline.Select(s, fitting.Rows) : null;
+                    return BetaEncoding.FoldTables(encoder, fitting.Keys(encoder.Column), labels, space, _fittingFolds.Value, plan.Folds, parallel);
+                });
+            }
+        }
+        return tables.Value;
+    }
+}
