@@ -57,7 +57,7 @@ public sealed class ModelInputs : IDisposable
     public static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
         PhaseTimer? timer = null, bool retainTrainingMatrix = false)
     {
-        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, ChunkValues);
+        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, StreamedBinning.ChunkValues);
         // The fit's inputs (every training row's keys and numbers) and the last chunk are garbage from here on;
         // collected here, where no frame of Build can still hold them, so training starts from the smallest heap.
         ReleaseMemory();
@@ -183,40 +183,11 @@ public sealed class ModelInputs : IDisposable
         _retained = null;
     }
 
-    /// <summary>Training values per streamed chunk: 16M floats (64 MB), however many features there are.</summary>
-    internal const int ChunkValues = 1 << 24;
-
-    /// <summary>
-    /// Bins the training rows without holding their float matrix: LightGBM's sample rows first (its bins), then
-    /// the rows in chunks of <paramref name="chunkValues"/> values. The same Dataset as binning the whole matrix (see
-    /// <see cref="DatasetStream"/>): 2.5 GB less at scale 1.0 with history features.
-    /// </summary>
+    /// <summary>Bins the training rows streamed in chunks of <paramref name="chunkValues"/> values (see
+    /// <see cref="StreamedBinning"/>): 2.5 GB less than the whole matrix at scale 1.0 with history features.</summary>
     private void BinStreamed(TrainingFeatures features, int chunkValues)
     {
-        // The fit's temporaries (the history's keys over every labelled row, the statistics' scratch) are garbage
-        // now; give their pages back before LightGBM allocates the bins (1.1 GB at scale 1.0, which set the peak).
-        ReleaseMemory();
-        var columns = Pipeline.FeatureNames.Count;
-        var rows = features.Count;
-        var sample = DatasetStream.SampleRows(rows, _binning);
-        var sampled = _timer.Time("features", () => features.Transform(sample));
-        using var stream = _timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, _binning));
-        sampled = null;
-        var chunk = Math.Max(1, chunkValues / columns);
-        var positions = new int[chunk];
-        for (var start = 0; start < rows; start += chunk)
-        {
-            var count = Math.Min(chunk, rows - start);
-            for (var i = 0; i < count; i++) { positions[i] = start + i; }
-            var matrix = _timer.Time("features", () => features.Transform(positions.AsSpan(0, count)));
-            _timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, count));
-            matrix = null;
-            // Each chunk's matrix and inputs are large-object garbage, which a workstation collector may leave for
-            // many chunks (the heap grew by 6 GB over scale 1.0's 38 chunks): collect it so the next chunk reuses
-            // the same memory. Marking is cheap here — the live heap is mostly arrays of numbers.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-        }
-        var train = stream.Complete();
+        var train = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer, chunkValues);
         _bins[DefaultMaxBin] = WithValidation(train);
     }
 

@@ -9,6 +9,14 @@ public static class RawMatrix
     public static IReadOnlyList<string> Columns(Schema schema)
         => schema.Columns.Where(c => c.Kind is not (ColumnKind.Label or ColumnKind.RowId)).Select(c => c.Name).ToArray();
 
+    /// <summary>The raw columns of <paramref name="rows"/>[<paramref name="positions"/>] (a chunk of those rows).</summary>
+    public static FeatureMatrix Build(Frame frame, IReadOnlyList<string> columns, int[] rows, ReadOnlySpan<int> positions)
+    {
+        var picked = new int[positions.Length];
+        for (var i = 0; i < picked.Length; i++) { picked[i] = rows[positions[i]]; }
+        return Build(frame, columns, picked);
+    }
+
     public static FeatureMatrix Build(Frame frame, IReadOnlyList<string> columns, int[]? rows)
     {
         var matrix = new FeatureMatrix(columns, rows?.Length ?? frame.RowCount);

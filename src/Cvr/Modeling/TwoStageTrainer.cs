@@ -147,13 +147,12 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     private (TrainedModel Model, double[] Validation) TrainBaseline(Frame train, DaySplit split, SplitLabels labels, CancellationToken ct)
     {
         var columns = RawMatrix.Columns(train.Schema);
-        var trainMatrix = _timer.Time("features", () => RawMatrix.Build(train, columns, split.TrainRows));
         var validMatrix = _timer.Time("features", () => RawMatrix.Build(train, columns, split.ValidationRows));
         var parameters = Options.ParametersFor(ModelNames.Baseline);
-        using var trainSet = _timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(trainMatrix.Data, trainMatrix.Rows, trainMatrix.Columns, parameters, MatrixLayout.ColumnMajor));
+        using var trainSet = StreamedBinning.Build(split.TrainRows.Length, columns.Count, parameters,
+            positions => RawMatrix.Build(train, columns, split.TrainRows, positions), _timer);
         trainSet.SetFeatureNames(columns);
         using var validSet = _timer.Time("lightgbm: dataset", () => trainSet.CreateValidation(validMatrix.Data, validMatrix.Rows, MatrixLayout.ColumnMajor));
-        trainMatrix = null;
         ModelInputs.ReleaseMemory();
         var (trainLabels, validLabels) = labels.For(ModelNames.Baseline);
         trainSet.SetLabel(trainLabels);
