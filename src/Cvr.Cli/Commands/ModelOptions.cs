@@ -46,6 +46,11 @@ internal static class ModelOptions
         Description = "Keep only the features carrying this share of two probe models' gain (default 0.99 in the fast preset, none in paper; 0: every feature); the list goes into the bundle.",
     };
 
+    public static readonly Option<int?> TreeRowsOption = new("--tree-rows")
+    {
+        Description = "Grow each tree on at most this many training rows (bagging, resampled every round) when a model has more; 0 or absent: every row.",
+    };
+
     public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model (a reference line of the results)." };
 
     public static readonly Option<bool> BaselineOption = new("--baseline") { Description = "Also train the raw-columns baseline model (off in train: it serves only as a reference)." };
@@ -68,7 +73,7 @@ internal static class ModelOptions
     public static IEnumerable<Option> TrainingOptionsList =>
     [
         PresetOption, ConfigOption, ParamsOption, ValidationDayOption, RefitOption, ClickModelOption, FitWeightOption,
-        StageOneOption, SelectFeaturesOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption, MmoeOption,
+        StageOneOption, SelectFeaturesOption, TreeRowsOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption, MmoeOption,
     ];
 
     private static bool Baseline(ParseResult parse, bool byDefault)
@@ -99,6 +104,7 @@ internal static class ModelOptions
             StageOneLabel = parse.GetValue(StageOneOption),
             Baseline = Baseline(parse, baselineByDefault),
             SelectFeatures = parse.GetValue(SelectFeaturesOption),
+            TreeRows = parse.GetValue(TreeRowsOption),
             Seed = seed,
             Members = parse.GetValue(MmoeOption) ? [ModelNames.Mmoe] : [],
             Threads = parse.GetValue(ThreadsOption),

@@ -35,7 +35,7 @@ internal static class TuneCommand
             ModelOptions.DataOption, model, trials, timeout, outFile, sampler, noPrune, pruneStartup, pruneWarmup, ModelOptions.JsonOption,
             DataOptions.NoCacheOption, DataOptions.CacheDirOption,
             ModelOptions.PresetOption, ModelOptions.ConfigOption, ModelOptions.ParamsOption, ModelOptions.ValidationDayOption,
-            ModelOptions.StageOneOption, ModelOptions.SelectFeaturesOption, ModelOptions.SeedOption, ModelOptions.ThreadsOption, ModelOptions.MaxRoundsOption, ModelOptions.EarlyStoppingOption,
+            ModelOptions.StageOneOption, ModelOptions.SelectFeaturesOption, ModelOptions.TreeRowsOption, ModelOptions.SeedOption, ModelOptions.ThreadsOption, ModelOptions.MaxRoundsOption, ModelOptions.EarlyStoppingOption,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {

@@ -24,16 +24,18 @@ public sealed class ModelInputs : IDisposable
     internal const string ValidationName = "validation";
     private readonly Dictionary<int, Bins> _bins = [];
     private readonly LightGbmParameters _binning;
+    private readonly TrainingOptions _options;
     private readonly PhaseTimer _timer;
     private FeatureMatrix? _retained;
 
-    private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, LightGbmParameters binning, PhaseTimer timer)
+    private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, TrainingOptions options, PhaseTimer timer)
     {
+        _options = options;
         Split = split;
         Pipeline = pipeline;
         Labels = labels;
         Validation = validation;
-        _binning = binning;
+        _binning = options.ParametersFor(ModelNames.EndToEnd);
         _timer = timer;
     }
 
@@ -85,7 +87,7 @@ public sealed class ModelInputs : IDisposable
         {
             throw new ConfigurationException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
         }
-        var inputs = new ModelInputs(split, pipeline, labels, validation, options.ParametersFor(ModelNames.EndToEnd), timer);
+        var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer);
         try
         {
             if (retainTrainingMatrix || !features.Chunkable)
@@ -127,7 +129,7 @@ public sealed class ModelInputs : IDisposable
     }
 
     /// <summary>
-    /// Trains one model: up to <paramref name="rounds"/> iterations, early-stopped after <paramref name="patience"/>
+    /// Trains one model (with the options' rows per tree, <see cref="TrainingOptions.ForRows"/>): up to <paramref name="rounds"/> iterations, early-stopped after <paramref name="patience"/>
     /// rounds without a better validation logloss when there is a validation day. The booster's best iteration is
     /// set. Returns the model with its validation logloss (stage 2: on the liked rows), computed by
     /// <see cref="Metrics.LogLoss"/> from its predictions — bit-reproducible, unlike LightGBM's parallel sum — and
@@ -137,7 +139,7 @@ public sealed class ModelInputs : IDisposable
         IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null)
     {
         var (train, valid) = DataFor(model, maxBin);
-        var result = Fit(parameters, train, valid, rounds, patience, callbacks, _timer, ct);
+        var result = Fit(_options.ForRows(parameters, train.RowCount), train, valid, rounds, patience, callbacks, _timer, ct);
         if (Validation is null)
         {
             return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);

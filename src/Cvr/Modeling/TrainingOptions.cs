@@ -97,6 +97,13 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonPropertyName("select_features")] public double? SelectFeatures { get; init; }
 
+    /// <summary>
+    /// Bag this many training rows per tree when a model has more (bagging_fraction = tree rows ÷ the model's
+    /// training rows, bagging_freq 1), so a round's cost stops growing with the data; 0: every row; null: the
+    /// preset's (<see cref="TreeRowsLimit"/>). Parameters that set bagging themselves win.
+    /// </summary>
+    [JsonPropertyName("tree_rows")] public int? TreeRows { get; init; }
+
     /// <summary>LightGBM parameters by model name (e2e, like, install, click, baseline) or "all", overriding the preset.</summary>
     [JsonPropertyName("parameters")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Parameters { get; init; }
         = new Dictionary<string, IReadOnlyDictionary<string, string>>();
@@ -113,6 +120,19 @@ public sealed record TrainingOptions
     [JsonIgnore] public double? FeatureSelectionShare => SelectFeatures is { } share
         ? (share == 0 ? null : share)
         : Preset == Preset.Paper ? null : 0.99;
+
+    /// <summary>The rows a tree is grown on at most (<see cref="TreeRows"/>), or null for every row: the preset's
+    /// default is every row in both presets.</summary>
+    [JsonIgnore] public int? TreeRowsLimit => TreeRows is { } rows ? (rows == 0 ? null : rows) : null;
+
+    /// <summary>
+    /// <paramref name="parameters"/> for a model trained on <paramref name="rows"/> rows: with bagging of
+    /// <see cref="TreeRowsLimit"/> rows per tree when there are more and the parameters set no bagging of their own.
+    /// </summary>
+    public LightGbmParameters ForRows(LightGbmParameters parameters, int rows)
+        => TreeRowsLimit is { } limit && rows > limit && parameters.BaggingFraction is null && parameters.BaggingFrequency is null
+            ? parameters with { BaggingFraction = (double)limit / rows, BaggingFrequency = 1 }
+            : parameters;
 
     /// <summary>Where <see cref="Parameters"/> came from (a --params file), for error messages.</summary>
     [JsonIgnore] public string? ParametersSource { get; init; }
@@ -171,6 +191,10 @@ public sealed record TrainingOptions
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {
             throw new ConfigurationException($"--select-features must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        if (TreeRows is < 0)
+        {
+            throw new ConfigurationException($"--tree-rows must be a number of rows, or 0 for every row, not {TreeRows}");
         }
         foreach (var key in Parameters.Keys)
         {

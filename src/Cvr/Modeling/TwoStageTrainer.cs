@@ -158,7 +158,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         trainSet.SetLabel(trainLabels);
         validSet.SetLabel(validLabels);
         logger.LogInformation("training {Model}: up to {Rounds} rounds", ModelNames.Baseline, Options.Rounds);
-        var result = ModelInputs.Fit(parameters, trainSet, validSet, Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline), _timer, ct);
+        var result = ModelInputs.Fit(Options.ForRows(parameters, trainSet.RowCount), trainSet, validSet, Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline), _timer, ct);
         var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, validMatrix, Options.Threads));
         var model = new TrainedModel(ModelNames.Baseline, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason,
             Metrics.LogLoss(labels.ValidInstalled, predictions));

@@ -112,6 +112,42 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
     }
 
     [Fact]
+    public void ForRows_BagsTheTreeRowsOnlyAboveThemAndNeverOverTheUsersBagging()
+    {
+        var options = new TrainingOptions { TreeRows = 1_000 };
+        var plain = options.ParametersFor(ModelNames.EndToEnd);
+        var bagged = options.ForRows(plain, 4_000);
+        Assert.Equal(0.25, bagged.BaggingFraction);
+        Assert.Equal(1, bagged.BaggingFrequency);
+        Assert.Same(plain, options.ForRows(plain, 1_000));
+        Assert.Same(plain, (options with { TreeRows = 0 }).ForRows(plain, 4_000));
+        Assert.Same(plain, new TrainingOptions().ForRows(plain, 4_000_000));
+        var users = plain with { BaggingFraction = 0.9 };
+        Assert.Same(users, options.ForRows(users, 4_000));
+        Assert.Throws<ConfigurationException>(() => (options with { TreeRows = -1 }).Validate());
+    }
+
+    [Fact]
+    public void Train_TreeRows_GrowsEachTreeOnThatManyRows()
+    {
+        var train = data.Train();
+        var rows = DaySplit.Of(train, null).TrainRows.Length;
+        var options = Options with { TreeRows = rows / 4 };
+        using var inputs = ModelInputs.Build(train, null, DaySplit.Of(train, null), options, NullLogger.Instance);
+        var (bagged, _) = inputs.Train(ModelNames.EndToEnd, options.ParametersFor(ModelNames.EndToEnd), 10, 10, [], CancellationToken.None);
+        var (plain, _) = inputs.Train(ModelNames.EndToEnd, Options.ParametersFor(ModelNames.EndToEnd) with { BaggingFrequency = 0 }, 10, 10, [], CancellationToken.None);
+        using (bagged.Booster)
+        using (plain.Booster)
+        {
+            var text = bagged.Booster.SaveToString();
+            var fraction = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"\[bagging_fraction: ([0-9.]+)\]").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal((double)(rows / 4) / rows, fraction, 1e-6);
+            Assert.Contains("[bagging_freq: 1]", text, StringComparison.Ordinal);
+            Assert.NotEqual(plain.Booster.SaveToString(), text);
+        }
+    }
+
+    [Fact]
     public void DataFor_Install_IsTheLikedRowsWithTheirInstallLabels()
     {
         var train = data.Train();
