@@ -43,11 +43,13 @@ internal static partial class EndToEnd
         };
         var fold = rows.Select(r => (int)(Mix((ulong)set.Train.RowIds[r]) % WeightFolds)).ToArray();
         var outOfFold = rules.Select(_ => new double[rows.Length]).ToArray();
+        var foldWeights = new double[WeightFolds];
         for (var k = 0; k < WeightFolds; k++)
         {
             var fit = Enumerable.Range(0, rows.Length).Where(i => fold[i] != k).ToArray();
             var held = Enumerable.Range(0, rows.Length).Where(i => fold[i] == k).ToArray();
             var (ts, e2e, w) = Fit(At(validLabels, fit), At(valid.Ts, fit), At(valid.E2e, fit));
+            foldWeights[k] = w;
             for (var r = 0; r < rules.Length; r++)
             {
                 var weight = rules[r].FromFitted(w);
@@ -63,6 +65,7 @@ internal static partial class EndToEnd
         var validTsCal = Calibration.Apply(valid.Ts, omegaTs);
         var validE2eCal = Calibration.Apply(valid.E2e, omegaE2e);
         Console.WriteLine(string.Create(inv, $"validation day {day}: {rows.Length:N0} rows; weight of Model_ts fitted on the whole day {fitted:F2} (ω_ts {omegaTs:F4}, ω_e2e {omegaE2e:F4}); test day {testLabels.Length:N0} rows"));
+        Console.WriteLine(string.Create(inv, $"weights fitted on four folds each: {string.Join(", ", foldWeights.Select(w => w.ToString("F2", inv)))}"));
         Console.WriteLine("| rule | weight (whole day) | validation, cross-fitted (5 folds) | … minus 0.5's (± 1 SE) | validation, in sample | test | … minus 0.5's (± 1 SE) |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         var testPaper = Ensemble.Blend(tsCal, e2eCal, 0.5);
