@@ -79,7 +79,46 @@ internal static partial class EndToEnd
             Console.WriteLine(string.Create(inv,
                 $"| {rules[r].Name} | {weight:F2} | {Metrics.LogLoss(validLabels, outOfFold[r]):F5} | {validDiff:+0.00000;-0.00000} ± {validSe:F5} | {inSample:F5} | {Metrics.LogLoss(testLabels, testBlend):F5} | {testDiff:+0.00000;-0.00000} ± {testSe:F5} |"));
         }
+        NewAdShares(set, rows, validLabels, validTsCal, validE2eCal, testLabels, tsCal, e2eCal);
         return 0;
+    }
+
+    /// <summary>
+    /// The validation day split like the test day's new-ad report: rows whose ad no earlier day has (new ads, about 4 %
+    /// of a training day, against 29 % of the generated test day) and the rest, and the day's logloss reweighted to the
+    /// test day's share of new-ad rows (that share needs no labels).
+    /// </summary>
+    private static void NewAdShares(DataSet set, int[] rows, byte[] validLabels, double[] validTs, double[] validE2e, byte[] testLabels, double[] testTs, double[] testE2e)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var train = set.Train;
+        if (!train.TryGetCategorical(Workflow.AdColumn, out var ads) || set.Test is null || !set.Test.TryGetCategorical(Workflow.AdColumn, out var testAds))
+        {
+            return;
+        }
+        var day = train.Days[rows[0]];
+        var earlier = Enumerable.Range(0, train.RowCount).Where(r => train.Days[r] < day && ads.Codes[r] != Data.CategoricalColumn.Missing)
+            .Select(r => ads.Levels[ads.Codes[r]]).ToHashSet();
+        var isNew = rows.Select(r => ads.Codes[r] != Data.CategoricalColumn.Missing && !earlier.Contains(ads.Levels[ads.Codes[r]])).ToArray();
+        var testNew = new bool[testLabels.Length];
+        foreach (var r in Workflow.NewAdRows(testAds, [.. ads.Levels])) { testNew[r] = true; }
+        var share = testNew.Average(b => b ? 1.0 : 0.0);
+        Console.WriteLine(string.Create(inv, $"new-ad rows: validation day {isNew.Average(b => b ? 1.0 : 0.0):P1} ({isNew.Count(b => b):N0}), test day {share:P1}"));
+        Console.WriteLine("| model | validation: new ads | seen ads | reweighted to the test day's new-ad share | test: new ads | seen ads | all |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (name, weight) in new[] { ("ensemble (0.5)", 0.5), ("Model_ts-cal", 1.0), ("Model_e2e-cal", 0.0) })
+        {
+            var valid = Ensemble.Blend(validTs, validE2e, weight);
+            var test = Ensemble.Blend(testTs, testE2e, weight);
+            double Loss(byte[] labels, double[] p, bool[] mask, bool which)
+            {
+                var idx = Enumerable.Range(0, labels.Length).Where(i => mask[i] == which).ToArray();
+                return Metrics.LogLoss(At(labels, idx), At(p, idx));
+            }
+            var (vNew, vSeen) = (Loss(validLabels, valid, isNew, true), Loss(validLabels, valid, isNew, false));
+            Console.WriteLine(string.Create(inv,
+                $"| {name} | {vNew:F5} | {vSeen:F5} | {share * vNew + (1 - share) * vSeen:F5} | {Loss(testLabels, test, testNew, true):F5} | {Loss(testLabels, test, testNew, false):F5} | {Metrics.LogLoss(testLabels, test):F5} |"));
+        }
     }
 
     /// <summary>The mean of the per-row logloss difference of two predictions and its standard error (the rows
