@@ -20,6 +20,8 @@ internal static partial class EndToEnd
         ["lightgbm"] = Cvr.Bench.LightGbm.BindingOverhead.Run,
         ["analyze"] = Analyze,
         ["tpe"] = TpeBenchmark.Run,
+        ["newad-floor"] = NewAdFloor,
+        ["ensemble-weight"] = EnsembleWeight,
     };
 
     /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>

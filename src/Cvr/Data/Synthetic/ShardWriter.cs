@@ -27,20 +27,43 @@ internal sealed class ShardWriter(World world)
         ulong stream, long firstId, int rows, Func<int, int> dayOf, bool isTest,
         string dataPath, string truthPath, Action<int> progress, CancellationToken ct)
     {
-        var rng = new Xoshiro256(_w.Seed, stream);
-        var sampler = new RowSampler(_w);
-        var formatter = new RowFormatter(_w);
-        var row = new Row();
-        var lastOfDay = new Row?[Days];
-
         using var dataFile = Create(dataPath);
         using var truthFile = Create(truthPath);
         using var data = new Utf8Sink(dataFile);
         using var truth = new Utf8Sink(truthFile);
+        var formatter = new RowFormatter(_w);
         data.Ascii(RowFormatter.Header(withLabels: !isTest));
         if (isTest) truth.Ascii(RowFormatter.TestTruthHeader);
 
         int pending = 0;
+        Generate(stream, firstId, rows, dayOf, row =>
+        {
+            formatter.WriteRow(data, row, withLabels: !isTest);
+            RowFormatter.WriteTruth(truth, row, withLabels: isTest);
+            if (++pending == ProgressEvery)
+            {
+                ct.ThrowIfCancellationRequested();
+                progress(pending);
+                pending = 0;
+            }
+        });
+        data.Flush();
+        truth.Flush();
+        progress(pending);
+        return data.BytesWritten + truth.BytesWritten;
+    }
+
+    /// <summary>
+    /// The rows of one file in order, with their truth and labels, as <see cref="Write"/> writes them; also how a
+    /// diagnostic recovers what the files don't show (a row's ad, its app slot). <paramref name="visit"/> gets one
+    /// reused row: copy what it keeps.
+    /// </summary>
+    public void Generate(ulong stream, long firstId, int rows, Func<int, int> dayOf, Action<Row> visit)
+    {
+        var rng = new Xoshiro256(_w.Seed, stream);
+        var sampler = new RowSampler(_w);
+        var row = new Row();
+        var lastOfDay = new Row?[Days];
         for (int i = 0; i < rows; i++)
         {
             int day = dayOf(i);
@@ -59,21 +82,9 @@ internal sealed class ShardWriter(World world)
                 Story.SampleLabels(_w, row, ref rng);
             }
             row.Id = firstId + i;
-            formatter.WriteRow(data, row, withLabels: !isTest);
-            RowFormatter.WriteTruth(truth, row, withLabels: isTest);
+            visit(row);
             (lastOfDay[day - RealData.FirstTrainDay] ??= new Row()).CopyFrom(row);
-
-            if (++pending == ProgressEvery)
-            {
-                ct.ThrowIfCancellationRequested();
-                progress(pending);
-                pending = 0;
-            }
         }
-        data.Flush();
-        truth.Flush();
-        progress(pending);
-        return data.BytesWritten + truth.BytesWritten;
     }
 
     private static FileStream Create(string path) =>

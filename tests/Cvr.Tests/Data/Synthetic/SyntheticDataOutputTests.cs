@@ -30,6 +30,23 @@ public sealed class SyntheticDataOutputTests : IDisposable
     }
 
     [Fact]
+    public void ShardWriterGenerate_TestDay_YieldsTheRowsOfTheTestTruthFile()
+    {
+        SyntheticData.Generate(Dir("a"), new GeneratorOptions(TinyScale, Seed: 5));
+        var truth = File.ReadAllLines(Path.Combine(Dir("a"), "truth", "test.csv")).Skip(1)
+            .Select(line => line.Split('\t').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var rows = new List<double[]>();
+        new ShardWriter(new World(5, new StoryParameters())).Generate(Streams.Test, 1, truth.Length, _ => RealData.TestDay, row =>
+            rows.Add([row.Id, row.Clicked ? 1 : 0, row.Installed ? 1 : 0, row.PLike, row.PInstallGivenLike, row.PInstalled, row.PClicked]));
+        Assert.Equal(truth.Length, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(truth[i][..3], rows[i][..3]);
+            for (var k = 3; k < 7; k++) { Assert.Equal(truth[i][k], rows[i][k], 1e-12); }
+        }
+    }
+
+    [Fact]
     public void Generate_DifferentSeeds_WriteDifferentFiles()
     {
         SyntheticData.Generate(Dir("a"), new GeneratorOptions(TinyScale, Seed: 5));
