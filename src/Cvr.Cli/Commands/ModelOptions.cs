@@ -48,7 +48,7 @@ internal static class ModelOptions
 
     public static readonly Option<int?> TreeRowsOption = new("--tree-rows")
     {
-        Description = "Grow each tree on at most this many training rows (bagging, resampled every round) when a model has more; 0 or absent: every row.",
+        Description = "Grow each tree on at most this many training rows (bagging, resampled every round) when a model has more (default 1,000,000 in the fast preset, every row in paper; 0: every row).",
     };
 
     public static readonly Option<bool> NoBaselineOption = new("--no-baseline") { Description = "Skip the raw-columns baseline model (a reference line of the results)." };

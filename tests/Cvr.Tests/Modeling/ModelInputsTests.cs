@@ -121,7 +121,9 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
         Assert.Equal(1, bagged.BaggingFrequency);
         Assert.Same(plain, options.ForRows(plain, 1_000));
         Assert.Same(plain, (options with { TreeRows = 0 }).ForRows(plain, 4_000));
-        Assert.Same(plain, new TrainingOptions().ForRows(plain, 4_000_000));
+        Assert.Equal(0.25, new TrainingOptions().ForRows(plain, 4_000_000).BaggingFraction);
+        Assert.Same(plain, new TrainingOptions().ForRows(plain, TrainingOptions.DefaultTreeRows));
+        Assert.Same(plain, new TrainingOptions { Preset = Preset.Paper }.ForRows(plain, 4_000_000));
         var users = plain with { BaggingFraction = 0.9 };
         Assert.Same(users, options.ForRows(users, 4_000));
         Assert.Throws<ConfigurationException>(() => (options with { TreeRows = -1 }).Validate());
