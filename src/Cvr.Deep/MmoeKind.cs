@@ -32,7 +32,7 @@ public sealed class MmoeKind : IEnsembleMemberKind
         logger.LogInformation("training mmoe: {Categoricals} embedded categoricals ({Vocabulary:N0} rows), {Numerics} numeric inputs, {Experts} experts, device {Device}, up to {Epochs} epochs",
             encoder.Categoricals.Count, encoder.Vocabulary, encoder.NumericWidth, mmoe.Experts, TorchDevice.Selected.type, mmoe.MaxEpochs);
         var model = timer.Time("mmoe: train", () => MmoeTraining.Train(encoder, trainData, validData, mmoe, options.Seed, logger, progress, ct));
-        var predictions = timer.Time("mmoe: predict", () => model.Network.PredictHeads(validData.Rows).Install(model.Summary.Head));
+        var predictions = timer.Time("mmoe: predict", () => model.PredictInstall(validData.Rows));
         return (model, predictions);
     }
 

@@ -79,6 +79,34 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
+    public void RowScorer_EveryTestRowAlone_GivesTheBatchScoresBits_WithoutAllocating()
+    {
+        var (system, _) = ModelBundleLoader.Load(trained.Model);
+        using (system)
+        {
+            var test = trained.Set.Test!;
+            var batch = system.Score(test);
+            var member = (MmoeModel)system.Members.Single().Model;
+            using var scorer = new RowScorer(system);
+            var row = scorer.CreateRow();
+            var memberRow = member.CreateRowScorer(system.Pipeline.FeatureNames, scorer.Features.Schema);
+            var features = new float[scorer.Features.Width];
+            var scratch = scorer.Features.CreateScratch();
+            Assert.True(system.Members.Single().Weight > 0.05, "the member's weight makes its per-row path count");
+            for (var i = 0; i < test.RowCount; i++)
+            {
+                row.CopyFrom(test, i);
+                scorer.Features.Transform(row, scratch, features);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(batch.Members.Single().Raw[i]), BitConverter.DoubleToInt64Bits(memberRow.PredictInstall(row, features)));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(batch.Ensemble[i]), BitConverter.DoubleToInt64Bits(scorer.Score(row).Installed));
+            }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var k = 0; k < 1000; k++) { scorer.Score(row); }
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
     public void Bundle_EditedWeights_FailTheIntegrityCheck()
     {
         using var copy = new TempDir();
