@@ -107,6 +107,35 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
+    public void Refit_RetrainsTheMemberOnEveryLabelledDayForItsBestEpochs_KeepingItsOmegaAndWeight()
+    {
+        using var refit = new TwoStageTrainer(Trained.Options with { Refit = true }, NullLogger.Instance).Train(trained.Set.Train, trained.Set.Test);
+        var validatedMember = trained.System.Members.Single();
+        var validated = (MmoeModel)validatedMember.Model;
+        var member = refit.Members.Single();
+        var model = (MmoeModel)member.Model;
+
+        Assert.Equal(validatedMember.Omega, member.Omega);
+        Assert.Equal(validatedMember.Weight, member.Weight);
+        Assert.Equal(validated.Summary.BestEpoch, model.Summary.EpochsRun);
+        Assert.Equal(validated.Summary.Head, model.Summary.Head);
+        Assert.StartsWith("refit on every labelled day", model.Summary.StopReason, StringComparison.Ordinal);
+        // Fitted on every labelled day (the validation day too): other input statistics, other weights.
+        Assert.NotEqual(validated.Inputs.Numerics.Select(n => n.Mean), model.Inputs.Numerics.Select(n => n.Mean));
+        var test = trained.Set.Test!;
+        var scores = refit.Score(test);
+        Assert.NotEqual(trained.System.Score(test).Members.Single().Raw, scores.Members.Single().Raw);
+        // Saved and reloaded like any bundle, scoring the same.
+        using var dir = new TempDir();
+        ModelBundle.Save(refit, dir.File("model"), ModelBundle.Fingerprint(trained.Set.Train));
+        var (loaded, _) = ModelBundleLoader.Load(dir.File("model"));
+        using (loaded)
+        {
+            Assert.Equal(scores.Ensemble, loaded.Score(test).Ensemble);
+        }
+    }
+
+    [Fact]
     public void Bundle_EditedWeights_FailTheIntegrityCheck()
     {
         using var copy = new TempDir();
@@ -166,11 +195,10 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
-    public void Options_UnknownMember_OrRefit_AreConfigurationErrors()
+    public void Options_UnknownMember_OrBadValue_AreConfigurationErrors()
     {
         var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate());
         Assert.Contains("unknown ensemble member 'gbdt2'", unknown.Message);
-        Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = [ModelNames.Mmoe], Refit = true }).Validate());
         var badValue = Assert.Throws<ConfigurationException>(() => (new TrainingOptions
         {
             Members = [ModelNames.Mmoe],

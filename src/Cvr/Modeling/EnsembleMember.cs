@@ -51,6 +51,12 @@ public interface IEnsembleMemberKind
     (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
 
+    /// <summary>Trains again on every row of <paramref name="inputs"/> (every labelled day: the refit, without a
+    /// validation day) for the rounds <paramref name="validated"/> kept (its <see cref="IEnsembleMember.BestIteration"/>),
+    /// as the boosters are refitted with their best iterations; the new member keeps the validated one's choices.</summary>
+    IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
+        PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
+
     /// <summary>Reloads a member from a bundle folder whose checksums were verified.</summary>
     /// <exception cref="ModelBundleException">A file is unreadable or doesn't match.</exception>
     IEnsembleMember Load(string directory, BundledMember entry);
