@@ -10,10 +10,8 @@ public sealed class MmoeForwardTests
     [Fact]
     public void PredictHeads_AgreesWithTheTorchModule()
     {
-        var train = new TwoStageProblem(2000, seed: 11);
         var valid = new TwoStageProblem(1500, seed: 12);
-        using var model = MmoeTraining.Train(TwoStageProblem.Encoder, train.Data, valid.Data, TwoStageProblem.Options with { MaxEpochs = 2 }, 3,
-            NullLogger.Instance, null, CancellationToken.None);
+        using var model = Train(new TwoStageProblem(2000, seed: 11), valid, epochs: 2);
 
         var torch = model.Network.PredictHeads(valid.Rows);
         var forward = model.Scoring.PredictHeads(valid.Rows);
@@ -31,10 +29,8 @@ public sealed class MmoeForwardTests
     [Fact]
     public void Forward_OneRowAlone_GivesTheBitsItGetsInTheBatch()
     {
-        var train = new TwoStageProblem(1000, seed: 13);
         var valid = new TwoStageProblem(3000, seed: 14);
-        using var model = MmoeTraining.Train(TwoStageProblem.Encoder, train.Data, valid.Data, TwoStageProblem.Options with { MaxEpochs = 1 }, 4,
-            NullLogger.Instance, null, CancellationToken.None);
+        using var model = Train(new TwoStageProblem(1000, seed: 13), valid, epochs: 1);
         var rows = valid.Rows;
         var batch = model.Scoring.PredictHeads(rows);
         var scratch = model.Scoring.CreateScratch();
@@ -48,4 +44,8 @@ public sealed class MmoeForwardTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(batch.Ctcvr[i]), BitConverter.DoubleToInt64Bits(alone.Ctcvr));
         }
     }
+
+    private static MmoeModel Train(TwoStageProblem train, TwoStageProblem valid, int epochs)
+        => MmoeTraining.Train(TwoStageProblem.Encoder, train.Data, valid.Data, TwoStageProblem.Options with { MaxEpochs = epochs }, 3,
+            NullLogger.Instance, null, CancellationToken.None);
 }
