@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of `cvr serve` with wrk (Debian package) over loopback, on a bundle trained from generated data.
 # Usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
-#   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model, cvr predict
+#   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model (and the MMOE when
+#               MMOE=1), cvr predict
 #   latency     single impressions, 4 connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
 #   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
 #   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
@@ -21,7 +22,7 @@ if [ "$mode" = prepare ]; then
   dotnet build src/Cvr.Cli -c Release -v quiet -nologo >/dev/null
   [ -f "$work/data/truth/story.json" ] || dotnet "$cli" generate --out "$work/data" --scale "$scale" --overwrite -q
   # Delete WORK_DIR (or its model/) to train again.
-  [ -f "$work/model/manifest.json" ] || dotnet "$cli" train --data "$work/data" --out "$work/model" --click-model -q > "$work/train.out"
+  [ -f "$work/model/manifest.json" ] || dotnet "$cli" train --data "$work/data" --out "$work/model" --click-model ${MMOE:+--mmoe} -q > "$work/train.out"
   dotnet "$cli" predict --model "$work/model" --data "$work/data" --out "$work/submission.csv" -q
   python3 bench/serve/bodies.py "$work"/data/test/000000000000.csv 1 "$work/single.jsonl"
   python3 bench/serve/bodies.py "$work"/data/test/000000000000.csv 1000 "$work/batch.jsonl"
@@ -34,7 +35,7 @@ server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()))'
+curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()) + "".join("; member %s (weight %.2f)" % (k, v["weight"]) for k, v in m.get("members", {}).items()))'
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of a process, in clock ticks
 run() { # label, bodies, seconds: wrk's result line, plus the server's CPU per request (independent of other load)

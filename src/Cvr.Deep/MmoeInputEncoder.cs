@@ -107,38 +107,55 @@ internal sealed record MmoeInputEncoder(
     /// <exception cref="ConfigurationException">A feature the encoder was fitted on is not in the matrix.</exception>
     public EncodedRows Encode(FeatureMatrix features, Frame frame, int[]? rows)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var j = 0; j < features.Columns; j++) { index[features.Names[j]] = j; }
-        int Column(string name) => index.TryGetValue(name, out var j) ? j
-            : throw new ConfigurationException($"the deep model's input {name} is not among the fitted features");
+        var columns = ColumnsIn(features.Names);
         var n = features.Rows;
-        var categories = new int[(long)n * Categoricals.Count];
-        for (var c = 0; c < Categoricals.Count; c++)
+        var stride = Categoricals.Count;
+        var categories = new int[(long)n * stride];
+        for (var c = 0; c < stride; c++)
         {
-            var input = Categoricals[c];
-            var column = features.Column(Column(input.Name));
-            var stride = Categoricals.Count;
-            for (var i = 0; i < n; i++)
-            {
-                var k = Array.BinarySearch(input.Values, column[i]);
-                categories[(long)i * stride + c] = (int)(input.Offset + (k >= 0 ? k + 1 : 0));
-            }
+            var column = features.Column(columns.Categoricals[c]);
+            for (var i = 0; i < n; i++) { categories[(long)i * stride + c] = Category(Categoricals[c], column[i]); }
         }
         var width = NumericWidth;
         var numerics = new float[(long)n * width];
         var slot = 0;
-        foreach (var input in Numerics)
+        for (var k = 0; k < Numerics.Count; k++)
         {
-            var column = features.Column(Column(input.Name));
+            var input = Numerics[k];
+            var column = features.Column(columns.Numerics[k]);
             var raw = input.RawColumn is null ? null : frame.Numeric(input.RawColumn).Values;
             for (var i = 0; i < n; i++)
             {
-                var missing = IsMissing(column[i], raw, rows, i);
-                numerics[(long)i * width + slot] = missing ? 0 : (float)((SignedLog(column[i]) - input.Mean) / input.Deviation);
-                if (input.Indicator) { numerics[(long)i * width + slot + 1] = missing ? 1 : 0; }
+                Standardise(input, column[i], IsMissing(column[i], raw, rows, i), numerics.AsSpan((int)((long)i * width + slot)));
             }
             slot += input.Indicator ? 2 : 1;
         }
         return new EncodedRows(n, Categoricals.Count, categories, width, numerics);
+    }
+
+    /// <summary>Where each input is in a row of features named <paramref name="names"/>.</summary>
+    /// <exception cref="ConfigurationException">A feature the encoder was fitted on is not among them.</exception>
+    public (int[] Categoricals, int[] Numerics) ColumnsIn(IReadOnlyList<string> names)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var j = 0; j < names.Count; j++) { index[names[j]] = j; }
+        int Column(string name) => index.TryGetValue(name, out var j) ? j
+            : throw new ConfigurationException($"the deep model's input {name} is not among the fitted features");
+        return (Categoricals.Select(c => Column(c.Name)).ToArray(), Numerics.Select(n => Column(n.Name)).ToArray());
+    }
+
+    /// <summary>One value's global embedding row: the per-element function of batch and per-row encoding.</summary>
+    public static int Category(CategoricalInput input, float value)
+    {
+        var k = Array.BinarySearch(input.Values, value);
+        return (int)(input.Offset + (k >= 0 ? k + 1 : 0));
+    }
+
+    /// <summary>One numeric's standardised value (and missing indicator) into <paramref name="slot"/>: the
+    /// per-element function of batch and per-row encoding.</summary>
+    public static void Standardise(NumericInput input, float value, bool missing, Span<float> slot)
+    {
+        slot[0] = missing ? 0 : (float)((SignedLog(value) - input.Mean) / input.Deviation);
+        if (input.Indicator) { slot[1] = missing ? 1 : 0; }
     }
 }

@@ -32,8 +32,25 @@ public sealed class MmoeKind : IEnsembleMemberKind
         logger.LogInformation("training mmoe: {Categoricals} embedded categoricals ({Vocabulary:N0} rows), {Numerics} numeric inputs, {Experts} experts, device {Device}, up to {Epochs} epochs",
             encoder.Categoricals.Count, encoder.Vocabulary, encoder.NumericWidth, mmoe.Experts, TorchDevice.Selected.type, mmoe.MaxEpochs);
         var model = timer.Time("mmoe: train", () => MmoeTraining.Train(encoder, trainData, validData, mmoe, options.Seed, logger, progress, ct));
-        var predictions = timer.Time("mmoe: predict", () => model.Network.PredictHeads(validData.Rows).Install(model.Summary.Head));
+        var predictions = timer.Time("mmoe: predict", () => model.PredictInstall(validData.Rows));
         return (model, predictions);
+    }
+
+    public IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
+        PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct)
+    {
+        var matrix = inputs.TrainingMatrix ?? throw new InvalidOperationException("the deep model needs the training matrix (build the inputs with retainTrainingMatrix)");
+        var chosen = (MmoeModel)validated;
+        var rows = inputs.Split.TrainRows;
+        if (options.Threads is { } threads) { torch.set_num_threads(threads); }
+        var (encoder, data) = timer.Time("mmoe: inputs", () =>
+        {
+            var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, rows, chosen.Options);
+            return (encoder, Data(encoder, matrix, train, rows));
+        });
+        logger.LogInformation("refitting mmoe on {Rows:N0} rows: {Epochs} epochs (the best on the validation day), install estimate {Head}",
+            rows.Length, chosen.BestIteration, chosen.Summary.Head);
+        return timer.Time("mmoe: train", () => MmoeTraining.Refit(encoder, data, chosen.Summary, chosen.Options, options.Seed, logger, progress, ct));
     }
 
     private static MmoeData Data(MmoeInputEncoder encoder, FeatureMatrix features, Frame frame, int[] rows)

@@ -44,8 +44,14 @@ internal sealed class MmoeModel(MmoeNetwork network, MmoeInputEncoder inputs, Mm
 
     public MmoeSummary Summary { get; } = summary;
 
-    public double[] PredictInstall(Frame frame, int[]? rows, FeatureMatrix features)
-        => Network.PredictHeads(Inputs.Encode(features, frame, rows)).Install(Summary.Head);
+    /// <summary>How the trained network scores rows, batch or one at a time (the same bits either way).</summary>
+    public MmoeForward Scoring { get; } = new(network, inputs.Categoricals.Count, inputs.NumericWidth, options);
+
+    public double[] PredictInstall(Frame frame, int[]? rows, FeatureMatrix features) => PredictInstall(Inputs.Encode(features, frame, rows));
+
+    public double[] PredictInstall(EncodedRows rows) => Scoring.PredictHeads(rows).Install(Summary.Head);
+
+    public IMemberRowScorer CreateRowScorer(IReadOnlyList<string> featureNames, Schema rowSchema) => new MmoeRowScorer(this, featureNames, rowSchema);
 
     public (IReadOnlyList<string> Files, JsonElement Details) Save(string directory)
     {

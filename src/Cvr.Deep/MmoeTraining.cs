@@ -49,49 +49,51 @@ internal static class MmoeTraining
         }
     }
 
+    /// <summary>Trains a new network on every row of <paramref name="train"/> (the refit: no validation day) for
+    /// the epochs <paramref name="chosen"/> found best, keeping its install estimate and its validation summary.</summary>
+    public static MmoeModel Refit(MmoeInputEncoder inputs, MmoeData train, MmoeSummary chosen, MmoeOptions options, int seed,
+        ILogger logger, IProgress<ModelProgress>? progress, CancellationToken ct)
+    {
+        options.Validate();
+        var epochs = Math.Max(1, chosen.BestEpoch);
+        var network = CreateNetwork(inputs, options, seed);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            RunEpochs(network, train, options, seed, epochs, ct, (epoch, loss) =>
+            {
+                logger.LogInformation("mmoe: epoch {Epoch}/{Max}: training loss {Loss:F5} ({Seconds:F1} s)", epoch, epochs, loss, clock.Elapsed.TotalSeconds);
+                progress?.Report(new ModelProgress(MmoeModel.MemberName, new TrainingProgress(epoch, epochs, clock.Elapsed, [])));
+                return true;
+            });
+            var summary = chosen with { EpochsRun = epochs, StopReason = $"refit on every labelled day: {epochs} epochs, the best on the validation day" };
+            return new MmoeModel(network, inputs, options, summary);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
     private static MmoeModel Fit(MmoeNetwork network, MmoeInputEncoder inputs, MmoeData train, MmoeData valid, MmoeOptions options, int seed,
         ILogger logger, IProgress<ModelProgress>? progress, CancellationToken ct)
     {
-        var device = TorchDevice.Selected;
-        var n = train.Rows.Rows;
-        using var categories = tensor(train.Rows.Categories, [n, train.Rows.CategoricalWidth], ScalarType.Int32).to(device);
-        using var numerics = tensor(train.Rows.Numerics, [n, train.Rows.NumericWidth], ScalarType.Float32).to(device);
-        using var like = Floats(train.Like).to(device);
-        using var installed = Floats(train.Installed).to(device);
-        using var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
-        var order = Enumerable.Range(0, n).ToArray();
-        var shuffle = new Random(seed);
         var clock = Stopwatch.StartNew();
         Dictionary<string, Tensor>? best = null;
         var (bestLoss, bestEpoch, bestHead, bestCtcvr, bestProduct) = (double.PositiveInfinity, 0, MmoeHeads.Ctcvr, 0.0, 0.0);
-        var (epoch, stop) = (0, "max epochs");
+        var stop = "max epochs";
+        int epochs;
         try
         {
-            while (epoch < options.MaxEpochs)
+            epochs = RunEpochs(network, train, options, seed, options.MaxEpochs, ct, (epoch, loss) =>
             {
-                epoch++;
-                shuffle.Shuffle(order);
-                network.train();
-                var (lossSum, batches) = (0.0, 0);
-                for (var start = 0; start < n; start += options.BatchSize)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, n - start)).ToArray(), ScalarType.Int32).to(device);
-                    var logits = network.forward(categories.index_select(0, index).to_type(ScalarType.Int64), numerics.index_select(0, index));
-                    var loss = MmoeLoss.Compute(logits, like.index_select(0, index), installed.index_select(0, index), options);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>();
-                    batches++;
-                }
                 var predictions = network.PredictHeads(valid.Rows);
                 var ctcvr = Metrics.LogLoss(valid.Installed, predictions.Ctcvr);
                 var product = Metrics.LogLoss(valid.Installed, predictions.Product);
                 var epochBest = Math.Min(ctcvr, product);
                 logger.LogInformation("mmoe: epoch {Epoch}/{Max}: training loss {Loss:F5}; validation install logloss CTCVR {Ctcvr:F5}, CTR×CVR {Product:F5} ({Seconds:F1} s)",
-                    epoch, options.MaxEpochs, lossSum / Math.Max(1, batches), ctcvr, product, clock.Elapsed.TotalSeconds);
+                    epoch, options.MaxEpochs, loss, ctcvr, product, clock.Elapsed.TotalSeconds);
                 progress?.Report(new ModelProgress(MmoeModel.MemberName, new TrainingProgress(epoch, options.MaxEpochs, clock.Elapsed,
                     [new EvaluationResult(ModelInputs.ValidationName, TrainingOptions.Metric, epochBest)])));
                 if (epochBest < bestLoss - 1e-9)
@@ -103,19 +105,62 @@ internal static class MmoeTraining
                 else if (epoch - bestEpoch >= options.Patience)
                 {
                     stop = $"early stopping: {options.Patience} epochs without improvement";
-                    break;
+                    return false;
                 }
-            }
+                return true;
+            });
             network.load_state_dict(best!);
         }
         finally
         {
             Release(best);
         }
-        var summary = new MmoeSummary(bestHead, bestEpoch, epoch, stop, bestCtcvr, bestProduct);
+        var summary = new MmoeSummary(bestHead, bestEpoch, epochs, stop, bestCtcvr, bestProduct);
         logger.LogInformation("mmoe: best epoch {Best} of {Run} ({Reason}); install estimate used: {Head} (validation logloss CTCVR {Ctcvr:F5}, CTR×CVR {Product:F5})",
-            bestEpoch, epoch, stop, bestHead, bestCtcvr, bestProduct);
+            bestEpoch, epochs, stop, bestHead, bestCtcvr, bestProduct);
         return new MmoeModel(network, inputs, options, summary);
+    }
+
+    /// <summary>Adam on mini-batches of the shuffled rows, epoch after epoch, until <paramref name="maxEpochs"/> or
+    /// <paramref name="afterEpoch"/> (given the epoch and its mean training loss) returns false; the epochs run.</summary>
+    private static int RunEpochs(MmoeNetwork network, MmoeData train, MmoeOptions options, int seed, int maxEpochs, CancellationToken ct,
+        Func<int, double, bool> afterEpoch)
+    {
+        var device = TorchDevice.Selected;
+        var n = train.Rows.Rows;
+        using var categories = tensor(train.Rows.Categories, [n, train.Rows.CategoricalWidth], ScalarType.Int32).to(device);
+        using var numerics = tensor(train.Rows.Numerics, [n, train.Rows.NumericWidth], ScalarType.Float32).to(device);
+        using var like = Floats(train.Like).to(device);
+        using var installed = Floats(train.Installed).to(device);
+        using var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
+        var order = Enumerable.Range(0, n).ToArray();
+        var shuffle = new Random(seed);
+        var epoch = 0;
+        while (epoch < maxEpochs)
+        {
+            epoch++;
+            shuffle.Shuffle(order);
+            network.train();
+            var (lossSum, batches) = (0.0, 0);
+            for (var start = 0; start < n; start += options.BatchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, n - start)).ToArray(), ScalarType.Int32).to(device);
+                var logits = network.forward(categories.index_select(0, index).to_type(ScalarType.Int64), numerics.index_select(0, index));
+                var loss = MmoeLoss.Compute(logits, like.index_select(0, index), installed.index_select(0, index), options);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>();
+                batches++;
+            }
+            if (!afterEpoch(epoch, lossSum / Math.Max(1, batches)))
+            {
+                break;
+            }
+        }
+        return epoch;
     }
 
     private static Tensor Floats(byte[] labels) => tensor(labels.Select(b => (float)b).ToArray(), ScalarType.Float32);

@@ -30,6 +30,16 @@ internal static class ModelInfo
             w.WriteEndObject();
         }
         w.WriteEndObject();
+        w.WriteStartObject("members");
+        foreach (var (name, entry) in m.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(name);
+            w.WriteString("kind", entry.Kind);
+            w.WriteNumber("omega", entry.Omega);
+            w.WriteNumber("weight", entry.Weight);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
         w.WriteStartArray("inputs");
         foreach (var c in model.Schema.Columns)
         {

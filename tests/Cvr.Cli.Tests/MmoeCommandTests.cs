@@ -32,12 +32,21 @@ public class MmoeCommandTests
     }
 
     [Fact]
-    public void TrainMmoe_WithRefit_IsAConfigurationError()
+    public void TrainMmoe_WithRefit_RefitsTheMemberForItsBestEpochs()
     {
         using var dir = new TempDir();
-        var (exit, _, err) = CliRunner.Run("train", "--data", dir.File("none"), "--out", dir.File("model"), "--mmoe", "--refit");
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Contains("--refit is not supported with ensemble members", err);
-        Assert.False(Directory.Exists(dir.File("model")));
+        var data = dir.File("data");
+        Cvr.Data.Synthetic.SyntheticData.Generate(data, new Cvr.Data.Synthetic.GeneratorOptions(Scale: 0.003, Seed: 4));
+        File.WriteAllText(dir.File("params.json"), """{"mmoe": {"max_epochs": 2, "experts": 2, "expert_units": 16}}""");
+
+        var (exit, _, err) = CliRunner.Run("train", "--data", data, "--out", dir.File("model"), "--mmoe", "--refit", "--params", dir.File("params.json"),
+            "--threads", "1", "--max-rounds", "10", "--early-stopping", "5", "--no-cache", "-q");
+
+        Assert.True(exit == ExitCodes.Success, err);
+        var details = JsonDocument.Parse(File.ReadAllText(dir.File("model/manifest.json"))).RootElement.GetProperty("members").GetProperty("mmoe").GetProperty("details");
+        Assert.StartsWith("refit on every labelled day", details.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(details.GetProperty("best_epoch").GetInt32(), details.GetProperty("epochs_run").GetInt32());
+        (exit, _, err) = CliRunner.Run("predict", "--model", dir.File("model"), "--data", data, "--out", dir.File("sub.csv"), "--no-cache", "-q");
+        Assert.True(exit == ExitCodes.Success, err);
     }
 }

@@ -79,6 +79,63 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
+    public void RowScorer_EveryTestRowAlone_GivesTheBatchScoresBits_WithoutAllocating()
+    {
+        var (system, _) = ModelBundleLoader.Load(trained.Model);
+        using (system)
+        {
+            var test = trained.Set.Test!;
+            var batch = system.Score(test);
+            var member = (MmoeModel)system.Members.Single().Model;
+            using var scorer = new RowScorer(system);
+            var row = scorer.CreateRow();
+            var memberRow = member.CreateRowScorer(system.Pipeline.FeatureNames, scorer.Features.Schema);
+            var features = new float[scorer.Features.Width];
+            var scratch = scorer.Features.CreateScratch();
+            Assert.True(system.Members.Single().Weight > 0.05, "the member's weight makes its per-row path count");
+            for (var i = 0; i < test.RowCount; i++)
+            {
+                row.CopyFrom(test, i);
+                scorer.Features.Transform(row, scratch, features);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(batch.Members.Single().Raw[i]), BitConverter.DoubleToInt64Bits(memberRow.PredictInstall(row, features)));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(batch.Ensemble[i]), BitConverter.DoubleToInt64Bits(scorer.Score(row).Installed));
+            }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var k = 0; k < 1000; k++) { scorer.Score(row); }
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
+    public void Refit_RetrainsTheMemberOnEveryLabelledDayForItsBestEpochs_KeepingItsOmegaAndWeight()
+    {
+        using var refit = new TwoStageTrainer(Trained.Options with { Refit = true }, NullLogger.Instance).Train(trained.Set.Train, trained.Set.Test);
+        var validatedMember = trained.System.Members.Single();
+        var validated = (MmoeModel)validatedMember.Model;
+        var member = refit.Members.Single();
+        var model = (MmoeModel)member.Model;
+
+        Assert.Equal(validatedMember.Omega, member.Omega);
+        Assert.Equal(validatedMember.Weight, member.Weight);
+        Assert.Equal(validated.Summary.BestEpoch, model.Summary.EpochsRun);
+        Assert.Equal(validated.Summary.Head, model.Summary.Head);
+        Assert.StartsWith("refit on every labelled day", model.Summary.StopReason, StringComparison.Ordinal);
+        // Fitted on every labelled day (the validation day too): other input statistics, other weights.
+        Assert.NotEqual(validated.Inputs.Numerics.Select(n => n.Mean), model.Inputs.Numerics.Select(n => n.Mean));
+        var test = trained.Set.Test!;
+        var scores = refit.Score(test);
+        Assert.NotEqual(trained.System.Score(test).Members.Single().Raw, scores.Members.Single().Raw);
+        // Saved and reloaded like any bundle, scoring the same.
+        using var dir = new TempDir();
+        ModelBundle.Save(refit, dir.File("model"), ModelBundle.Fingerprint(trained.Set.Train));
+        var (loaded, _) = ModelBundleLoader.Load(dir.File("model"));
+        using (loaded)
+        {
+            Assert.Equal(scores.Ensemble, loaded.Score(test).Ensemble);
+        }
+    }
+
+    [Fact]
     public void Bundle_EditedWeights_FailTheIntegrityCheck()
     {
         using var copy = new TempDir();
@@ -138,11 +195,10 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
-    public void Options_UnknownMember_OrRefit_AreConfigurationErrors()
+    public void Options_UnknownMember_OrBadValue_AreConfigurationErrors()
     {
         var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate());
         Assert.Contains("unknown ensemble member 'gbdt2'", unknown.Message);
-        Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = [ModelNames.Mmoe], Refit = true }).Validate());
         var badValue = Assert.Throws<ConfigurationException>(() => (new TrainingOptions
         {
             Members = [ModelNames.Mmoe],

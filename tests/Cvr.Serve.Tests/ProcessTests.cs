@@ -30,7 +30,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await serve.Hash() == hashA)
         {
-            Assert.True(DateTime.UtcNow < deadline, "SIGHUP did not reload within 20 s");
+            Assert.True(DateTime.UtcNow < deadline, "SIGHUP did not reload within 20 s: " + string.Join(" | ", File.ReadAllLines($"/proc/{serve.Process.Id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("Shd", StringComparison.Ordinal))) + " stderr: " + serve.Stderr);
             await Task.Delay(50);
         }
         var body = await serve.Predict(ServeFixture.Request(fixture.Instance(0)));

@@ -12,13 +12,19 @@ namespace Cvr.Serve.Tests;
 /// submission <c>cvr predict</c> writes for A (through <see cref="Workflow.Predict"/>, the command's body), shared
 /// by a test class.
 /// </summary>
-public sealed class ServeFixture : IDisposable
+public class ServeFixture : IDisposable
 {
-    public ServeFixture()
+    public ServeFixture() : this(new GeneratorOptions(Scale: 0.003, Seed: 3), members: [])
     {
+    }
+
+    /// <param name="members">Ensemble members both bundles train (registered by the caller).</param>
+    protected ServeFixture(GeneratorOptions generator, IReadOnlyList<string> members)
+    {
+        _members = members;
         Directory = new TempDir();
         Data = Directory.File("data");
-        SyntheticData.Generate(Data, new GeneratorOptions(Scale: 0.003, Seed: 3));
+        SyntheticData.Generate(Data, generator);
         var data = new DataSetOptions { UseCache = false };
         BundleA = Directory.File("bundle-a");
         BundleB = Directory.File("bundle-b");
@@ -31,7 +37,12 @@ public sealed class ServeFixture : IDisposable
         TestRows = lines[1..];
     }
 
+    private readonly IReadOnlyList<string> _members;
+
     internal TempDir Directory { get; }
+
+    /// <summary>A file of the bundles that a test corrupts (a model of every bundle of this fixture).</summary>
+    public virtual string ModelFile => "e2e.txt";
 
     public string Data { get; }
 
@@ -85,7 +96,11 @@ public sealed class ServeFixture : IDisposable
         System.IO.Directory.Delete(aside, recursive: true);
     }
 
-    private static TrainingOptions Options(int rounds) => new() { MaxRounds = rounds, EarlyStoppingRounds = 5, Threads = 1, ClickModel = true };
+    private TrainingOptions Options(int rounds) => new()
+    {
+        MaxRounds = rounds, EarlyStoppingRounds = 5, Threads = 1, ClickModel = true, Members = _members,
+        Mmoe = new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 },
+    };
 
     private string Predict(string bundle, string name)
     {
@@ -105,5 +120,26 @@ public sealed class ServeFixture : IDisposable
         return result;
     }
 
-    public void Dispose() => Directory.Dispose();
+    public void Dispose()
+    {
+        Directory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The same, with the multi-task deep model (MMOE) as a third ensemble member of both bundles.</summary>
+public sealed class MmoeServeFixture : ServeFixture
+{
+    // The data of the deep model's own member tests, where the fitted weights give it a share (asserted).
+    public MmoeServeFixture() : base(new GeneratorOptions(Scale: 0.004, Seed: 5), Register([ModelNames.Mmoe]))
+    {
+    }
+
+    public override string ModelFile => "mmoe.weights";
+
+    private static IReadOnlyList<string> Register(IReadOnlyList<string> members)
+    {
+        Deep.MmoeKind.Register();
+        return members;
+    }
 }

@@ -4,8 +4,40 @@ using System.Text.Json;
 namespace Cvr.Serve.Tests;
 
 [Trait("Category", "LightGbm")]
-public class ServerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+public sealed class ServerTests(ServeFixture fixture) : ServerTests<ServeFixture>(fixture)
 {
+    internal static void AssertSame((double Clicked, double Installed) expected, JsonElement prediction, int row)
+    {
+        var installed = prediction.GetProperty("is_installed").GetDouble();
+        var clicked = prediction.GetProperty("is_clicked").GetDouble();
+        Assert.True(BitConverter.DoubleToInt64Bits(expected.Installed) == BitConverter.DoubleToInt64Bits(installed),
+            $"row {row}: is_installed {installed:R} served, {expected.Installed:R} in the submission");
+        Assert.True(BitConverter.DoubleToInt64Bits(expected.Clicked) == BitConverter.DoubleToInt64Bits(clicked),
+            $"row {row}: is_clicked {clicked:R} served, {expected.Clicked:R} in the submission");
+    }
+}
+
+/// <summary>Bundles with the MMOE served row by row: the same bits as <c>cvr predict</c>.</summary>
+[Trait("Category", "LightGbm")]
+public sealed class MmoeServerTests(MmoeServeFixture fixture) : ServerTests<MmoeServeFixture>(fixture)
+{
+    [Fact]
+    public async Task GetModel_NamesTheMember_WhoseWeightMakesItsPerRowPathCount()
+    {
+        using var server = new TestServer(Fixture, Fixture.BundleA);
+        var member = (await server.Get("/v1/models/cvr")).GetProperty("members").GetProperty("mmoe");
+        Assert.Equal("mmoe", member.GetProperty("kind").GetString());
+        // With a weight of 0 the bit-for-bit tests above could not see the member's per-row path.
+        Assert.InRange(member.GetProperty("weight").GetDouble(), 0.05, 1);
+        Assert.True(member.GetProperty("omega").GetDouble() > 0);
+    }
+}
+
+/// <summary>A real server on a real port, for the bundles of a fixture.</summary>
+public abstract class ServerTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServeFixture
+{
+    protected TFixture Fixture => fixture;
+
     [Fact]
     public async Task Predict_EveryTestRowOneByOne_EqualsThePredictSubmissionToTheBit()
     {
@@ -16,7 +48,7 @@ public class ServerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
             var (status, body) = await server.Post(ServeFixture.Request(fixture.Instance(r)));
             Assert.Equal(HttpStatusCode.OK, status);
             var p = Assert.Single(body.GetProperty("predictions").EnumerateArray().ToArray());
-            AssertSame(fixture.SubmissionA[fixture.RowId(r)], p, r);
+            ServerTests.AssertSame(fixture.SubmissionA[fixture.RowId(r)], p, r);
         }
     }
 
@@ -29,7 +61,7 @@ public class ServerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
         Assert.Equal(HttpStatusCode.OK, status);
         var predictions = body.GetProperty("predictions").EnumerateArray().ToArray();
         Assert.Equal(order.Length, predictions.Length);
-        for (var i = 0; i < order.Length; i++) { AssertSame(fixture.SubmissionA[fixture.RowId(order[i])], predictions[i], order[i]); }
+        for (var i = 0; i < order.Length; i++) { ServerTests.AssertSame(fixture.SubmissionA[fixture.RowId(order[i])], predictions[i], order[i]); }
     }
 
     [Fact]
@@ -86,15 +118,5 @@ public class ServerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
         Assert.Contains("cvr_predict_duration_seconds_count 3\n", text);
         Assert.Contains("cvr_predict_duration_seconds_bucket{le=\"+Inf\"} 3\n", text);
         Assert.Contains("# TYPE cvr_predict_duration_seconds histogram\n", text);
-    }
-
-    internal static void AssertSame((double Clicked, double Installed) expected, JsonElement prediction, int row)
-    {
-        var installed = prediction.GetProperty("is_installed").GetDouble();
-        var clicked = prediction.GetProperty("is_clicked").GetDouble();
-        Assert.True(BitConverter.DoubleToInt64Bits(expected.Installed) == BitConverter.DoubleToInt64Bits(installed),
-            $"row {row}: is_installed {installed:R} served, {expected.Installed:R} in the submission");
-        Assert.True(BitConverter.DoubleToInt64Bits(expected.Clicked) == BitConverter.DoubleToInt64Bits(clicked),
-            $"row {row}: is_clicked {clicked:R} served, {expected.Clicked:R} in the submission");
     }
 }

@@ -23,9 +23,22 @@ public interface IEnsembleMember : IDisposable
     /// when null), whose fitted features are <paramref name="features"/>.</summary>
     double[] PredictInstall(Frame frame, int[]? rows, FeatureMatrix features);
 
+    /// <summary>The member's per-row path (<see cref="RowScorer"/>) for rows of <paramref name="rowSchema"/> whose
+    /// fitted features are <paramref name="featureNames"/> (as <see cref="RowTransform"/> writes them). It gives, to
+    /// the bit, what <see cref="PredictInstall"/> gives for the same row of a batch. The scorer is used by one thread
+    /// at a time (it owns its buffers); a member serves any number of them concurrently.</summary>
+    IMemberRowScorer CreateRowScorer(IReadOnlyList<string> featureNames, Schema rowSchema);
+
     /// <summary>Writes the member's files into a bundle folder (before its SHA256SUMS is written); returns the
     /// files and the member's own description for the manifest.</summary>
     (IReadOnlyList<string> Files, JsonElement Details) Save(string directory);
+}
+
+/// <summary>One thread's per-row path of an <see cref="IEnsembleMember"/>.</summary>
+public interface IMemberRowScorer
+{
+    /// <summary>The uncalibrated install probability of one row from its raw values and its fitted features.</summary>
+    double PredictInstall(RawRow row, ReadOnlySpan<float> features);
 }
 
 /// <summary>How to train and reload one kind of <see cref="IEnsembleMember"/>.</summary>
@@ -36,6 +49,12 @@ public interface IEnsembleMemberKind
     /// <summary>Trains on the training rows of <paramref name="inputs"/> (its retained training matrix),
     /// early-stopped on its validation day; returns the member and its validation-day install probabilities.</summary>
     (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
+        PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
+
+    /// <summary>Trains again on every row of <paramref name="inputs"/> (every labelled day: the refit, without a
+    /// validation day) for the rounds <paramref name="validated"/> kept (its <see cref="IEnsembleMember.BestIteration"/>),
+    /// as the boosters are refitted with their best iterations; the new member keeps the validated one's choices.</summary>
+    IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
 
     /// <summary>Reloads a member from a bundle folder whose checksums were verified.</summary>

@@ -10,9 +10,11 @@ public readonly record struct RowPrediction(double Installed, double Clicked);
 /// <summary>
 /// Scores one impression at a time with a <see cref="TrainedSystem"/>, to the bit what <see cref="TrainedSystem.Score"/>
 /// gives for the same row: the pipeline's per-row path (<see cref="RowTransform"/>), each model's LightGBM single-row
-/// fast path on the same float32 features, and the system's own <see cref="TrainedSystem.CombineRow"/>. Thread-safe
-/// and allocation-free per row: each thread gets its own buffers; LightGBM serialises calls per booster. The
-/// baseline (raw columns) is not scored: it is not part of the submission.
+/// fast path on the same float32 features, each ensemble member's own per-row path
+/// (<see cref="IEnsembleMember.CreateRowScorer"/>) calibrated with its ω, and the system's own
+/// <see cref="TrainedSystem.CombineRow"/>. Thread-safe and allocation-free per row: each thread gets its own
+/// buffers and member scorers; LightGBM serialises calls per booster. The baseline (raw columns) is not scored: it
+/// is not part of the submission.
 /// </summary>
 public sealed class RowScorer : IDisposable
 {
@@ -21,13 +23,9 @@ public sealed class RowScorer : IDisposable
     private readonly SingleRowPredictor? _click;
     private readonly ThreadLocal<Buffers> _buffers;
 
-    /// <exception cref="ConfigurationException">The system has an ensemble member (the MMOE), which has no per-row path yet.</exception>
+    /// <exception cref="ConfigurationException">The fitted features have a step with no per-row form.</exception>
     public RowScorer(TrainedSystem system)
     {
-        if (system.Members.Count > 0)
-        {
-            throw new ConfigurationException($"the bundle's ensemble includes {string.Join(", ", system.Members.Select(m => m.Model.Name))}, which has no per-row path yet: this bundle can be scored in batches (cvr predict) but not served row by row");
-        }
         _system = system;
         Features = system.Pipeline.CreateRowTransform();
         SingleRowPredictor Create(string name) => system.Models[name].Booster.CreateSingleRowPredictor(threads: 1);
@@ -35,7 +33,8 @@ public sealed class RowScorer : IDisposable
         _install = Create(ModelNames.Install);
         _e2e = Create(ModelNames.EndToEnd);
         _click = system.HasClickModel ? Create(ModelNames.Click) : null;
-        _buffers = new ThreadLocal<Buffers>(() => new Buffers(Features));
+        _buffers = new ThreadLocal<Buffers>(() => new Buffers(Features,
+            system.Members.Select(m => m.Model.CreateRowScorer(system.Pipeline.FeatureNames, Features.Schema)).ToArray()));
     }
 
     /// <summary>The per-row feature path; its <see cref="RowTransform.Schema"/> is what a <see cref="RawRow"/> holds.</summary>
@@ -48,7 +47,12 @@ public sealed class RowScorer : IDisposable
         var buffers = _buffers.Value!;
         Features.Transform(row, buffers.Scratch, buffers.Features);
         ReadOnlySpan<float> features = buffers.Features;
-        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features), []);
+        var members = buffers.MemberValues;
+        for (var m = 0; m < members.Length; m++)
+        {
+            members[m] = Calibration.Apply(buffers.Members[m].PredictInstall(row, features), _system.Members[m].Omega);
+        }
+        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features), members);
         return new RowPrediction(combined.Ensemble, _click?.Predict(features) ?? 0);
     }
 
@@ -61,8 +65,13 @@ public sealed class RowScorer : IDisposable
         _buffers.Dispose();
     }
 
-    private sealed class Buffers(RowTransform features)
+    private sealed class Buffers(RowTransform features, IMemberRowScorer[] members)
     {
+        public IMemberRowScorer[] Members { get; } = members;
+
+        /// <summary>The members' calibrated probabilities, in <see cref="TrainedSystem.Members"/> order.</summary>
+        public double[] MemberValues { get; } = new double[members.Length];
+
         public RowTransform.Scratch Scratch { get; } = features.CreateScratch();
 
         public float[] Features { get; } = new float[features.Width];

@@ -241,10 +241,6 @@ public sealed record TrainingOptions
                 throw new ConfigurationException($"ensemble member '{name}' given twice");
             }
         }
-        if (Members.Count > 0 && Refit)
-        {
-            throw new ConfigurationException("--refit is not supported with ensemble members (the deep model is early-stopped on the validation day it is weighted on)");
-        }
         MmoeParameters.Validate();
     }
 

@@ -92,8 +92,8 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         }
         // The validation metrics, ω and weight stay those of the validated models: after a refit on every
         // labelled day there is no held-out day left to measure them on.
-        var (refitPipeline, refitModels) = Refit(train, test, effective, models, ct);
-        return new TrainedSystem(effective, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema)
+        var (refitPipeline, refitModels, refitMembers) = Refit(train, test, effective, models, trainedMembers, ct);
+        return new TrainedSystem(effective, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema, refitMembers)
         {
             ValidationMetrics = system.ValidationMetrics,
         };
@@ -166,26 +166,42 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         return (model, predictions);
     }
 
-    /// <summary>Retrains features and models on every labelled day with the iteration counts found above.</summary>
-    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>) Refit(Frame train, Frame? test, TrainingOptions options, Dictionary<string, TrainedModel> chosen, CancellationToken ct)
+    /// <summary>Retrains features, models and members on every labelled day with the iteration counts (epochs for
+    /// a member) found above; ω and the weights stay the validated ones.</summary>
+    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>, TrainedMember[]) Refit(Frame train, Frame? test, TrainingOptions options,
+        Dictionary<string, TrainedModel> chosen, TrainedMember[] chosenMembers, CancellationToken ct)
     {
         var everyDay = DaySplit.AllDays(train);
         logger.LogInformation("refitting on all {Rows:N0} labelled rows with the chosen iteration counts", everyDay.TrainRows.Length);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
+        var members = new List<TrainedMember>();
         FittedFeaturePipeline pipeline;
-        using (var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer))
+        try
         {
+            using var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer, retainTrainingMatrix: chosenMembers.Length > 0);
+            for (var i = 0; i < chosenMembers.Length; i++)
+            {
+                var kind = EnsembleMembers.TryGet(Options.Members[i], out var k) ? k : throw new ConfigurationException($"unknown ensemble member '{Options.Members[i]}'");
+                members.Add(chosenMembers[i] with { Model = kind.Refit(train, inputs, chosenMembers[i].Model, Options, logger, _timer, progress, ct) });
+            }
+            inputs.ReleaseTrainingMatrix();
             foreach (var name in PaperModels)
             {
                 models[name] = TrainModel(inputs, name, Math.Max(1, chosen[name].BestIteration), ct).Model;
             }
             pipeline = inputs.Pipeline;
         }
+        catch
+        {
+            foreach (var m in members) { m.Model.Dispose(); }
+            throw;
+        }
         if (chosen.TryGetValue(ModelNames.Baseline, out var baseline))
         {
             models[ModelNames.Baseline] = baseline; // the baseline stays as validated, for an honest comparison
         }
         foreach (var old in chosen.Values.Where(m => m.Name != ModelNames.Baseline)) { old.Booster.Dispose(); }
-        return (pipeline, models);
+        foreach (var old in chosenMembers) { old.Model.Dispose(); }
+        return (pipeline, models, members.ToArray());
     }
 }
