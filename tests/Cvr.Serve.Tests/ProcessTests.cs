@@ -69,7 +69,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
         Assert.StartsWith("HTTP/1.1 200 OK", response, StringComparison.Ordinal);
         var json = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
         ServerTests.AssertSame(fixture.SubmissionA[fixture.RowId(5)], JsonDocument.Parse(json).RootElement.GetProperty("predictions")[0], 5);
-        Assert.True(serve.Process.WaitForExit(20_000), "still running 20 s after SIGTERM");
+        Assert.True(serve.Exited(20_000), "still running 20 s after SIGTERM");
         Assert.Equal(0, serve.Process.ExitCode);
         Assert.Contains("stopped: 1 rows scored", serve.Stderr, StringComparison.Ordinal);
     }

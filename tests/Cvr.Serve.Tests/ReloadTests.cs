@@ -58,11 +58,12 @@ public abstract class ReloadTests<TFixture>(TFixture fixture) : IClassFixture<TF
                 }
             }
         })).ToArray();
-        await Task.Delay(500);
+        // Conditions, not fixed delays: on a loaded machine the clients may answer nothing in half a second.
+        await ReloadTests.WaitUntil(() => Task.FromResult(Interlocked.Read(ref requests) >= 8));
         var before = Interlocked.Read(ref requests);
         fixture.ReplaceAtomically(server.ModelDir, fixture.BundleB);
         await ReloadTests.WaitUntil(async () => await ReloadTests.Hash(server) != hashA);
-        await Task.Delay(500);
+        await ReloadTests.WaitUntil(() => Task.FromResult(Interlocked.Read(ref fromB) >= 8));
         await stop.CancelAsync();
         await Task.WhenAll(clients);
         Assert.Empty(failures);

@@ -96,7 +96,17 @@ internal sealed class ServeProcess : IDisposable
     public void Stop()
     {
         _ = SignalTerm(Process.Id);
-        Assert.True(Process.WaitForExit(20_000), "still running 20 s after SIGTERM");
+        Assert.True(Exited(20_000), "still running 20 s after SIGTERM");
+    }
+
+    /// <summary>Whether the process exits within <paramref name="milliseconds"/>; when it does, its stderr has been
+    /// read to the end (a wait with a timeout returns before the redirected output's readers have drained, so a
+    /// last line like "stopped: …" could still be missing from <see cref="Stderr"/>).</summary>
+    public bool Exited(int milliseconds)
+    {
+        if (!Process.WaitForExit(milliseconds)) { return false; }
+        Process.WaitForExit();
+        return true;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
