@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Cvr.LightGbm.Native;
 
 namespace Cvr.LightGbm;
@@ -98,16 +99,16 @@ public sealed class DatasetStream : IDisposable
             indices[c] = columnIndices[..n];
             counts[c] = n;
         }
-        var handles = new List<System.Runtime.InteropServices.GCHandle>(2 * columnCount);
+        var handles = new List<GCHandle>(2 * columnCount);
         try
         {
             var valuePointers = new double*[columnCount];
             var indexPointers = new int*[columnCount];
             for (var c = 0; c < columnCount; c++)
             {
-                var hv = System.Runtime.InteropServices.GCHandle.Alloc(values[c], System.Runtime.InteropServices.GCHandleType.Pinned);
+                var hv = GCHandle.Alloc(values[c], GCHandleType.Pinned);
                 handles.Add(hv);
-                var hi = System.Runtime.InteropServices.GCHandle.Alloc(indices[c], System.Runtime.InteropServices.GCHandleType.Pinned);
+                var hi = GCHandle.Alloc(indices[c], GCHandleType.Pinned);
                 handles.Add(hi);
                 valuePointers[c] = (double*)hv.AddrOfPinnedObject();
                 indexPointers[c] = (int*)hi.AddrOfPinnedObject();

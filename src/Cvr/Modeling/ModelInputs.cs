@@ -16,8 +16,8 @@ namespace Cvr.Modeling;
 /// <remarks>
 /// e2e, like and click share the binned rows and differ only in labels, which <see cref="Train"/> sets before
 /// each model: use one instance from one thread at a time. Bins come from the binning parameters (e2e's, as
-/// every model shares them); other max_bin values (a tuner's) need <c>retainTrainingMatrix</c>, which keeps the
-/// float matrix that is otherwise released as soon as it is binned.
+/// every model shares them); other max_bin values (a tuner's) need <c>retainTrainingMatrix</c>, which builds and
+/// keeps the whole float matrix; otherwise the training rows are streamed into LightGBM and the matrix never exists.
 /// </remarks>
 public sealed class ModelInputs : IDisposable
 {
@@ -233,7 +233,7 @@ public sealed class ModelInputs : IDisposable
             return bins;
         }
         var matrix = _retained ?? throw new InvalidOperationException(
-            $"max_bin {key} needs the training matrix, which was released after binning with max_bin {DefaultMaxBin} (build with retainTrainingMatrix)");
+            $"max_bin {key} needs the training matrix, which was not kept after binning with max_bin {DefaultMaxBin} (build with retainTrainingMatrix)");
         return _bins[key] = Bin(matrix, _binning with { MaxBin = key });
     }
 
