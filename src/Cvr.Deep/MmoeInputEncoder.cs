@@ -39,63 +39,115 @@ internal sealed record MmoeInputEncoder(
 
     [JsonIgnore] public int NumericWidth => Numerics.Count + Numerics.Count(n => n.Indicator);
 
+    /// <summary>Fits on the training rows' features <paramref name="features"/> taken at once (rows of
+    /// <paramref name="frame"/> at <paramref name="rows"/>; null: every row).</summary>
     public static MmoeInputEncoder Fit(FittedFeaturePipeline pipeline, FeatureMatrix features, Frame frame, int[]? rows, MmoeOptions options)
     {
-        var categorical = pipeline.BaseColumns.Columns.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name)
-            .Append(DateModStep.OutputName).Concat(pipeline.Crosses.Select(c => c.Name)).ToHashSet(StringComparer.Ordinal);
-        var kinds = pipeline.BaseColumns.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
-        var categoricals = new List<CategoricalInput>();
-        var numerics = new List<NumericInput>();
-        long offset = 0;
-        for (var j = 0; j < features.Columns; j++)
+        var fit = new Accumulator(pipeline, features.Names, frame, options);
+        fit.Add(features, rows);
+        return fit.Finish();
+    }
+
+    /// <summary>
+    /// The encoder's statistics over training rows taken in chunks: each categorical's value counts and each
+    /// numeric's present-value sums. Chunks added in row order give the encoder of the rows taken at once, bit for
+    /// bit (the same additions in the same order); the counts and sums of separate row sets add up, so they merge.
+    /// </summary>
+    internal sealed class Accumulator
+    {
+        private readonly MmoeOptions _options;
+        private readonly Frame _frame;
+        private readonly IReadOnlyList<string> _names;
+        private readonly List<(string Name, int Column, Dictionary<float, int> Counts)> _categoricals = [];
+        private readonly List<(string Name, int Column, string? Raw, double[] Sums)> _numerics = []; // sum, sum of squares, present
+        private long _rows;
+
+        public Accumulator(FittedFeaturePipeline pipeline, IReadOnlyList<string> names, Frame frame, MmoeOptions options)
         {
-            var name = features.Names[j];
-            var kind = kinds.GetValueOrDefault(name, ColumnKind.Numeric);
-            if (kind == ColumnKind.Day)
+            (_options, _frame, _names) = (options, frame, names);
+            var categorical = pipeline.BaseColumns.Columns.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name)
+                .Append(DateModStep.OutputName).Concat(pipeline.Crosses.Select(c => c.Name)).ToHashSet(StringComparer.Ordinal);
+            var kinds = pipeline.BaseColumns.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
+            for (var j = 0; j < names.Count; j++)
             {
-                continue;
+                var name = names[j];
+                var kind = kinds.GetValueOrDefault(name, ColumnKind.Numeric);
+                if (kind == ColumnKind.Day)
+                {
+                    continue;
+                }
+                if (categorical.Contains(name))
+                {
+                    _categoricals.Add((name, j, []));
+                    continue;
+                }
+                var raw = kinds.ContainsKey(name) && frame.TryGetNumeric(name, out _) ? name : null;
+                _numerics.Add((name, j, raw, new double[3]));
             }
-            if (categorical.Contains(name))
+        }
+
+        /// <summary>Adds rows whose features are <paramref name="features"/> (named as the accumulator's), rows of the
+        /// frame at <paramref name="rows"/> (null: the frame's first rows).</summary>
+        public void Add(FeatureMatrix features, int[]? rows)
+        {
+            if (!features.Names.SequenceEqual(_names, StringComparer.Ordinal))
             {
-                var values = FitVocabulary(features.Column(j), options);
+                throw new ArgumentException("the chunk's features are not those the accumulator was made for", nameof(features));
+            }
+            var columns = _categoricals.Count + _numerics.Count;
+            Parallel.For(0, columns, k =>
+            {
+                if (k < _categoricals.Count)
+                {
+                    var (_, j, counts) = _categoricals[k];
+                    foreach (var v in features.Column(j)) { counts[v] = counts.GetValueOrDefault(v) + 1; }
+                    return;
+                }
+                var (_, column, raw, sums) = _numerics[k - _categoricals.Count];
+                var values = features.Column(column);
+                var rawValues = raw is null ? null : _frame.Numeric(raw).Values;
+                var (sum, sumSquares, present) = (sums[0], sums[1], sums[2]);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (IsMissing(values[i], rawValues, rows, i)) { continue; }
+                    var x = SignedLog(values[i]);
+                    sum += x;
+                    sumSquares += x * x;
+                    present++;
+                }
+                (sums[0], sums[1], sums[2]) = (sum, sumSquares, present);
+            });
+            _rows += features.Rows;
+        }
+
+        public MmoeInputEncoder Finish()
+        {
+            var categoricals = new List<CategoricalInput>();
+            long offset = 0;
+            foreach (var (name, _, counts) in _categoricals)
+            {
+                var values = FitVocabulary(counts, _options);
                 categoricals.Add(new CategoricalInput(name, offset, values));
                 offset += values.Length + 1;
-                continue;
             }
-            var raw = kinds.ContainsKey(name) && frame.TryGetNumeric(name, out _) ? name : null;
-            numerics.Add(FitNumeric(name, raw, features.Column(j), frame, rows));
+            var numerics = _numerics.Select(n => Numeric(n.Name, n.Raw, n.Sums[0], n.Sums[1], (long)n.Sums[2], _rows)).ToList();
+            return new MmoeInputEncoder(categoricals, numerics);
         }
-        return new MmoeInputEncoder(categoricals, numerics);
     }
 
     /// <summary>The values seen at least <see cref="MmoeOptions.MinCount"/> times, the most frequent
     /// <see cref="MmoeOptions.MaxVocabulary"/> of them (ties by value), sorted.</summary>
-    private static float[] FitVocabulary(ReadOnlySpan<float> column, MmoeOptions options)
-    {
-        var counts = new Dictionary<float, int>();
-        foreach (var v in column) { counts[v] = counts.GetValueOrDefault(v) + 1; }
-        return counts.Where(kv => kv.Value >= options.MinCount)
+    private static float[] FitVocabulary(Dictionary<float, int> counts, MmoeOptions options)
+        => counts.Where(kv => kv.Value >= options.MinCount)
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(options.MaxVocabulary)
             .Select(kv => kv.Key).Order().ToArray();
-    }
 
-    private static NumericInput FitNumeric(string name, string? raw, ReadOnlySpan<float> column, Frame frame, int[]? rows)
+    private static NumericInput Numeric(string name, string? raw, double sum, double sumSquares, long present, long rows)
     {
-        var rawValues = raw is null ? null : frame.Numeric(raw).Values;
-        double sum = 0, sumSquares = 0;
-        var present = 0;
-        for (var i = 0; i < column.Length; i++)
-        {
-            if (IsMissing(column[i], rawValues, rows, i)) { continue; }
-            var x = SignedLog(column[i]);
-            sum += x;
-            sumSquares += x * x;
-            present++;
-        }
         var mean = present == 0 ? 0 : sum / present;
         var variance = present == 0 ? 0 : Math.Max(0, sumSquares / present - mean * mean);
         var deviation = variance > 1e-12 ? Math.Sqrt(variance) : 1;
-        return new NumericInput(name, raw, mean, deviation, present < column.Length);
+        return new NumericInput(name, raw, mean, deviation, present < rows);
     }
 
     private static bool IsMissing(float value, float[]? raw, int[]? rows, int i)
@@ -110,26 +162,32 @@ internal sealed record MmoeInputEncoder(
         var columns = ColumnsIn(features.Names);
         var n = features.Rows;
         var stride = Categoricals.Count;
-        var categories = new int[(long)n * stride];
-        for (var c = 0; c < stride; c++)
-        {
-            var column = features.Column(columns.Categoricals[c]);
-            for (var i = 0; i < n; i++) { categories[(long)i * stride + c] = Category(Categoricals[c], column[i]); }
-        }
         var width = NumericWidth;
-        var numerics = new float[(long)n * width];
-        var slot = 0;
-        for (var k = 0; k < Numerics.Count; k++)
+        var categories = GC.AllocateUninitializedArray<int>(checked(n * stride));
+        var numerics = GC.AllocateUninitializedArray<float>(checked(n * width));
+        var raws = Numerics.Select(input => input.RawColumn is null ? null : frame.Numeric(input.RawColumn).Values).ToArray();
+        // Blocks of rows in parallel: each row's values depend on that row alone, so the result is the same bits.
+        const int block = 4096;
+        Parallel.For(0, (n + block - 1) / block, b =>
         {
-            var input = Numerics[k];
-            var column = features.Column(columns.Numerics[k]);
-            var raw = input.RawColumn is null ? null : frame.Numeric(input.RawColumn).Values;
-            for (var i = 0; i < n; i++)
+            var (from, to) = (b * block, Math.Min(n, (b + 1) * block));
+            for (var c = 0; c < stride; c++)
             {
-                Standardise(input, column[i], IsMissing(column[i], raw, rows, i), numerics.AsSpan((int)((long)i * width + slot)));
+                var column = features.Column(columns.Categoricals[c]);
+                for (var i = from; i < to; i++) { categories[i * stride + c] = Category(Categoricals[c], column[i]); }
             }
-            slot += input.Indicator ? 2 : 1;
-        }
+            var slot = 0;
+            for (var k = 0; k < Numerics.Count; k++)
+            {
+                var input = Numerics[k];
+                var column = features.Column(columns.Numerics[k]);
+                for (var i = from; i < to; i++)
+                {
+                    Standardise(input, column[i], IsMissing(column[i], raws[k], rows, i), numerics.AsSpan(i * width + slot));
+                }
+                slot += input.Indicator ? 2 : 1;
+            }
+        });
         return new EncodedRows(n, Categoricals.Count, categories, width, numerics);
     }
 

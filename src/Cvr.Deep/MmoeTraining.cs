@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cvr.Features;
 using Cvr.LightGbm;
 using Cvr.LightGbm.Training;
 using Cvr.Modeling;
@@ -9,7 +10,34 @@ using static TorchSharp.torch;
 namespace Cvr.Deep;
 
 /// <summary>Encoded rows with the two labels the tasks need: like (clicked or installed) and installed.</summary>
-internal sealed record MmoeData(EncodedRows Rows, byte[] Like, byte[] Installed);
+internal sealed record MmoeData(EncodedRows Rows, byte[] Like, byte[] Installed)
+{
+    /// <summary>The rows at <paramref name="positions"/>, in that order.</summary>
+    public MmoeData At(int[] positions)
+    {
+        var (c, w) = (Rows.CategoricalWidth, Rows.NumericWidth);
+        var categories = new int[positions.Length * c];
+        var numerics = new float[positions.Length * w];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            Rows.Categories.AsSpan(positions[i] * c, c).CopyTo(categories.AsSpan(i * c));
+            Rows.Numerics.AsSpan(positions[i] * w, w).CopyTo(numerics.AsSpan(i * w));
+        }
+        return new MmoeData(new EncodedRows(positions.Length, c, categories, w, numerics),
+            FeaturePipeline.Select(Like, positions), FeaturePipeline.Select(Installed, positions));
+    }
+}
+
+/// <summary>
+/// The rows the network trains on, taken a chunk at a time in the order training asks for: <see cref="At"/> gives the
+/// encoded rows and labels at any positions (indices among the <see cref="Count"/> rows). Held in memory
+/// (<see cref="InMemory"/>) or encoded on the fly from the fitted features, so that the training rows' matrix never
+/// exists whole (<see cref="MmoeKind"/>); training gives the same weights either way.
+/// </summary>
+internal sealed record MmoeRows(int Count, Func<int[], MmoeData> At)
+{
+    public static MmoeRows InMemory(MmoeData data) => new(data.Rows.Rows, data.At);
+}
 
 /// <summary>
 /// Trains the MMOE: Adam on mini-batches of the shuffled training rows, each epoch followed by the validation
@@ -35,12 +63,18 @@ internal static class MmoeTraining
 
     public static MmoeModel Train(MmoeInputEncoder inputs, MmoeData train, MmoeData valid, MmoeOptions options, int seed,
         ILogger logger, IProgress<ModelProgress>? progress, CancellationToken ct)
+        => Train(inputs, MmoeRows.InMemory(train), train.Rows.Rows, valid, options, seed, logger, progress, null, ct);
+
+    /// <param name="chunkRows">Rows taken from <paramref name="train"/> at a time (rounded down to whole batches, at
+    /// least one): the same weights whatever it is.</param>
+    public static MmoeModel Train(MmoeInputEncoder inputs, MmoeRows train, int chunkRows, MmoeData valid, MmoeOptions options, int seed,
+        ILogger logger, IProgress<ModelProgress>? progress, PhaseTimer? timer, CancellationToken ct)
     {
         options.Validate();
         var network = CreateNetwork(inputs, options, seed);
         try
         {
-            return Fit(network, inputs, train, valid, options, seed, logger, progress, ct);
+            return Fit(network, inputs, new Epochs(train, chunkRows, timer), valid, options, seed, logger, progress, ct);
         }
         catch
         {
@@ -51,8 +85,8 @@ internal static class MmoeTraining
 
     /// <summary>Trains a new network on every row of <paramref name="train"/> (the refit: no validation day) for
     /// the epochs <paramref name="chosen"/> found best, keeping its install estimate and its validation summary.</summary>
-    public static MmoeModel Refit(MmoeInputEncoder inputs, MmoeData train, MmoeSummary chosen, MmoeOptions options, int seed,
-        ILogger logger, IProgress<ModelProgress>? progress, CancellationToken ct)
+    public static MmoeModel Refit(MmoeInputEncoder inputs, MmoeRows train, int chunkRows, MmoeSummary chosen, MmoeOptions options, int seed,
+        ILogger logger, IProgress<ModelProgress>? progress, PhaseTimer? timer, CancellationToken ct)
     {
         options.Validate();
         var epochs = Math.Max(1, chosen.BestEpoch);
@@ -60,7 +94,7 @@ internal static class MmoeTraining
         try
         {
             var clock = Stopwatch.StartNew();
-            RunEpochs(network, train, options, seed, epochs, ct, (epoch, loss) =>
+            RunEpochs(network, new Epochs(train, chunkRows, timer), options, seed, epochs, ct, (epoch, loss) =>
             {
                 logger.LogInformation("mmoe: epoch {Epoch}/{Max}: training loss {Loss:F5} ({Seconds:F1} s)", epoch, epochs, loss, clock.Elapsed.TotalSeconds);
                 progress?.Report(new ModelProgress(MmoeModel.MemberName, new TrainingProgress(epoch, epochs, clock.Elapsed, [])));
@@ -76,7 +110,7 @@ internal static class MmoeTraining
         }
     }
 
-    private static MmoeModel Fit(MmoeNetwork network, MmoeInputEncoder inputs, MmoeData train, MmoeData valid, MmoeOptions options, int seed,
+    private static MmoeModel Fit(MmoeNetwork network, MmoeInputEncoder inputs, Epochs train, MmoeData valid, MmoeOptions options, int seed,
         ILogger logger, IProgress<ModelProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -121,17 +155,21 @@ internal static class MmoeTraining
         return new MmoeModel(network, inputs, options, summary);
     }
 
+    /// <summary>The training rows, how many to take at a time, and where to count the time spent waiting for them.</summary>
+    private sealed record Epochs(MmoeRows Rows, int ChunkRows, PhaseTimer? Timer);
+
     /// <summary>Adam on mini-batches of the shuffled rows, epoch after epoch, until <paramref name="maxEpochs"/> or
-    /// <paramref name="afterEpoch"/> (given the epoch and its mean training loss) returns false; the epochs run.</summary>
-    private static int RunEpochs(MmoeNetwork network, MmoeData train, MmoeOptions options, int seed, int maxEpochs, CancellationToken ct,
+    /// <paramref name="afterEpoch"/> (given the epoch and its mean training loss) returns false; the epochs run.
+    /// Each epoch shuffles every row's position, then takes the rows a chunk of whole batches at a time in that order
+    /// (the next chunk prepared while the network trains on this one): the batches are those of one shuffled pass
+    /// over the rows held at once, whatever the chunk size.</summary>
+    private static int RunEpochs(MmoeNetwork network, Epochs train, MmoeOptions options, int seed, int maxEpochs, CancellationToken ct,
         Func<int, double, bool> afterEpoch)
     {
         var device = TorchDevice.Selected;
-        var n = train.Rows.Rows;
-        using var categories = tensor(train.Rows.Categories, [n, train.Rows.CategoricalWidth], ScalarType.Int32).to(device);
-        using var numerics = tensor(train.Rows.Numerics, [n, train.Rows.NumericWidth], ScalarType.Float32).to(device);
-        using var like = Floats(train.Like).to(device);
-        using var installed = Floats(train.Installed).to(device);
+        var n = train.Rows.Count;
+        var batch = options.BatchSize;
+        var chunkRows = (int)Math.Min(n, Math.Max(1L, train.ChunkRows / batch) * batch);
         using var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
         var order = Enumerable.Range(0, n).ToArray();
         var shuffle = new Random(seed);
@@ -142,18 +180,42 @@ internal static class MmoeTraining
             shuffle.Shuffle(order);
             network.train();
             var (lossSum, batches) = (0.0, 0);
-            for (var start = 0; start < n; start += options.BatchSize)
+            Task<MmoeData>? next = null;
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, n - start)).ToArray(), ScalarType.Int32).to(device);
-                var logits = network.forward(categories.index_select(0, index).to_type(ScalarType.Int64), numerics.index_select(0, index));
-                var loss = MmoeLoss.Compute(logits, like.index_select(0, index), installed.index_select(0, index), options);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item<float>();
-                batches++;
+                next = Chunk(train.Rows, order, 0, chunkRows);
+                for (var start = 0; start < n; start += chunkRows)
+                {
+                    var ready = next!;
+                    var chunk = train.Timer is { } timer ? timer.Time("mmoe: inputs", () => ready.GetAwaiter().GetResult()) : ready.GetAwaiter().GetResult();
+                    next = start + chunkRows < n ? Chunk(train.Rows, order, start + chunkRows, chunkRows) : null;
+                    using (var categories = tensor(chunk.Rows.Categories, [chunk.Rows.Rows, chunk.Rows.CategoricalWidth], ScalarType.Int32).to_type(ScalarType.Int64).to(device))
+                    using (var numerics = tensor(chunk.Rows.Numerics, [chunk.Rows.Rows, chunk.Rows.NumericWidth], ScalarType.Float32).to(device))
+                    using (var like = Floats(chunk.Like).to(device))
+                    using (var installed = Floats(chunk.Installed).to(device))
+                    {
+                        for (var b = 0; b < chunk.Rows.Rows; b += batch)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            using var scope = NewDisposeScope();
+                            var count = Math.Min(batch, chunk.Rows.Rows - b);
+                            var logits = network.forward(categories.narrow(0, b, count), numerics.narrow(0, b, count));
+                            var loss = MmoeLoss.Compute(logits, like.narrow(0, b, count), installed.narrow(0, b, count), options);
+                            optimizer.zero_grad();
+                            loss.backward();
+                            optimizer.step();
+                            lossSum += loss.item<float>();
+                            batches++;
+                        }
+                    }
+                    chunk = null;
+                    StreamedBinning.CollectChunk();
+                }
+            }
+            finally
+            {
+                // Never leave a chunk being prepared behind an exception (the one propagating says what failed).
+                if (next is { IsCompleted: false }) { ((IAsyncResult)next).AsyncWaitHandle.WaitOne(); }
             }
             if (!afterEpoch(epoch, lossSum / Math.Max(1, batches)))
             {
@@ -161,6 +223,12 @@ internal static class MmoeTraining
             }
         }
         return epoch;
+    }
+
+    private static Task<MmoeData> Chunk(MmoeRows rows, int[] order, int start, int chunkRows)
+    {
+        var positions = order.AsSpan(start, Math.Min(chunkRows, order.Length - start)).ToArray();
+        return Task.Run(() => rows.At(positions));
     }
 
     private static Tensor Floats(byte[] labels) => tensor(labels.Select(b => (float)b).ToArray(), ScalarType.Float32);

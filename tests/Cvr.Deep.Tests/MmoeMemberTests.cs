@@ -136,6 +136,39 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     }
 
     [Fact]
+    public void Train_RowsStreamedFromTheFeatures_GiveTheModelOfTheWholeMatrixEncodedAtOnce()
+    {
+        var (train, options) = (trained.Set.Train, Trained.Options);
+        var split = DaySplit.Of(train, null);
+        using var inputs = ModelInputs.Build(train, trained.Set.Test, split, options, NullLogger.Instance, keepTrainingFeatures: true);
+        var timer = new PhaseTimer();
+
+        // Streamed: the encoder fitted over chunks of 1,000 rows, each epoch's rows transformed and encoded 512 at a time.
+        var (member, validation) = MmoeKind.Train(train, inputs, options, NullLogger.Instance, timer, null, chunkRows: 1000, CancellationToken.None);
+        using var streamed = (MmoeModel)member;
+
+        // At once: every training row's matrix, encoded whole (how the member was trained before it streamed).
+        var matrix = inputs.TrainingFeatures!.Transform();
+        var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, split.TrainRows, options.MmoeParameters);
+        var data = new MmoeData(encoder.Encode(matrix, train, split.TrainRows), FeaturePipeline.Select(Targets.Values(train, Targets.Like), split.TrainRows),
+            FeaturePipeline.Select(train.Label(Schema.InstallLabel).Values, split.TrainRows));
+        var valid = new MmoeData(encoder.Encode(inputs.Validation!, train, split.ValidationRows), FeaturePipeline.Select(Targets.Values(train, Targets.Like), split.ValidationRows),
+            FeaturePipeline.Select(train.Label(Schema.InstallLabel).Values, split.ValidationRows));
+        using var whole = MmoeTraining.Train(encoder, data, valid, options.MmoeParameters, options.Seed, NullLogger.Instance, null, CancellationToken.None);
+
+        Assert.Equal(JsonSerializer.Serialize(encoder), JsonSerializer.Serialize(streamed.Inputs));
+        Assert.True(streamed.Summary.EpochsRun >= 2, "more than one epoch: each reshuffles the streamed rows");
+        Assert.Equal(Weights(whole), Weights(streamed));
+        Assert.Equal(whole.Summary, streamed.Summary);
+        Assert.Equal(whole.PredictInstall(valid.Rows), validation);
+        Assert.True(split.TrainRows.Length > 5 * 512, "several chunks per epoch");
+        Assert.Contains("mmoe: inputs", timer.Seconds().Keys);
+    }
+
+    private static float[] Weights(MmoeModel model)
+        => model.Network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+
+    [Fact]
     public void Bundle_EditedWeights_FailTheIntegrityCheck()
     {
         using var copy = new TempDir();

@@ -111,6 +111,27 @@ public sealed class MmoeTrainingTests
     }
 
     [Fact]
+    public void Train_RowsTakenInChunks_GivesTheWeightsOfTheRowsHeldAtOnce()
+    {
+        var train = new TwoStageProblem(3000, seed: 8);
+        var valid = new TwoStageProblem(1000, seed: 9);
+        var options = TwoStageProblem.Options with { MaxEpochs = 2 };
+        var asked = new List<int>();
+        var rows = MmoeRows.InMemory(train.Data);
+        var counting = rows with { At = positions => { lock (asked) { asked.Add(positions.Length); } return rows.At(positions); } };
+
+        using var whole = Train(train, valid, seed: 5, options);
+        // 700 rows a chunk is 2 whole batches of 256 and a part: the chunks are cut at 512 rows, so the batches stay
+        // those of one shuffled pass.
+        using var chunked = MmoeTraining.Train(TwoStageProblem.Encoder, counting, chunkRows: 700, valid.Data, options, seed: 5,
+            NullLogger.Instance, null, null, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Repeat(new[] { 512, 512, 512, 512, 512, 440 }, 2).SelectMany(c => c), asked);
+        Assert.Equal(Weights(whole), Weights(chunked));
+        Assert.Equal(whole.Summary, chunked.Summary);
+    }
+
+    [Fact]
     public void SaveLoad_RoundTrip_GivesIdenticalPredictions()
     {
         var train = new TwoStageProblem(2000, seed: 6);

@@ -14,6 +14,8 @@ public sealed class TrainingFeatures
     private readonly FeatureInputs _all;
     private readonly OutOfFold? _outOfFold;
     private readonly ParallelOptions _parallel;
+    private readonly Lock _wholeLock = new();
+    private FeatureMatrix? _whole;
 
     internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, FoldPlan? plan, ParallelOptions parallel)
     {
@@ -35,14 +37,11 @@ public sealed class TrainingFeatures
     /// <summary>Every training row's features, in the order of the rows fitted on.</summary>
     public FeatureMatrix Transform() => Pipeline.Transform(_all, _outOfFold, _parallel);
 
-    /// <summary>The features of the training rows at <paramref name="positions"/> (indices into the rows fitted on).</summary>
-    /// <exception cref="InvalidOperationException">The pipeline is not <see cref="Chunkable"/>.</exception>
+    /// <summary>The features of the training rows at <paramref name="positions"/> (indices into the rows fitted on),
+    /// in that order. When the pipeline is not <see cref="Chunkable"/>, the rows are taken from every training row's
+    /// matrix, computed on first use and kept as long as this instance: the same values, without the memory saving.</summary>
     public FeatureMatrix Transform(ReadOnlySpan<int> positions)
     {
-        if (!Chunkable)
-        {
-            throw new InvalidOperationException("day-scoped group statistics depend on every row of the day: take the training rows at once");
-        }
         var rows = new int[positions.Length];
         for (var i = 0; i < rows.Length; i++)
         {
@@ -50,7 +49,22 @@ public sealed class TrainingFeatures
             if ((uint)p >= (uint)_all.Count) { throw new ArgumentOutOfRangeException(nameof(positions), $"position {p} is not one of the {_all.Count} training rows"); }
             rows[i] = _all.Rows is null ? p : _all.Rows[p];
         }
-        return Pipeline.Transform(_all.Subset(rows), _outOfFold, _parallel);
+        if (Chunkable)
+        {
+            return Pipeline.Transform(_all.Subset(rows), _outOfFold, _parallel);
+        }
+        lock (_wholeLock)
+        {
+            _whole ??= Transform();
+        }
+        var result = new FeatureMatrix(_whole.Names, positions.Length);
+        for (var j = 0; j < result.Columns; j++)
+        {
+            var from = _whole.Column(j);
+            var to = result.Column(j);
+            for (var i = 0; i < to.Length; i++) { to[i] = from[positions[i]]; }
+        }
+        return result;
     }
 }
 

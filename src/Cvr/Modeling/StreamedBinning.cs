@@ -35,11 +35,16 @@ internal static class StreamedBinning
             var matrix = timer.Time("features", () => transform(positions.AsSpan(0, count)));
             timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, count));
             matrix = null;
-            // Each chunk's matrix and inputs are large-object garbage, which a workstation collector may leave for
-            // many chunks (the heap grew by 6 GB over scale 1.0's 38 chunks): collect it so the next chunk reuses
-            // the same memory. Marking is cheap here — the live heap is mostly arrays of numbers.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            CollectChunk();
         }
         return stream.Complete();
     }
+
+    /// <summary>
+    /// Collects a chunk's garbage once it is consumed. Each chunk's matrix and inputs are large-object garbage, which
+    /// a workstation collector may leave for many chunks (the heap grew by 6 GB over scale 1.0's 38 chunks): collected
+    /// here, the next chunk reuses the same memory. Marking is cheap — the live heap is mostly arrays of numbers.
+    /// Every reader of training rows in chunks calls it (the bins, the deep model's inputs).
+    /// </summary>
+    internal static void CollectChunk() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 }

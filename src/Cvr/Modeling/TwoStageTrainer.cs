@@ -39,12 +39,12 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         FittedFeaturePipeline pipeline;
         SplitLabels labels;
         var members = new List<(IEnsembleMember Model, double[] Validation)>();
-        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer, retainTrainingMatrix: Options.Members.Count > 0))
+        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer, keepTrainingFeatures: Options.Members.Count > 0))
         {
             try
             {
                 members.AddRange(TrainMembers(train, inputs, ct));
-                inputs.ReleaseTrainingMatrix();
+                inputs.ReleaseTrainingRows();
                 foreach (var name in PaperModels)
                 {
                     (models[name], var predictions) = TrainModel(inputs, name, fixedRounds: null, ct);
@@ -178,13 +178,13 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         FittedFeaturePipeline pipeline;
         try
         {
-            using var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer, retainTrainingMatrix: chosenMembers.Length > 0);
+            using var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer, keepTrainingFeatures: chosenMembers.Length > 0);
             for (var i = 0; i < chosenMembers.Length; i++)
             {
                 var kind = EnsembleMembers.TryGet(Options.Members[i], out var k) ? k : throw new ConfigurationException($"unknown ensemble member '{Options.Members[i]}'");
                 members.Add(chosenMembers[i] with { Model = kind.Refit(train, inputs, chosenMembers[i].Model, Options, logger, _timer, progress, ct) });
             }
-            inputs.ReleaseTrainingMatrix();
+            inputs.ReleaseTrainingRows();
             foreach (var name in PaperModels)
             {
                 models[name] = TrainModel(inputs, name, Math.Max(1, chosen[name].BestIteration), ct).Model;

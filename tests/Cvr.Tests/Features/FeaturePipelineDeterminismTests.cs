@@ -32,13 +32,18 @@ public class FeaturePipelineDeterminismTests
         }
     }
 
-    [Fact]
-    public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix(bool dayScopedStatistics)
     {
-        // Out-of-fold encodings, group statistics and history, fitted on a subset of the frame's rows.
+        // Out-of-fold encodings, group statistics and history, fitted on a subset of the frame's rows. Day-scoped
+        // group statistics depend on the day's other rows: a subset is then taken from the whole matrix.
         var train = FeatureFrames.Default(Rows, seed: 25);
         var rows = Enumerable.Range(0, Rows).Where(r => r % 5 != 2).ToArray();
-        var features = new FeaturePipeline(new FeatureConfig()).FitForTraining(train, rows);
+        var config = dayScopedStatistics ? new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.Day } } : new FeatureConfig();
+        var features = new FeaturePipeline(config).FitForTraining(train, rows);
+        Assert.Equal(!dayScopedStatistics, features.Chunkable);
         Assert.NotEmpty(features.Pipeline.Encoders);
         Assert.NotEmpty(features.Pipeline.HistorySteps);
         var whole = features.Transform();

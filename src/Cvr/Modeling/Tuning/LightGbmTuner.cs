@@ -41,9 +41,11 @@ public static partial class LightGbmTuner
         var split = DaySplit.Of(set.Train, training.ValidationDay);
         logger.LogInformation("tuning on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
-        // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features.
+        // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features;
+        // the deep model's trials read the training rows as cvr train --mmoe does, from the kept training features.
         var selected = FeatureSelection.Apply(set.Train, set.Test, split, training, logger, new PhaseTimer(), ct);
-        using var inputs = ModelInputs.Build(set.Train, set.Test, split, selected, logger, retainTrainingMatrix: true);
+        using var inputs = ModelInputs.Build(set.Train, set.Test, split, selected, logger,
+            retainTrainingMatrix: tune.Models.Any(m => m != ModelNames.Mmoe), keepTrainingFeatures: tune.Models.Contains(ModelNames.Mmoe));
         var results = new List<ModelTuneResult>();
         var timedOut = false;
         var maxBin = training.ParametersFor(ModelNames.EndToEnd).MaxBin;
