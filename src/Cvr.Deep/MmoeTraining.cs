@@ -160,9 +160,13 @@ internal static class MmoeTraining
 
     /// <summary>Adam on mini-batches of the shuffled rows, epoch after epoch, until <paramref name="maxEpochs"/> or
     /// <paramref name="afterEpoch"/> (given the epoch and its mean training loss) returns false; the epochs run.
-    /// Each epoch shuffles every row's position, then takes the rows a chunk of whole batches at a time in that order
-    /// (the next chunk prepared while the network trains on this one): the batches are those of one shuffled pass
-    /// over the rows held at once, whatever the chunk size.</summary>
+    /// Each epoch shuffles every row's position, then takes the rows a chunk of whole batches at a time in that order:
+    /// the batches are those of one shuffled pass over the rows held at once, whatever the chunk size.</summary>
+    /// <remarks>The next chunk is not prepared on another thread while the network trains: that thread's allocations
+    /// start collections during libtorch calls, and TorchSharp leaves the scalars it creates for an operator
+    /// (Adam's step sizes, an add's alpha) to the finalizer, which then freed some while the call still read them —
+    /// "Unknown scalar type" from libtorch in one test run of three. Prepared in turn, the chunks cost 30 % of the
+    /// training time instead of 16 % (scale 0.1), and every collection happens between torch calls.</remarks>
     private static int RunEpochs(MmoeNetwork network, Epochs train, MmoeOptions options, int seed, int maxEpochs, CancellationToken ct,
         Func<int, double, bool> afterEpoch)
     {
@@ -180,42 +184,34 @@ internal static class MmoeTraining
             shuffle.Shuffle(order);
             network.train();
             var (lossSum, batches) = (0.0, 0);
-            Task<MmoeData>? next = null;
-            try
+            for (var start = 0; start < n; start += chunkRows)
             {
-                next = Chunk(train.Rows, order, 0, chunkRows);
-                for (var start = 0; start < n; start += chunkRows)
+                var positions = order.AsSpan(start, Math.Min(chunkRows, n - start)).ToArray();
+                var chunk = train.Timer is { } timer ? timer.Time("mmoe: inputs", () => train.Rows.At(positions)) : train.Rows.At(positions);
+                // Every tensor of the chunk, the intermediate ones too, is disposed with this scope, not left to the
+                // finalizer thread.
+                using (NewDisposeScope())
                 {
-                    var ready = next!;
-                    var chunk = train.Timer is { } timer ? timer.Time("mmoe: inputs", () => ready.GetAwaiter().GetResult()) : ready.GetAwaiter().GetResult();
-                    next = start + chunkRows < n ? Chunk(train.Rows, order, start + chunkRows, chunkRows) : null;
-                    using (var categories = tensor(chunk.Rows.Categories, [chunk.Rows.Rows, chunk.Rows.CategoricalWidth], ScalarType.Int32).to_type(ScalarType.Int64).to(device))
-                    using (var numerics = tensor(chunk.Rows.Numerics, [chunk.Rows.Rows, chunk.Rows.NumericWidth], ScalarType.Float32).to(device))
-                    using (var like = Floats(chunk.Like).to(device))
-                    using (var installed = Floats(chunk.Installed).to(device))
+                    var categories = tensor(chunk.Rows.Categories, [chunk.Rows.Rows, chunk.Rows.CategoricalWidth], ScalarType.Int32).to_type(ScalarType.Int64).to(device);
+                    var numerics = tensor(chunk.Rows.Numerics, [chunk.Rows.Rows, chunk.Rows.NumericWidth], ScalarType.Float32).to(device);
+                    var like = Floats(chunk.Like).to(device);
+                    var installed = Floats(chunk.Installed).to(device);
+                    for (var b = 0; b < chunk.Rows.Rows; b += batch)
                     {
-                        for (var b = 0; b < chunk.Rows.Rows; b += batch)
-                        {
-                            ct.ThrowIfCancellationRequested();
-                            using var scope = NewDisposeScope();
-                            var count = Math.Min(batch, chunk.Rows.Rows - b);
-                            var logits = network.forward(categories.narrow(0, b, count), numerics.narrow(0, b, count));
-                            var loss = MmoeLoss.Compute(logits, like.narrow(0, b, count), installed.narrow(0, b, count), options);
-                            optimizer.zero_grad();
-                            loss.backward();
-                            optimizer.step();
-                            lossSum += loss.item<float>();
-                            batches++;
-                        }
+                        ct.ThrowIfCancellationRequested();
+                        using var scope = NewDisposeScope();
+                        var count = Math.Min(batch, chunk.Rows.Rows - b);
+                        var logits = network.forward(categories.narrow(0, b, count), numerics.narrow(0, b, count));
+                        var loss = MmoeLoss.Compute(logits, like.narrow(0, b, count), installed.narrow(0, b, count), options);
+                        optimizer.zero_grad();
+                        loss.backward();
+                        optimizer.step();
+                        lossSum += loss.item<float>();
+                        batches++;
                     }
-                    chunk = null;
-                    StreamedBinning.CollectChunk();
                 }
-            }
-            finally
-            {
-                // Never leave a chunk being prepared behind an exception (the one propagating says what failed).
-                if (next is { IsCompleted: false }) { ((IAsyncResult)next).AsyncWaitHandle.WaitOne(); }
+                chunk = null;
+                StreamedBinning.CollectChunk();
             }
             if (!afterEpoch(epoch, lossSum / Math.Max(1, batches)))
             {
@@ -223,12 +219,6 @@ internal static class MmoeTraining
             }
         }
         return epoch;
-    }
-
-    private static Task<MmoeData> Chunk(MmoeRows rows, int[] order, int start, int chunkRows)
-    {
-        var positions = order.AsSpan(start, Math.Min(chunkRows, order.Length - start)).ToArray();
-        return Task.Run(() => rows.At(positions));
     }
 
     private static Tensor Floats(byte[] labels) => tensor(labels.Select(b => (float)b).ToArray(), ScalarType.Float32);
