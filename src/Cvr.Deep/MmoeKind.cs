@@ -59,8 +59,14 @@ public sealed class MmoeKind : IEnsembleMemberKind
     private static int ChunkRows(ModelInputs inputs) => Math.Max(1, StreamedBinning.ChunkValues / Math.Max(1, inputs.Pipeline.FeatureNames.Count));
 
     private static MmoeData Data(MmoeInputEncoder encoder, FeatureMatrix features, Frame frame, int[] rows)
-        => new(encoder.Encode(features, frame, rows), FeaturePipeline.Select(Targets.Values(frame, Targets.Like), rows),
-            FeaturePipeline.Select(frame.Label(Schema.InstallLabel).Values, rows));
+    {
+        var (like, installed) = Labels(frame, rows);
+        return new(encoder.Encode(features, frame, rows), like, installed);
+    }
+
+    /// <summary>The two labels the tasks learn, like (clicked or installed) and installed, of the frame's rows.</summary>
+    private static (byte[] Like, byte[] Installed) Labels(Frame frame, int[] rows)
+        => (FeaturePipeline.Select(Targets.Values(frame, Targets.Like), rows), FeaturePipeline.Select(frame.Label(Schema.InstallLabel).Values, rows));
 
     /// <summary>
     /// The training rows of <see cref="ModelInputs"/>, read chunk by chunk from its kept training features: the
@@ -77,22 +83,15 @@ public sealed class MmoeKind : IEnsembleMemberKind
             var features = inputs.TrainingFeatures
                 ?? throw new InvalidOperationException("the deep model reads the training rows from the kept training features (build the inputs with keepTrainingFeatures)");
             var rows = inputs.Split.TrainRows;
-            return new TrainingRows(features, train, rows, FeaturePipeline.Select(Targets.Values(train, Targets.Like), rows),
-                FeaturePipeline.Select(train.Label(Schema.InstallLabel).Values, rows));
+            var (like, installed) = Labels(train, rows);
+            return new TrainingRows(features, train, rows, like, installed);
         }
 
         public MmoeInputEncoder FitEncoder(FittedFeaturePipeline pipeline, MmoeOptions options, int chunkRows)
         {
             var fit = new MmoeInputEncoder.Accumulator(pipeline, pipeline.FeatureNames, frame, options);
-            var positions = new int[Math.Min(chunkRows, Count)];
-            for (var start = 0; start < Count; start += positions.Length)
-            {
-                var count = Math.Min(positions.Length, Count - start);
-                for (var i = 0; i < count; i++) { positions[i] = start + i; }
-                var chunk = positions.AsSpan(0, count);
-                fit.Add(features.Transform(chunk), FeaturePipeline.Select(frameRows, chunk.ToArray()));
-                StreamedBinning.CollectChunk(); // else the heap grew to 6.5 GB over scale 1.0's 56 chunks
-            }
+            // Collected per chunk, as the bins are: uncollected, the heap grew to 6.5 GB over scale 1.0's 56 chunks.
+            StreamedBinning.InOrder(Count, chunkRows, positions => fit.Add(features.Transform(positions), FeaturePipeline.Select(frameRows, positions)));
             return fit.Finish();
         }
 

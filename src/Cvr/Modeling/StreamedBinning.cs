@@ -26,18 +26,28 @@ internal static class StreamedBinning
         var sampled = timer.Time("features", () => transform(sample));
         using var stream = timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
         sampled = null;
-        var chunk = Math.Max(1, chunkValues / columns);
-        var positions = new int[chunk];
-        for (var start = 0; start < rows; start += chunk)
+        InOrder(rows, Math.Max(1, chunkValues / columns), positions =>
         {
-            var count = Math.Min(chunk, rows - start);
-            for (var i = 0; i < count; i++) { positions[i] = start + i; }
-            var matrix = timer.Time("features", () => transform(positions.AsSpan(0, count)));
-            timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, count));
-            matrix = null;
+            var matrix = timer.Time("features", () => transform(positions));
+            timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, positions.Length));
+        });
+        return stream.Complete();
+    }
+
+    /// <summary>
+    /// The positions 0 … <paramref name="rows"/> − 1 in order, at most <paramref name="chunkRows"/> at a time, each
+    /// chunk's garbage collected (<see cref="CollectChunk"/>) once <paramref name="consume"/> has returned: the pass
+    /// every reader of training rows in chunks makes (the bins, the deep model's input statistics).
+    /// </summary>
+    internal static void InOrder(int rows, int chunkRows, Action<int[]> consume)
+    {
+        for (var start = 0; start < rows; start += chunkRows)
+        {
+            var positions = new int[Math.Min(chunkRows, rows - start)];
+            for (var i = 0; i < positions.Length; i++) { positions[i] = start + i; }
+            consume(positions);
             CollectChunk();
         }
-        return stream.Complete();
     }
 
     /// <summary>
