@@ -5,8 +5,14 @@ namespace Cvr.LightGbm;
 /// <summary>
 /// A LightGBM dataset: features already binned by LightGBM, plus label, weight and init score. Build the
 /// training set with <see cref="FromMatrix"/>, validation sets with <see cref="CreateValidation"/> (sharing the
-/// training bins) and row subsets with <see cref="Subset"/> (also sharing bins, without re-reading features).
+/// training bins).
 /// </summary>
+/// <remarks>
+/// There is deliberately no wrapper of <c>LGBM_DatasetGetSubset</c>: a subset keeps its parent's feature groups and
+/// sparse statistics, and a booster trained on a subset denser than its parent (stage 2's liked rows) overflows the
+/// 16-bit row index LightGBM 4.7.0 chose for its multi-value bin from those statistics and corrupts the heap
+/// (docs/lightgbm-subset-overflow.md). Bin a subset's rows as a Dataset of their own instead.
+/// </remarks>
 public sealed partial class Dataset : IDisposable
 {
     internal Dataset(DatasetHandle handle, LightGbmParameters parameters)
@@ -70,38 +76,6 @@ public sealed partial class Dataset : IDisposable
     /// <summary>A validation set binned with this dataset's bin boundaries, so its metrics are comparable.</summary>
     public Dataset CreateValidation(ReadOnlySpan<float> values, int rowCount, MatrixLayout layout = MatrixLayout.RowMajor) =>
         FromMatrix(values, rowCount, FeatureCount, Parameters, layout, this);
-
-    /// <summary>
-    /// The given rows (strictly increasing, zero-based) as a new dataset with the same bins and the rows' label,
-    /// weight and init score. A second-stage model trained on a subset therefore sees the first stage's bins.
-    /// </summary>
-    public unsafe Dataset Subset(ReadOnlySpan<int> rowIndices, LightGbmParameters? parameters = null)
-    {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
-        if (rowIndices.IsEmpty)
-        {
-            throw new ArgumentException("A subset needs at least one row.", nameof(rowIndices));
-        }
-        for (var i = 0; i < rowIndices.Length; i++)
-        {
-            var index = rowIndices[i];
-            if (index < 0 || index >= RowCount || (i > 0 && index <= rowIndices[i - 1]))
-            {
-                throw new ArgumentException(
-                    $"Row indices must be strictly increasing and in [0, {RowCount}); position {i} holds {index}.", nameof(rowIndices));
-            }
-        }
-        LightGbmLibrary.EnsureInitialized();
-        var used = parameters ?? Parameters;
-        DatasetHandle handle;
-        fixed (int* indices = rowIndices)
-        {
-            NativeCheck.Check(
-                NativeMethods.LGBM_DatasetGetSubset(Handle, indices, rowIndices.Length, used.ToParameterString(), out handle),
-                nameof(NativeMethods.LGBM_DatasetGetSubset));
-        }
-        return new Dataset(handle, used);
-    }
 
     /// <summary>Writes LightGBM's binary dataset format (loadable by any LightGBM as a data file).</summary>
     public void SaveBinary(string path) =>

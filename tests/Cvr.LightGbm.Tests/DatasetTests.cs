@@ -66,33 +66,6 @@ public class DatasetTests
     }
 
     [LightGbmFact]
-    public void Subset_Rows_TrainsLikeDatasetBuiltFromSameRows()
-    {
-        // Bins come from the full data in both cases: the direct dataset uses the full set as reference.
-        using var full = s_data.ToDataset();
-        var rows = Enumerable.Range(0, s_data.Rows).Where(i => i % 3 != 0).ToArray();
-        using var subset = full.Subset(rows);
-        var picked = rows.SelectMany(s_data.Row).ToArray();
-        using var direct = Dataset.FromMatrix(picked, rows.Length, s_data.Columns, TestData.Binary, reference: full);
-        direct.SetLabel(rows.Select(i => s_data.Labels[i]).ToArray());
-
-        Assert.Equal(rows.Length, subset.RowCount);
-        Assert.Equal(direct.GetLabel(), subset.GetLabel());
-        using var a = TestData.Train(subset, 10);
-        using var b = TestData.Train(direct, 10);
-        var test = s_data.Take(200);
-        Assert.Equal(b.Predict(test.Features, test.Rows), a.Predict(test.Features, test.Rows));
-    }
-
-    [LightGbmFact]
-    public void Subset_UnsortedIndices_Throws()
-    {
-        using var full = s_data.ToDataset();
-        var error = Assert.Throws<ArgumentException>(() => full.Subset([5, 3]));
-        Assert.Contains("strictly increasing", error.Message, StringComparison.Ordinal);
-    }
-
-    [LightGbmFact]
     public void CreateValidation_WithReference_IsEvaluated()
     {
         using var train = s_data.ToDataset();

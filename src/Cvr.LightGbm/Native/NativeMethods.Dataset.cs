@@ -24,11 +24,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int LGBM_DatasetPushRows(DatasetHandle dataset, void* data, int data_type, int nrow, int ncol, int start_row);
 
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int LGBM_DatasetGetSubset(
-        DatasetHandle handle, int* used_row_indices, int num_used_row_indices,
-        string parameters, out DatasetHandle @out);
-
     [LibraryImport(Library)]
     internal static partial int LGBM_DatasetSetFeatureNames(DatasetHandle handle, byte** feature_names, int num_feature_names);
 

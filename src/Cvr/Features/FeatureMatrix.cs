@@ -43,4 +43,18 @@ public sealed class FeatureMatrix
     }
 
     public long SizeInBytes => (long)Data.Length * sizeof(float);
+
+    /// <summary>The rows at <paramref name="positions"/> (indices into this matrix), in that order, as a matrix of
+    /// their own.</summary>
+    public FeatureMatrix SelectRows(ReadOnlySpan<int> positions)
+    {
+        var result = new FeatureMatrix(Names, positions.Length);
+        for (var j = 0; j < Columns; j++)
+        {
+            var from = Column(j);
+            var to = result.Column(j);
+            for (var i = 0; i < to.Length; i++) { to[i] = from[positions[i]]; }
+        }
+        return result;
+    }
 }

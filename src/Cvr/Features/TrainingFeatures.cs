@@ -57,14 +57,7 @@ public sealed class TrainingFeatures
         {
             _whole ??= Transform();
         }
-        var result = new FeatureMatrix(_whole.Names, positions.Length);
-        for (var j = 0; j < result.Columns; j++)
-        {
-            var from = _whole.Column(j);
-            var to = result.Column(j);
-            for (var i = 0; i < to.Length; i++) { to[i] = from[positions[i]]; }
-        }
-        return result;
+        return _whole.SelectRows(positions);
     }
 }
 

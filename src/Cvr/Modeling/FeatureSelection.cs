@@ -33,7 +33,7 @@ internal static class FeatureSelection
         {
             return options;
         }
-        using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer);
+        using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer, stageTwo: false);
         var keep = timer.Time("feature selection", () => Select(probe, options, share, logger, ct));
         return options with { Features = options.Features with { Keep = keep } };
     }

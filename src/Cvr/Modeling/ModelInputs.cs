@@ -9,7 +9,7 @@ namespace Cvr.Modeling;
 /// <summary>
 /// The one data path of training and tuning: the day split, the features fitted on the training days (and the
 /// validation day's features from that fit), the labels, and LightGBM Datasets binned once — the training rows,
-/// the validation day on the same bins, and stage 2's subsets of the liked rows. <see cref="TwoStageTrainer"/>
+/// the validation day on the same bins, and stage 2's liked rows binned as Datasets of their own. <see cref="TwoStageTrainer"/>
 /// trains every paper model on it and the tuner trains its trials on it, through the same <see cref="Train"/>, so
 /// a trial and <c>cvr train --params</c> with the trial's parameters train the same model.
 /// </summary>
@@ -26,11 +26,14 @@ public sealed class ModelInputs : IDisposable
     private readonly LightGbmParameters _binning;
     private readonly TrainingOptions _options;
     private readonly PhaseTimer _timer;
+    private readonly bool _stageTwo;
     private FeatureMatrix? _retained;
     private TrainingFeatures? _trainingFeatures;
 
-    private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, TrainingOptions options, PhaseTimer timer)
+    private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, TrainingOptions options,
+        PhaseTimer timer, bool stageTwo)
     {
+        _stageTwo = stageTwo;
         _options = options;
         Split = split;
         Pipeline = pipeline;
@@ -64,10 +67,12 @@ public sealed class ModelInputs : IDisposable
     /// <param name="test">Joins transductive group statistics only when the feature config asks for them.</param>
     /// <param name="retainTrainingMatrix">Keep the whole float matrix (<see cref="TrainingMatrix"/>): other max_bin values need it.</param>
     /// <param name="keepTrainingFeatures">Keep <see cref="TrainingFeatures"/>: ensemble members read the training rows from it.</param>
+    /// <param name="stageTwo">Bin stage 2's liked rows too (every caller that trains the install model); without it
+    /// <see cref="DataFor"/> refuses the install model.</param>
     public static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
-        PhaseTimer? timer = null, bool retainTrainingMatrix = false, bool keepTrainingFeatures = false)
+        PhaseTimer? timer = null, bool retainTrainingMatrix = false, bool keepTrainingFeatures = false, bool stageTwo = true)
     {
-        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, StreamedBinning.ChunkValues, keepTrainingFeatures);
+        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, StreamedBinning.ChunkValues, keepTrainingFeatures, stageTwo);
         // The fit's inputs (every training row's keys and numbers) and the last chunk are garbage from here on;
         // collected here, where no frame of Build can still hold them, so training starts from the smallest heap.
         ReleaseMemory();
@@ -76,7 +81,7 @@ public sealed class ModelInputs : IDisposable
 
     /// <param name="chunkValues">Feature values per streamed chunk of training rows (tests make it small).</param>
     internal static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
-        PhaseTimer? timer, bool retainTrainingMatrix, int chunkValues, bool keepTrainingFeatures = false)
+        PhaseTimer? timer, bool retainTrainingMatrix, int chunkValues, bool keepTrainingFeatures = false, bool stageTwo = true)
     {
         timer ??= new PhaseTimer();
         // Whatever earlier phases left (feature selection's probes: a matrix and datasets of their own) would
@@ -95,7 +100,7 @@ public sealed class ModelInputs : IDisposable
         {
             throw new ConfigurationException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
         }
-        var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer) { _trainingFeatures = keepTrainingFeatures ? features : null };
+        var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo) { _trainingFeatures = keepTrainingFeatures ? features : null };
         try
         {
             if (retainTrainingMatrix || !features.Chunkable)
@@ -123,12 +128,8 @@ public sealed class ModelInputs : IDisposable
         var bins = BinsFor(maxBin);
         if (model == ModelNames.Install)
         {
-            bins.LikedTrain ??= Subset(bins.Train, Labels.TrainLikedRows, Labels.TrainInstalled);
-            if (bins.Valid is not null)
-            {
-                bins.LikedValid ??= Subset(bins.Valid, Labels.ValidLikedRows, Labels.ValidInstalledFloats);
-            }
-            return (bins.LikedTrain, bins.LikedValid);
+            return (bins.LikedTrain ?? throw new InvalidOperationException("these model inputs were built without stage 2's liked rows"),
+                bins.LikedValid);
         }
         var (train, valid) = Labels.For(model);
         bins.Train.SetLabel(train);
@@ -195,11 +196,13 @@ public sealed class ModelInputs : IDisposable
     }
 
     /// <summary>Bins the training rows streamed in chunks of <paramref name="chunkValues"/> values (see
-    /// <see cref="StreamedBinning"/>): 2.5 GB less than the whole matrix at scale 1.0 with history features.</summary>
+    /// <see cref="StreamedBinning"/>): 2.5 GB less than the whole matrix at scale 1.0 with history features. Stage 2's
+    /// liked rows are binned in the same pass as a Dataset of their own.</summary>
     private void BinStreamed(TrainingFeatures features, int chunkValues)
     {
-        var train = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer, chunkValues);
-        _bins[DefaultMaxBin] = WithValidation(train);
+        var (train, liked) = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer,
+            _stageTwo ? Labels.TrainLikedRows : null, chunkValues);
+        _bins[DefaultMaxBin] = WithValidation(train, liked);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -248,38 +251,67 @@ public sealed class ModelInputs : IDisposable
         return _bins[key] = Bin(matrix, _binning with { MaxBin = key });
     }
 
+    /// <summary>The matrix binned, and stage 2's liked rows of it binned on their own (see <see cref="StreamedBinning"/>).</summary>
     private Bins Bin(FeatureMatrix matrix, LightGbmParameters parameters)
-        => WithValidation(_timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor)));
-
-    /// <summary>The training rows' bins named, with the validation day binned the same way; owns <paramref name="train"/>.</summary>
-    private Bins WithValidation(Dataset train)
     {
+        var train = FromMatrix(matrix, parameters);
+        Dataset? liked = null;
         try
         {
-            train.SetFeatureNames(Pipeline.FeatureNames);
-            var valid = Validation is null ? null
-                : _timer.Time("lightgbm: dataset", () => train.CreateValidation(Validation.Data, Validation.Rows, MatrixLayout.ColumnMajor));
-            return new Bins(train, valid);
+            liked = _stageTwo ? FromMatrix(matrix.SelectRows(Labels.TrainLikedRows), parameters) : null;
         }
         catch
         {
             train.Dispose();
             throw;
         }
+        return WithValidation(train, liked);
     }
 
-    private Dataset Subset(Dataset source, int[] positions, float[] labels)
+    private Dataset FromMatrix(FeatureMatrix matrix, LightGbmParameters parameters) =>
+        _timer.Time("lightgbm: dataset", () => Dataset.FromMatrix(matrix.Data, matrix.Rows, matrix.Columns, parameters, MatrixLayout.ColumnMajor));
+
+    /// <summary>
+    /// The training rows' bins named, with the validation day binned the same way; stage 2's liked training rows
+    /// (binned on their own, with their own bins) labelled with their installs, and the validation day's liked rows
+    /// binned on theirs. Owns <paramref name="train"/> and <paramref name="liked"/>.
+    /// </summary>
+    private Bins WithValidation(Dataset train, Dataset? liked)
     {
-        var subset = _timer.Time("lightgbm: dataset", () => source.Subset(positions, _binning));
-        subset.SetLabel(SplitLabels.At(labels, positions));
-        return subset;
+        var bins = new Bins(train, liked);
+        try
+        {
+            train.SetFeatureNames(Pipeline.FeatureNames);
+            bins.Valid = Validation is null ? null : CreateValidation(train, Validation);
+            if (liked is not null)
+            {
+                liked.SetFeatureNames(Pipeline.FeatureNames);
+                liked.SetLabel(SplitLabels.At(Labels.TrainInstalled, Labels.TrainLikedRows));
+                if (Validation is not null)
+                {
+                    bins.LikedValid = CreateValidation(liked, Validation.SelectRows(Labels.ValidLikedRows));
+                    bins.LikedValid.SetLabel(SplitLabels.At(Labels.ValidInstalledFloats, Labels.ValidLikedRows));
+                }
+            }
+            return bins;
+        }
+        catch
+        {
+            bins.Dispose();
+            throw;
+        }
     }
 
-    private sealed class Bins(Dataset train, Dataset? valid) : IDisposable
+    private Dataset CreateValidation(Dataset train, FeatureMatrix rows) =>
+        _timer.Time("lightgbm: dataset", () => train.CreateValidation(rows.Data, rows.Rows, MatrixLayout.ColumnMajor));
+
+    private sealed class Bins(Dataset train, Dataset? likedTrain) : IDisposable
     {
         public Dataset Train { get; } = train;
-        public Dataset? Valid { get; } = valid;
-        public Dataset? LikedTrain { get; set; }
+        public Dataset? Valid { get; set; }
+
+        /// <summary>Stage 2's liked training rows, binned on their own; null when built without stage 2.</summary>
+        public Dataset? LikedTrain { get; } = likedTrain;
         public Dataset? LikedValid { get; set; }
 
         public void Dispose()

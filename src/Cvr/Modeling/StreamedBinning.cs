@@ -17,21 +17,62 @@ internal static class StreamedBinning
     internal const int ChunkValues = 1 << 24;
 
     public static Dataset Build(int rows, int columns, LightGbmParameters binning, RowsTransform transform, PhaseTimer timer,
-        int chunkValues = ChunkValues)
+        int chunkValues = ChunkValues) => Build(rows, columns, binning, transform, timer, null, chunkValues).All;
+
+    /// <summary>
+    /// Bins the rows, and with <paramref name="subset"/> (positions, strictly increasing) those rows as a Dataset of
+    /// their own in the same pass: its own sample, bins, feature bundles and sparse statistics, its rows taken from
+    /// each chunk as it goes by. Stage 2's liked rows are binned this way, never as a LightGBM subset of the rows'
+    /// Dataset (LGBM_DatasetGetSubset keeps the parent's sparse statistics, and on a subset denser than its parent
+    /// LightGBM 4.7.0 overflows the row index of its multi-value bin and corrupts the heap: docs/lightgbm-subset-overflow.md).
+    /// </summary>
+    public static (Dataset All, Dataset? Subset) Build(int rows, int columns, LightGbmParameters binning, RowsTransform transform,
+        PhaseTimer timer, int[]? subset, int chunkValues = ChunkValues)
     {
         // Whatever the caller's earlier phases left (a fit's temporaries: 1.1 GB at scale 1.0) would otherwise sit
         // beside the bins LightGBM allocates next, and set the peak.
         ModelInputs.ReleaseMemory();
-        var sample = DatasetStream.SampleRows(rows, binning);
-        var sampled = timer.Time("features", () => transform(sample));
-        using var stream = timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
-        sampled = null;
+        using var stream = Begin(rows, columns, binning, transform, timer, null);
+        using var subsetStream = subset is null ? null : Begin(subset.Length, columns, binning, transform, timer, subset);
+        var next = 0;
         InOrder(rows, Math.Max(1, chunkValues / columns), positions =>
         {
             var matrix = timer.Time("features", () => transform(positions));
             timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, positions.Length));
+            if (subsetStream is null) { return; }
+            var start = positions[0];
+            var end = start + positions.Length;
+            var first = next;
+            while (next < subset!.Length && subset[next] < end) { next++; }
+            if (next == first) { return; }
+            var local = new int[next - first];
+            for (var i = 0; i < local.Length; i++) { local[i] = subset[first + i] - start; }
+            var rowsOfSubset = matrix.SelectRows(local);
+            timer.Time("lightgbm: dataset", () => subsetStream.Push(rowsOfSubset.Data, local.Length));
         });
-        return stream.Complete();
+        var all = stream.Complete();
+        try
+        {
+            return (all, subsetStream?.Complete());
+        }
+        catch
+        {
+            all.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A stream of <paramref name="rows"/> rows binned from LightGBM's own sample of them; the rows are
+    /// <paramref name="of"/>'s positions when given.</summary>
+    private static DatasetStream Begin(int rows, int columns, LightGbmParameters binning, RowsTransform transform, PhaseTimer timer, int[]? of)
+    {
+        var sample = DatasetStream.SampleRows(rows, binning);
+        if (of is not null)
+        {
+            for (var i = 0; i < sample.Length; i++) { sample[i] = of[sample[i]]; }
+        }
+        var sampled = timer.Time("features", () => transform(sample));
+        return timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
     }
 
     /// <summary>

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Cvr.Cli.Tests.Shapes;
+
+/// <summary>
+/// Runs <c>cvr</c> as a child process under glibc's heap checker: <c>MALLOC_CHECK_=3</c> (abort with a message on the
+/// first heap inconsistency glibc sees) and <c>MALLOC_PERTURB_</c> (fresh and freed memory filled with a byte pattern,
+/// so a read of uninitialised or freed memory changes results instead of passing by luck). A native heap error then
+/// ends the process with SIGABRT (exit 134) and glibc's message on stderr, which a test reports instead of dying with it.
+/// </summary>
+internal static class HeapCheckedCli
+{
+    /// <summary>Exit codes of a process killed by a signal, as the shell reports them (128 + signal).</summary>
+    public static bool IsSignal(int exit) => exit > 128 && exit != ExitCodes.Cancelled;
+
+    public static (int Exit, string Out, string Err) Run(TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cvr.Cli.dll"));
+        foreach (var a in args) { start.ArgumentList.Add(a); }
+        start.Environment["MALLOC_CHECK_"] = "3";
+        start.Environment["MALLOC_PERTURB_"] = "165";
+        start.Environment["CVR_CACHE_DIR"] = Path.Combine(Path.GetTempPath(), "cvr-shape-cache-" + Guid.NewGuid().ToString("N")[..8]);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cvr");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"cvr {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:N0} s (a hang); stderr: {Tail(stderr.Result)}");
+        }
+        try { Directory.Delete(start.Environment["CVR_CACHE_DIR"]!, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The last lines of a long stderr, for a failure message.</summary>
+    public static string Tail(string text, int lines = 15) => string.Join('\n', text.Split('\n').TakeLast(lines));
+}

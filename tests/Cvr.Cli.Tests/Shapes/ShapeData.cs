@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+
+namespace Cvr.Cli.Tests.Shapes;
+
+/// <summary>One row of crafted data in the challenge's layout: the cells of f_0 … f_79 (null: missing) and the labels.</summary>
+internal sealed class ShapeRow
+{
+    public string?[] Cells { get; } = new string?[80];
+    public int Clicked { get; set; }
+    public int Installed { get; set; }
+    public bool Liked => Clicked == 1 || Installed == 1;
+
+    public int Day
+    {
+        get => int.Parse(Cells[1]!, CultureInfo.InvariantCulture);
+        set => Cells[1] = value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sets numeric column f_<paramref name="column"/> (42 … 79), keeping the binary f_33 … f_41 true to the
+    /// layout's rule (f_{33+k} = 1 exactly when f_{71+k} &gt; 0).</summary>
+    public void SetNumeric(int column, double value)
+    {
+        if (column is < 42 or > 79) { throw new ArgumentOutOfRangeException(nameof(column)); }
+        Cells[column] = value.ToString("R", CultureInfo.InvariantCulture);
+        if (column >= 71) { Cells[column - 38] = value > 0 ? "1" : "0"; }
+    }
+}
+
+/// <summary>
+/// Writes data sets of chosen shapes in the challenge's layout (TAB-separated, a header, one train shard and one test
+/// shard), for the data-shape matrix: shapes our generator never makes. A plain row has small random categorical codes,
+/// zero numerics, a day spread evenly over 45 … 66, and labels drawn with the given like share; a shape edits it.
+/// </summary>
+internal sealed class ShapeData
+{
+    private readonly List<ShapeRow> _train = [];
+    private readonly List<ShapeRow> _test = [];
+
+    public IReadOnlyList<ShapeRow> Train => _train;
+    public IReadOnlyList<ShapeRow> Test => _test;
+
+    /// <summary><paramref name="trainRows"/> training rows over days 45 … 66 and <paramref name="testRows"/> test rows on
+    /// day 67, about <paramref name="likeShare"/> of the training rows liked (of those, installs about half).</summary>
+    public static ShapeData Plain(int trainRows, int testRows = 500, double likeShare = 0.3, int seed = 7)
+    {
+        var data = new ShapeData();
+        var random = new Random(seed);
+        for (var i = 0; i < trainRows; i++)
+        {
+            var row = NewRow(random, i + 1, 45 + (int)((long)i * 22 / trainRows));
+            if (random.NextDouble() < likeShare)
+            {
+                row.Clicked = random.NextDouble() < 0.6 ? 1 : 0;
+                row.Installed = row.Clicked == 0 || random.NextDouble() < 0.5 ? 1 : 0;
+            }
+            data._train.Add(row);
+        }
+        for (var i = 0; i < testRows; i++) { data._test.Add(NewRow(random, i + 1, 67)); }
+        return data;
+    }
+
+    private static ShapeRow NewRow(Random random, int id, int day)
+    {
+        var row = new ShapeRow();
+        row.Cells[0] = id.ToString(CultureInfo.InvariantCulture);
+        row.Day = day;
+        for (var c = 2; c <= 32; c++) { row.Cells[c] = random.Next(20).ToString(CultureInfo.InvariantCulture); }
+        for (var c = 33; c <= 41; c++) { row.Cells[c] = "0"; }
+        for (var c = 42; c <= 79; c++) { row.Cells[c] = "0"; }
+        return row;
+    }
+
+    /// <summary>Writes <c>train/000000000000.csv</c> and <c>test/000000000000.csv</c> under <paramref name="folder"/>.</summary>
+    public void Write(string folder)
+    {
+        Write(Path.Combine(folder, "train", "000000000000.csv"), _train, labels: true);
+        Write(Path.Combine(folder, "test", "000000000000.csv"), _test, labels: false);
+    }
+
+    private static void Write(string file, List<ShapeRow> rows, bool labels)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var text = new StringBuilder();
+        text.Append(string.Join('\t', Enumerable.Range(0, 80).Select(i => $"f_{i}")));
+        text.Append(labels ? "\tis_clicked\tis_installed\n" : "\n");
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < 80; c++)
+            {
+                if (c > 0) { text.Append('\t'); }
+                text.Append(row.Cells[c]);
+            }
+            if (labels) { text.Append('\t').Append(row.Clicked).Append('\t').Append(row.Installed); }
+            text.Append('\n');
+        }
+        File.WriteAllText(file, text.ToString());
+    }
+}
