@@ -111,6 +111,33 @@ public sealed class MmoeTrainingTests
     }
 
     [Fact]
+    public void Train_TorchThreadCount_ChangesNoWeight()
+    {
+        // TrainingOptions promises the same bundle bytes at any thread count; the MMOE's share of that promise is
+        // its weights from libtorch's CPU kernels at 1, 2 and 4 intra-op threads.
+        var train = new TwoStageProblem(3000, seed: 6);
+        var valid = new TwoStageProblem(1000, seed: 7);
+        var options = TwoStageProblem.Options with { MaxEpochs = 2 };
+        var before = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            using var one = Train(train, valid, seed: 3, options);
+            foreach (var threads in new[] { 2, 4 })
+            {
+                set_num_threads(threads);
+                using var other = Train(train, valid, seed: 3, options);
+                Assert.Equal(Weights(one), Weights(other));
+                Assert.Equal(one.Summary, other.Summary);
+            }
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    [Fact]
     public void Train_RowsTakenInChunks_GivesTheWeightsOfTheRowsHeldAtOnce()
     {
         var train = new TwoStageProblem(3000, seed: 8);

@@ -75,8 +75,10 @@ public sealed record TrainingOptions
     [JsonIgnore] public MmoeOptions MmoeParameters => Parameters.TryGetValue(ModelNames.Mmoe, out var overrides)
         ? Mmoe.WithOverrides(overrides, ParametersSource) : Mmoe;
 
-    /// <summary>Threads for LightGBM and the features; null: all cores. Results don't depend on it, so the bundle
-    /// doesn't record it (a bundle is byte-identical whatever the thread count).</summary>
+    /// <summary>Threads for LightGBM, the features and libtorch; null: all cores. Results don't depend on it, so the
+    /// bundle doesn't record it: a bundle is byte-identical at 1 and 2 threads, with rows per tree bagging or without
+    /// (ModelInputsTests), and the MMOE's weights are the same at 1, 2 and 4 libtorch threads on the CPU, the
+    /// default device (MmoeTrainingTests; CUDA, asked for with CVR_TORCH_DEVICE=cuda, rounds differently).</summary>
     [JsonIgnore] public int? Threads { get; init; }
 
     /// <summary>The features' degree of parallelism, from <see cref="Threads"/>.</summary>

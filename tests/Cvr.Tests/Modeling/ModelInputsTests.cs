@@ -219,14 +219,19 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
         }
     }
 
-    [Fact]
-    public void Train_ThreadCount_ChangesNoByteOfTheBundle()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Train_ThreadCount_ChangesNoByteOfTheBundle(bool treeRows)
     {
         using var dir = new TempDir();
         var train = data.Train();
+        // With rows per tree below the training rows, every tree is grown on a seeded bag of them (LightGBM's bagging).
+        var options = treeRows ? Options with { TreeRows = DaySplit.Of(train, null).TrainRows.Length / 3 } : Options;
         foreach (var threads in new[] { 1, 2 })
         {
-            using var system = new TwoStageTrainer(Options with { Threads = threads, Baseline = true }, NullLogger.Instance).Train(train, null);
+            using var system = new TwoStageTrainer(options with { Threads = threads, Baseline = true }, NullLogger.Instance).Train(train, null);
+            Assert.Equal(treeRows, system.Models[ModelNames.EndToEnd].Booster.SaveToString().Contains("[bagging_freq: 1]", StringComparison.Ordinal));
             ModelBundle.Save(system, dir.File($"model{threads}"), ModelBundle.Fingerprint(train));
         }
         var files = System.IO.Directory.GetFiles(dir.File("model1")).Select(Path.GetFileName).Order().ToArray();
