@@ -132,7 +132,7 @@ public sealed class RowTransform
             {
                 KeyKind.DateMod => FeatureInputs.Mod(row.Integer(source.Column), _dateModulus),
                 KeyKind.Cross => source.Cross!.Code(keys[source.Left], keys[source.Right]),
-                _ => row.IsPresent(source.Column) ? row.Integer(source.Column) : (int)_fill,
+                _ => row.IsPresent(source.Column) ? row.Integer(source.Column) : FeatureInputs.MissingKey,
             };
         }
         Span<float> all = scratch.All;
