@@ -87,6 +87,18 @@ public class ExitCodeTests
     }
 
     [Fact]
+    public void Evaluate_TruthLabelNotZeroOrOne_IsADataErrorWithNoOutput()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("sub.csv"), "RowId\tis_clicked\tis_installed\n1\t0\t0.2\n2\t0\t0.4\n");
+        File.WriteAllText(dir.File("truth.csv"), "RowId\tis_installed\n1\t0\n2\t0.5\n");
+        var (exit, output, err) = CliRunner.Run("evaluate", "--submission", dir.File("sub.csv"), "--truth", dir.File("truth.csv"), "--json");
+        Assert.Equal(ExitCodes.DataError, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {dir.File("truth.csv")}: line 3, column is_installed: not a label '0.5' (expected 0 or 1)", err.Trim());
+    }
+
+    [Fact]
     public void Generate_OutUnderAFile_IsAnIoError()
     {
         using var dir = new TempDir();

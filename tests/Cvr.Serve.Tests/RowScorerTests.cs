@@ -31,6 +31,31 @@ public class RowScorerTests(ServeFixture fixture) : IClassFixture<ServeFixture>
         }
     }
 
+    [Fact]
+    public async Task Score_RowWithoutTheDay_ThrowsNamingIt()
+    {
+        // A library caller reusing the row: the second impression omits f_1 and must not score on the first's day.
+        var model = LoadedModel.Load(fixture.BundleA);
+        var lane = await model.RentAsync(CancellationToken.None);
+        try
+        {
+            var row = lane.Row;
+            row.Clear();
+            row.SetInteger(model.Schema.IndexOf("f_1"), 67);
+            row.SetInteger(model.Schema.IndexOf("f_6"), 12);
+            lane.Scorer.Score(row);
+            row.Clear();
+            row.SetInteger(model.Schema.IndexOf("f_6"), 12);
+            var e = Assert.Throws<ArgumentException>(() => lane.Scorer.Score(row));
+            Assert.StartsWith("the row has no f_1 (its day number", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            model.Return(lane);
+            model.Dispose();
+        }
+    }
+
     private static int Repeat(Lane lane, Features.RawRow row, Modeling.RowPrediction expected)
     {
         var same = 0;

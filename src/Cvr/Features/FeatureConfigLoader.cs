@@ -125,7 +125,7 @@ public static class FeatureConfigLoader
             if (!Targets.IsKnown(te.Targets[i])) { Fail($"$.target_encoding.targets[{i}]", $"unknown target '{te.Targets[i]}' (expected is_installed, is_clicked, is_like or is_installed_given_like)"); }
         }
         if (te.MinCount < 0) { Fail("$.target_encoding.n_min", "must be 0 or more"); }
-        if (te.Folds < 2) { Fail("$.target_encoding.folds", "must be at least 2"); }
+        if (te.Folds is < 2 or > FoldPlan.MaxFolds) { Fail("$.target_encoding.folds", $"{te.Folds} (expected 2 to {FoldPlan.MaxFolds})"); }
         if (te.Columns.Count > 0 && te.Statistics.Count == 0) { Fail("$.target_encoding.statistics", "is empty (expected at least one statistic)"); }
         if (te.Statistics.Distinct().Count() != te.Statistics.Count) { Fail("$.target_encoding.statistics", "lists a statistic twice"); }
         var h = c.History;

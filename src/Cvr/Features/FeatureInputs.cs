@@ -33,7 +33,14 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
     /// <summary>The day of each selected row.</summary>
     public int[] Days() => Rows is null ? Frame.Days : FeaturePipeline.Select(Frame.Days, Rows);
 
-    /// <summary>Integer keys of a categorical input for each selected row.</summary>
+    /// <summary>
+    /// The key of a missing categorical value, for history, encodings, group statistics and crosses: its own key,
+    /// not the fill of the base columns (<c>missing_value</c>, 0 by default), which is a real code too. No value in
+    /// the data can equal it: the readers refuse <see cref="int.MinValue"/> (<see cref="FrameBuilder.MissingCategory"/>).
+    /// </summary>
+    public const int MissingKey = FrameBuilder.MissingCategory;
+
+    /// <summary>Integer keys of a categorical input for each selected row (<see cref="MissingKey"/> when missing).</summary>
     public int[] Keys(string name) => _keys.GetOrAdd(name, n => new Lazy<int[]>(() => ComputeKeys(n))).Value;
 
     private int[] ComputeKeys(string name)
@@ -56,7 +63,7 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
                 return keys;
             }
         }
-        Frame.Categorical(name).Decode(Rows, (int)baseColumns.MissingValue, keys.AsSpan());
+        Frame.Categorical(name).Decode(Rows, MissingKey, keys.AsSpan());
         return keys;
     }
 
@@ -77,21 +84,24 @@ internal static class KeyIndex
         {
             return result;
         }
+        // The missing key sits far below every real one: range over the others and look it up once.
         int min = int.MaxValue, max = int.MinValue;
         foreach (var k in keys)
         {
+            if (k == FeatureInputs.MissingKey) { continue; }
             if (k < min) { min = k; }
             if (k > max) { max = k; }
         }
-        if ((long)max - min < DenseRange)
+        if (min > max || (long)max - min < DenseRange)
         {
-            var dense = new int[max - min + 1];
+            var missing = Find(index, FeatureInputs.MissingKey);
+            var dense = new int[min > max ? 0 : max - min + 1];
             Array.Fill(dense, -1);
             foreach (var (key, i) in index)
             {
                 if (key >= min && key <= max) { dense[key - min] = i; }
             }
-            for (var r = 0; r < keys.Length; r++) { result[r] = dense[keys[r] - min]; }
+            for (var r = 0; r < keys.Length; r++) { result[r] = keys[r] == FeatureInputs.MissingKey ? missing : dense[keys[r] - min]; }
             return result;
         }
         for (var r = 0; r < keys.Length; r++)

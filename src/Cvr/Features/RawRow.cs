@@ -27,10 +27,11 @@ public sealed class RawRow
     /// <summary>The row id (<c>f_0</c>) when given; it is not a feature.</summary>
     public long? RowId { get; set; }
 
-    /// <summary>Every value missing, no row id.</summary>
+    /// <summary>Every value missing, no row id: the state of a new row, nothing kept from the previous one.</summary>
     public void Clear()
     {
         Array.Fill(_numbers, float.NaN);
+        Array.Clear(_integers);
         Array.Clear(_present);
         RowId = null;
     }

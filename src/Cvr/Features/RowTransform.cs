@@ -84,7 +84,7 @@ public sealed class RowTransform
         _groups = pipeline.GroupStatistics.Select(g => (g, Key(g.Group), Number(g.Value))).ToArray();
         _encoders = pipeline.Encoders.Select(e => (e, Key(e.Column))).ToArray();
         _history = pipeline.HistorySteps.Select(h => (h, h.Columns.Select(Key).ToArray())).ToArray();
-        _dayColumn = _history.Length > 0 ? Column(Schema.DayColumn) : -1;
+        _dayColumn = Column(Schema.DayColumn);
         _keys = keys.ToArray();
         var position = pipeline.AllFeatureNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         _kept = pipeline.FeatureNames.Select(n => position[n]).ToArray();
@@ -116,13 +116,18 @@ public sealed class RowTransform
     /// <summary>Per-thread working memory for <see cref="Transform"/>.</summary>
     public Scratch CreateScratch() => new(_keys.Length, AllWidth);
 
-    /// <summary>Writes <paramref name="row"/>'s <see cref="Width"/> features to <paramref name="output"/>. The day
-    /// must be present (as in the data files).</summary>
+    /// <summary>Writes <paramref name="row"/>'s <see cref="Width"/> features to <paramref name="output"/>.</summary>
+    /// <exception cref="ArgumentException">The row has no day (<c>f_1</c>), which every row needs, as in the data
+    /// files; the message names the field.</exception>
     public void Transform(RawRow row, Scratch scratch, Span<float> output)
     {
         if (output.Length != _kept.Length)
         {
             throw new ArgumentException($"the output holds {output.Length} features, expected {_kept.Length}", nameof(output));
+        }
+        if (!row.IsPresent(_dayColumn))
+        {
+            throw new ArgumentException($"the row has no {Schema.DayColumn} (its day number, which every row needs, as in the data files)", nameof(row));
         }
         var keys = scratch.Keys;
         for (var k = 0; k < _keys.Length; k++)
@@ -132,7 +137,7 @@ public sealed class RowTransform
             {
                 KeyKind.DateMod => FeatureInputs.Mod(row.Integer(source.Column), _dateModulus),
                 KeyKind.Cross => source.Cross!.Code(keys[source.Left], keys[source.Right]),
-                _ => row.IsPresent(source.Column) ? row.Integer(source.Column) : (int)_fill,
+                _ => row.IsPresent(source.Column) ? row.Integer(source.Column) : FeatureInputs.MissingKey,
             };
         }
         Span<float> all = scratch.All;

@@ -3,8 +3,9 @@ using System.Text;
 namespace Cvr.IO;
 
 /// <summary>
-/// Output files written whole or not at all: write a hidden sibling (<c>.NAME.tmp-GUID</c>, same folder so the
-/// same file system), flush it to disk, then rename it over the target. A reader, a resumed run or a crash sees the
+/// Output files written whole or not at all: write a hidden sibling (<c>.NAME.tmp-…</c>, same folder so the
+/// same file system; named and cleaned up by <see cref="Temporaries"/>), flush it to disk, then rename it over the
+/// target. A reader, a resumed run or a crash sees the
 /// old file or the new one, never half of one. On any failure the temporary is deleted and an existing target is
 /// left untouched. The only temp-and-rename code for single files; folders go through <see cref="AtomicFolder"/>.
 /// </summary>

@@ -7,11 +7,13 @@ namespace Cvr.IO;
 /// </summary>
 internal static class AtomicFolder
 {
-    /// <summary>A fresh hidden sibling of <paramref name="target"/> to build into.</summary>
+    /// <summary>A fresh hidden sibling of <paramref name="target"/> to build into, named after this process
+    /// (<see cref="Temporaries"/>); first removes the siblings that writers of the same target left when they died.</summary>
     public static string TemporarySibling(string target)
     {
         var full = Path.GetFullPath(target);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        Temporaries.RemoveStale(full);
+        return Temporaries.Name(full, Temporaries.Current);
     }
 
     public static void MoveIntoPlace(string temp, string target)
@@ -21,7 +23,7 @@ internal static class AtomicFolder
             Directory.Move(temp, target);
             return;
         }
-        var aside = temp + ".old";
+        var aside = temp + Temporaries.AsideSuffix;
         Directory.Move(target, aside);
         try
         {

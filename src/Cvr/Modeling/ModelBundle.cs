@@ -18,12 +18,16 @@ public sealed record BundledModel(
 public sealed record BundleManifest
 {
     public const string FormatName = "cvr-model-bundle";
-    /// <summary>2: checksums moved from the manifest into SHA256SUMS, which covers the manifest too.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>2: checksums moved from the manifest into SHA256SUMS, which covers the manifest too. 4: a missing
+    /// categorical value has its own key in features.json (history, encodings, group statistics and crosses keyed
+    /// it as the base columns' fill, 0 by default, before), so a version 2 or 3 bundle would be scored with other
+    /// statistics than it was trained on and is refused with advice to retrain.</summary>
+    public const int CurrentFormatVersion = 4;
 
-    /// <summary>3: version 2 with ensemble members (<see cref="Members"/>); written only by bundles that have
-    /// members, so a cvr that doesn't know them refuses the bundle instead of scoring without them.</summary>
-    public const int MembersFormatVersion = 3;
+    /// <summary>5: version 4 with ensemble members (<see cref="Members"/>; 3 was version 2 with them); written only
+    /// by bundles that have members, so a cvr that doesn't know them refuses the bundle instead of scoring without
+    /// them.</summary>
+    public const int MembersFormatVersion = 5;
 
     [JsonPropertyName("format")] public string Format { get; init; } = FormatName;
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;

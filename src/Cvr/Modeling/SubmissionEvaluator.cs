@@ -40,11 +40,9 @@ public static class SubmissionEvaluator
             {
                 throw DataError.At(submissionPath, i + 2, Submission.RowIdColumn, ((long)ids[i]).ToString(System.Globalization.CultureInfo.InvariantCulture), "duplicate RowId", "expected one line per test row");
             }
-            if (predicted[i] is < 0 or > 1)
-            {
-                throw DataError.At(submissionPath, i + 2, Schema.InstallLabel, predicted[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture), "not a probability", "expected a value from 0 to 1");
-            }
         }
+        CheckProbabilities(submissionPath, Schema.InstallLabel, predicted);
+        CheckProbabilities(submissionPath, Schema.ClickLabel, submission.Column(Schema.ClickLabel));
         var truthIds = truth.Column(Submission.RowIdColumn);
         var order = new int[truthIds.Length];
         for (var t = 0; t < truthIds.Length; t++)
@@ -58,17 +56,51 @@ public static class SubmissionEvaluator
         {
             throw DataError.File(submissionPath, $"{submission.Rows} rows but the truth has {truth.Rows} (expected exactly the test rows)");
         }
-        var labels = truth.Column(Schema.InstallLabel).Select(v => v is 0 or 1 ? (byte)v : throw DataError.File(truthFile, $"is_installed value {v} (expected 0 or 1)")).ToArray();
+        var labels = Labels(truthFile, Schema.InstallLabel, truth.Column(Schema.InstallLabel));
+        if (truth.Has(TruthProbability)) { CheckProbabilities(truthFile, TruthProbability, truth.Column(TruthProbability)); }
         var p = order.Select(i => predicted[i]).ToArray();
         double? truthLogLoss = truth.Has(TruthProbability) ? Metrics.LogLoss(labels, truth.Column(TruthProbability)) : null;
         MetricRow? clicked = null;
         var clickedPredictions = submission.Column(Schema.ClickLabel);
         if (truth.Has(Schema.ClickLabel) && clickedPredictions.Any(v => v != 0))
         {
-            var clickLabels = truth.Column(Schema.ClickLabel).Select(v => (byte)v).ToArray();
+            var clickLabels = Labels(truthFile, Schema.ClickLabel, truth.Column(Schema.ClickLabel));
             clicked = MetricRow.Of("is_clicked", clickLabels, order.Select(i => clickedPredictions[i]).ToArray());
         }
         return new SubmissionMetrics(labels.Length, Metrics.Rate(labels), MetricRow.Of("is_installed", labels, p, truthLogLoss),
             truthLogLoss is null ? null : MetricRow.Of("true probabilities", labels, truth.Column(TruthProbability), truthLogLoss), clicked);
     }
+
+    /// <summary>
+    /// Every value a probability. Written as <c>!(v &gt;= 0 &amp;&amp; v &lt;= 1)</c> so that NaN fails too (every comparison
+    /// with NaN is false; <c>v is &lt; 0 or &gt; 1</c> let it through). Line numbers: the header is line 1.
+    /// </summary>
+    internal static void CheckProbabilities(string file, string column, double[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0 && values[i] <= 1))
+            {
+                throw DataError.At(file, i + 2, column, Show(values[i]), "not a probability", "expected a value from 0 to 1");
+            }
+        }
+    }
+
+    /// <summary>Labels as bytes, each checked to be 0 or 1 (a cast alone would turn 0.5 into 0 and 2 into 2).</summary>
+    internal static byte[] Labels(string file, string column, double[] values)
+    {
+        var labels = new byte[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            labels[i] = values[i] switch
+            {
+                0 => 0,
+                1 => 1,
+                _ => throw DataError.At(file, i + 2, column, Show(values[i]), "not a label", "expected 0 or 1"),
+            };
+        }
+        return labels;
+    }
+
+    private static string Show(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

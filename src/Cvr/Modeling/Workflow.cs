@@ -125,6 +125,11 @@ public static class Workflow
             return (null, null);
         }
         var truth = NumericTable.Read(truthFile, [Submission.RowIdColumn, Schema.InstallLabel], [SubmissionEvaluator.TruthProbability]);
+        var installed = SubmissionEvaluator.Labels(truthFile, Schema.InstallLabel, truth.Column(Schema.InstallLabel));
+        if (truth.Has(SubmissionEvaluator.TruthProbability))
+        {
+            SubmissionEvaluator.CheckProbabilities(truthFile, SubmissionEvaluator.TruthProbability, truth.Column(SubmissionEvaluator.TruthProbability));
+        }
         var byId = new Dictionary<long, int>(truth.Rows);
         var ids = truth.Column(Submission.RowIdColumn);
         for (var i = 0; i < ids.Length; i++) { byId[(long)ids[i]] = i; }
@@ -136,7 +141,7 @@ public static class Workflow
             {
                 throw DataError.File(truthFile, $"no truth for test RowId {scores.RowIds[i]} (expected one line per test row)");
             }
-            labels[i] = (byte)truth.Column(Schema.InstallLabel)[t];
+            labels[i] = installed[t];
             if (p is not null) { p[i] = truth.Column(SubmissionEvaluator.TruthProbability)[t]; }
         }
         return (labels, p);

@@ -33,17 +33,24 @@ public class FeaturePipelineDeterminismTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix(bool dayScopedStatistics)
+    [InlineData("default")]
+    [InlineData("day_scoped_statistics")]
+    [InlineData("same_day_history")]
+    public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix(string which)
     {
         // Out-of-fold encodings, group statistics and history, fitted on a subset of the frame's rows. Day-scoped
-        // group statistics depend on the day's other rows: a subset is then taken from the whole matrix.
+        // group statistics and history's same-day share depend on the day's other rows: a subset is then taken from
+        // the whole matrix.
         var train = FeatureFrames.Default(Rows, seed: 25);
         var rows = Enumerable.Range(0, Rows).Where(r => r % 5 != 2).ToArray();
-        var config = dayScopedStatistics ? new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.Day } } : new FeatureConfig();
+        var config = which switch
+        {
+            "day_scoped_statistics" => new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.Day } },
+            "same_day_history" => new FeatureConfig { History = new HistoryConfig { SameDay = true } },
+            _ => new FeatureConfig(),
+        };
         var features = new FeaturePipeline(config).FitForTraining(train, rows);
-        Assert.Equal(!dayScopedStatistics, features.Chunkable);
+        Assert.Equal(which == "default", features.Chunkable);
         Assert.NotEmpty(features.Pipeline.Encoders);
         Assert.NotEmpty(features.Pipeline.HistorySteps);
         var whole = features.Transform();

@@ -68,10 +68,10 @@ public partial class FeaturePipelineTests
         var frame = FeatureFrames.Random(3000, seed: 4);
         var fitted = new FeaturePipeline(SmallConfig()).Fit(frame);
         var matrix = fitted.Transform(frame);
-        // Naive reference: LINQ over (f_13 with blanks → 0, f_42 ÷ base rounded).
+        // Naive reference: LINQ over (f_13 with blanks a group of their own, f_42 ÷ base rounded).
         var f13 = frame.Categorical("f_13");
         var f42 = frame.Numeric("f_42").Values;
-        var keys = Enumerable.Range(0, frame.RowCount).Select(r => f13.ValueAt(r) ?? 0).ToArray();
+        var keys = Enumerable.Range(0, frame.RowCount).Select(r => f13.ValueAt(r) is { } v ? (long)v : -1L).ToArray();
         var values = f42.Select(v => Math.Round(v / 0.03856407)).ToArray();
         var groups = Enumerable.Range(0, frame.RowCount).GroupBy(r => keys[r]).ToDictionary(g => g.Key, g => g.Select(r => values[r]).Order().ToArray());
         for (var r = 0; r < frame.RowCount; r += 37)

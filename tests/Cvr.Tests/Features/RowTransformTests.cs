@@ -123,4 +123,38 @@ public class RowTransformTests
         var rows = pipeline.CreateRowTransform();
         Assert.Throws<ArgumentException>(() => rows.Transform(new RawRow(rows.Schema), rows.CreateScratch(), new float[rows.Width + 1]));
     }
+
+    [Fact]
+    public void Transform_RowWithoutTheDay_ThrowsNamingItRatherThanReadingThePreviousRowsDay()
+    {
+        // A reused row: the first impression has its day; the second, after Clear, omits f_1.
+        var (pipeline, scored) = Fitted(FeatureConfig.Default);
+        var rows = pipeline.CreateRowTransform();
+        var raw = new RawRow(rows.Schema);
+        var scratch = rows.CreateScratch();
+        var features = new float[rows.Width];
+        raw.CopyFrom(scored, 0);
+        rows.Transform(raw, scratch, features);
+        raw.Clear();
+        raw.SetInteger(rows.Schema.IndexOf("f_6"), 12);
+        var e = Assert.Throws<ArgumentException>(() => rows.Transform(raw, scratch, features));
+        Assert.Equal("the row has no f_1 (its day number, which every row needs, as in the data files) (Parameter 'row')", e.Message);
+    }
+
+    [Fact]
+    public void Clear_AfterARow_LeavesTheStateOfANewRow()
+    {
+        var (pipeline, scored) = Fitted(FeatureConfig.Default);
+        var schema = pipeline.CreateRowTransform().Schema;
+        var raw = new RawRow(schema);
+        raw.CopyFrom(scored, 0);
+        raw.Clear();
+        var fresh = new RawRow(schema);
+        for (var c = 0; c < schema.Count; c++)
+        {
+            Assert.Equal((fresh.IsPresent(c), fresh.Integer(c), BitConverter.SingleToInt32Bits(fresh.Number(c))),
+                (raw.IsPresent(c), raw.Integer(c), BitConverter.SingleToInt32Bits(raw.Number(c))));
+        }
+        Assert.Null(raw.RowId);
+    }
 }

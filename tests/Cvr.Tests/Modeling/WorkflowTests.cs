@@ -139,9 +139,25 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         var copy = Copy(fixture.ModelDir, dir.File("model"));
         File.Delete(Path.Combine(copy, "SHA256SUMS"));
         var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 2", "\"format_version\": 1"));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"format_version\": {BundleManifest.CurrentFormatVersion}", "\"format_version\": 1"));
         var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
-        Assert.Equal($"{copy}: bundle format version 1 (written by cvr {ModelBundle.CvrVersion}) is not supported; this cvr {ModelBundle.CvrVersion} reads version 2. Retrain the model with this version.", e.Message);
+        Assert.Equal($"{copy}: bundle format version 1 (written by cvr {ModelBundle.CvrVersion}) is not supported; this cvr {ModelBundle.CvrVersion} reads version {BundleManifest.CurrentFormatVersion}. Retrain the model with this version.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Load_BundleKeyingMissingAsZero_IsRejectedWithAdvice(int version)
+    {
+        // Versions 2 and 3 keyed a missing categorical as the fill value (code 0) in features.json; scoring them
+        // with today's keys would read other statistics than they were trained with.
+        using var dir = new TempDir();
+        var copy = Copy(fixture.ModelDir, dir.File("model"));
+        var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"format_version\": {BundleManifest.CurrentFormatVersion}", $"\"format_version\": {version}"));
+        BundleChecksums.Write(copy); // as the older cvr wrote it: the checksums are right
+        var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
+        Assert.Equal($"{copy}: bundle format version {version} (written by cvr {ModelBundle.CvrVersion}) is not supported; this cvr {ModelBundle.CvrVersion} reads version {BundleManifest.CurrentFormatVersion}. Retrain the model with this version.", e.Message);
     }
 
     [Fact]
@@ -150,7 +166,7 @@ public class WorkflowTests(TrainedFixture fixture) : IClassFixture<TrainedFixtur
         using var dir = new TempDir();
         var copy = Copy(fixture.ModelDir, dir.File("model"));
         var manifest = Path.Combine(copy, ModelBundle.ManifestFile);
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 2", "\"format_version\": 99"));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"format_version\": {BundleManifest.CurrentFormatVersion}", "\"format_version\": 99"));
         BundleChecksums.Write(copy); // as a newer cvr would: the checksums are right, the version is not ours
         var e = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy));
         Assert.Contains("bundle format version 99", e.Message);
