@@ -11,8 +11,18 @@ namespace Cvr.LightGbm;
 /// <see cref="Dataset.FromMatrix"/> builds from the whole matrix — same sample, same bins, same rows — at the memory
 /// of one chunk instead of the float matrix.
 /// </summary>
-/// <remarks>Use from one thread. Until <see cref="Complete"/> the dataset is unfinished and only this stream holds
-/// it; disposing an incomplete stream frees it.</remarks>
+/// <remarks>
+/// <para>Use from one thread. Until <see cref="Complete"/> the dataset is unfinished and only this stream holds
+/// it; disposing an incomplete stream frees it.</para>
+/// <para>Rows go in through LightGBM's streaming push (<c>LGBM_DatasetInitStreaming</c>,
+/// <c>LGBM_DatasetPushRowsWithMetadata</c>), not <c>LGBM_DatasetPushRows</c>: a sparse bin keeps one push buffer per
+/// thread, sized by LightGBM's process-wide thread count when the dataset was created, and a push indexes them by
+/// the thread count at the time of the push. Any call in between that raised the count (another training's
+/// <see cref="LightGbmThreads.SetMax"/>, a <c>num_threads</c> parameter) made a push write past the buffers — the
+/// segmentation faults in <c>SparseBin::Push</c> that aborted test runs training in parallel. The streaming
+/// initialisation sizes the buffers for <see cref="LightGbmThreads.Bound"/> threads, a count LightGBM never exceeds
+/// here.</para>
+/// </remarks>
 public sealed class DatasetStream : IDisposable
 {
     // LightGBM's kZeroThreshold (meta.h): sampled values at or below it in magnitude count as zeros and are left
@@ -123,6 +133,17 @@ public sealed class DatasetStream : IDisposable
                         parameters.ToParameterString(), out handle),
                     nameof(NativeMethods.LGBM_DatasetCreateFromSampledColumn));
             }
+            try
+            {
+                // One pushing thread (this stream's), LightGBM's parallel loop inside each push at most Bound wide.
+                NativeCheck.Check(NativeMethods.LGBM_DatasetInitStreaming(handle, 0, 0, 0, 1, 1, LightGbmThreads.Bound),
+                    nameof(NativeMethods.LGBM_DatasetInitStreaming));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
             return new DatasetStream(handle, parameters, rowCount, columnCount);
         }
         finally
@@ -147,6 +168,8 @@ public sealed class DatasetStream : IDisposable
         }
         // LightGBM takes pushed rows row-major only.
         float[]? rented = null;
+        // The streaming push wants labels with the rows; the caller sets the real ones on the finished dataset.
+        var labels = ArrayPool<float>.Shared.Rent(rows);
         try
         {
             var rowMajor = values;
@@ -156,20 +179,25 @@ public sealed class DatasetStream : IDisposable
                 Transpose(values, rows, ColumnCount, rented);
                 rowMajor = rented.AsSpan(0, values.Length);
             }
+            Array.Clear(labels, 0, rows);
             fixed (float* p = rowMajor)
+            fixed (float* l = labels)
             {
-                NativeCheck.Check(NativeMethods.LGBM_DatasetPushRows(_handle, p, NativeMethods.DTypeFloat32, rows, ColumnCount, RowsPushed),
-                    nameof(NativeMethods.LGBM_DatasetPushRows));
+                NativeCheck.Check(
+                    NativeMethods.LGBM_DatasetPushRowsWithMetadata(_handle, p, NativeMethods.DTypeFloat32, rows, ColumnCount, RowsPushed,
+                        l, null, null, null, 0),
+                    nameof(NativeMethods.LGBM_DatasetPushRowsWithMetadata));
             }
         }
         finally
         {
             if (rented is not null) { ArrayPool<float>.Shared.Return(rented); }
+            ArrayPool<float>.Shared.Return(labels);
         }
         RowsPushed += rows;
     }
 
-    /// <summary>The finished dataset (LightGBM finished it when the last row arrived); this stream no longer owns it.</summary>
+    /// <summary>The finished dataset (its bins merged and finished here); this stream no longer owns it.</summary>
     /// <exception cref="InvalidOperationException">Rows are missing.</exception>
     public Dataset Complete()
     {
@@ -178,6 +206,7 @@ public sealed class DatasetStream : IDisposable
         {
             throw new InvalidOperationException($"the dataset is incomplete: {RowsPushed} of {RowCount} rows pushed");
         }
+        NativeCheck.Check(NativeMethods.LGBM_DatasetMarkFinished(_handle), nameof(NativeMethods.LGBM_DatasetMarkFinished));
         _completed = true;
         return new Dataset(_handle, _parameters);
     }

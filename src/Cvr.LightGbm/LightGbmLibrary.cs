@@ -20,6 +20,22 @@ internal static partial class LightGbmLibrary
 
     private static bool ConfigureProcess()
     {
+        var configured = ConfigureWaitPolicy();
+        // LightGBM's thread count is never above LightGbmThreads.Bound, whatever OMP_NUM_THREADS or a num_threads
+        // parameter says (see LightGbmThreads' remarks).
+        try
+        {
+            LightGbmThreads.Apply(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            // No loadable library: the first real call says so (TryLoad reports it); nothing to cap.
+        }
+        return configured;
+    }
+
+    private static bool ConfigureWaitPolicy()
+    {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(WaitPolicyVariable) is not null)
         {
             return false;

@@ -46,6 +46,41 @@ public class DatasetStreamTests
     }
 
     [LightGbmFact]
+    public void Push_AfterTheThreadCapWasRaised_StaysInsideLightGbmsPerThreadBuffers()
+    {
+        // Sparse columns (a sparse bin per feature keeps one push buffer per thread): created under a cap of one
+        // thread, pushed after another caller raised it. LGBM_DatasetPushRows sized the buffers by the count at
+        // creation and indexed them by the count at the push: thread 1 wrote past the only buffer (a segmentation
+        // fault in SparseBin::Push, or glibc's heap check under MALLOC_CHECK_=3, that aborted the test host).
+        if (LightGbmThreads.Bound < 2) { return; } // one processor: LightGBM never pushes on two threads
+        const int rows = 20_000, columns = 30;
+        var random = new Random(3);
+        var values = new float[rows * columns];
+        for (var i = 0; i < values.Length; i++) { values[i] = random.NextDouble() < 0.02 ? random.Next(1, 50) : 0; }
+        var labels = Enumerable.Range(0, rows).Select(_ => random.NextDouble() < 0.3 ? 1f : 0f).ToArray();
+        var sample = DatasetStream.SampleRows(rows, TestData.Binary);
+        var sampled = sample.SelectMany(r => values.AsSpan(r * columns, columns).ToArray()).ToArray();
+        try
+        {
+            LightGbmThreads.SetMax(1);
+            using var stream = DatasetStream.Begin(sampled, sample.Length, columns, rows, TestData.Binary, MatrixLayout.RowMajor);
+            LightGbmThreads.SetMax(LightGbmThreads.Bound);
+            stream.Push(values, rows, MatrixLayout.RowMajor);
+            using var streamed = stream.Complete();
+            streamed.SetLabel(labels);
+            using var whole = Dataset.FromMatrix(values, rows, columns, TestData.Binary);
+            whole.SetLabel(labels);
+            using var a = TestData.Train(streamed, 5);
+            using var b = TestData.Train(whole, 5);
+            Assert.Equal(b.SaveToString(), a.SaveToString());
+        }
+        finally
+        {
+            LightGbmThreads.SetMax(0);
+        }
+    }
+
+    [LightGbmFact]
     public void Complete_BeforeEveryRow_Throws_AndPushPastTheEnd_Throws()
     {
         using var stream = Begin(s_sampled, DatasetStream.SampleRows(s_data.Rows, s_sampled));

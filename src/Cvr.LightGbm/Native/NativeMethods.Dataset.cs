@@ -25,6 +25,18 @@ internal static unsafe partial class NativeMethods
     internal static partial int LGBM_DatasetPushRows(DatasetHandle dataset, void* data, int data_type, int nrow, int ncol, int start_row);
 
     [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetInitStreaming(
+        DatasetHandle dataset, int has_weights, int has_init_scores, int has_queries, int nclasses, int nthreads, int omp_max_threads);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetPushRowsWithMetadata(
+        DatasetHandle dataset, void* data, int data_type, int nrow, int ncol, int start_row,
+        float* label, float* weight, double* init_score, int* query, int tid);
+
+    [LibraryImport(Library)]
+    internal static partial int LGBM_DatasetMarkFinished(DatasetHandle dataset);
+
+    [LibraryImport(Library)]
     internal static partial int LGBM_DatasetSetFeatureNames(DatasetHandle handle, byte** feature_names, int num_feature_names);
 
     [LibraryImport(Library)]
