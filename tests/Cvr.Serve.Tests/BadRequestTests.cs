@@ -72,6 +72,35 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
         Assert.Equal(HttpStatusCode.OK, ok);
     }
 
+    /// <summary>Body with @ for 2 MiB of client text (its start, then filler); the expected error and field, with #
+    /// for the echo: the text's first 64 characters, an ellipsis and its length.</summary>
+    public static TheoryData<string, string, char, string, string> HugeCorpus => new()
+    {
+        { "{\"instances\":[{\"f_1\":67,\"@\":1}]}", "", 'a', "instances[0].#: unknown field (expected one of the model's inputs f_0 … f_79, as named in the data files (GET /v1/models/cvr lists them))", "#" },
+        { "{\"@\":[]}", "", 'a', "#: unknown field (expected only \"instances\")", "#" },
+        { "{\"instances\":[{\"f_1\":67,\"f_6\":\"@\"}]}", "", 'a', "instances[0].f_6: the string \"#\" (expected an integer category from -2147483647 to 2147483647 or null)", "f_6" },
+        // Recognised as NaN once trimmed: the spaces were echoed whole.
+        { "{\"instances\":[{\"f_1\":67,\"f_42\":\"@\"}]}", "NaN", ' ', "instances[0].f_42: the string \"#\" (JSON has no non-finite numbers; a missing value is null) (expected a finite number or null)", "f_42" },
+        { "{\"instances\":[{\"f_1\":67,\"f_6\":@}]}", "1", '0', "instances[0].f_6: the number # (expected an integer category from -2147483647 to 2147483647 or null)", "f_6" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeCorpus))]
+    public async Task Predict_HugeClientText_Is400WithASmallAnswerThatStillNamesIt(string template, string start, char filler, string message, string field)
+    {
+        const int Huge = 2 * 1024 * 1024;
+        var body = template.Replace("@", start + new string(filler, Huge - start.Length), StringComparison.Ordinal);
+        var echo = start + new string(filler, 64 - start.Length) + "… (2,097,152 characters)";
+        using var server = new TestServer(_fixture, _fixture.BundleA, maxBody: 3 * Huge);
+        using var response = await server.Client.PostAsync("/v1/models/cvr:predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(answer.Length < 1024, $"an answer of {answer.Length:N0} characters: {answer[..Math.Min(answer.Length, 300)]}");
+        var error = System.Text.Json.JsonDocument.Parse(answer).RootElement;
+        Assert.Equal(message.Replace("#", echo, StringComparison.Ordinal), error.GetProperty("error").GetString());
+        Assert.Equal(field.Replace("#", echo, StringComparison.Ordinal), error.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task Predict_BodyOverTheLimit_Is400NamingTheLimit()
     {
