@@ -156,6 +156,50 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Predict_ClientsResetMidBody_Count499AndLogNoError()
+    {
+        const int Clients = 5;
+        var port = _server.Client.BaseAddress!.Port;
+        for (var c = 0; c < Clients; c++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            // Expect: 100-continue makes Kestrel say when the endpoint starts reading the body: the reset then
+            // always lands mid-body, never before the request exists.
+            await socket.SendAsync(Encoding.ASCII.GetBytes("POST /v1/models/cvr:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n"));
+            var buffer = new byte[256];
+            var answer = "";
+            while (!answer.Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await socket.ReceiveAsync(buffer);
+                Assert.True(n > 0, $"closed after '{answer}'");
+                answer += Encoding.ASCII.GetString(buffer, 0, n);
+            }
+            Assert.StartsWith("HTTP/1.1 100 Continue", answer, StringComparison.Ordinal);
+            await socket.SendAsync("{\"instances\":[{\"f_1\":67,"u8.ToArray());
+            // Close with RST instead of FIN: linger on, zero seconds.
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        // Each request is counted once, when the server has given up on it.
+        string metrics;
+        await ReloadTests.WaitUntil(async () => PredictNot200(metrics = await _server.Client.GetStringAsync("/metrics")) == Clients);
+        metrics = await _server.Client.GetStringAsync("/metrics");
+        // Not one 500 (no client received one): all 499, nginx's "client closed request", like an orderly abort.
+        Assert.Equal(
+            ["cvr_requests_total{route=\"predict\",status=\"200\"} 0", $"cvr_requests_total{{route=\"predict\",status=\"499\"}} {Clients}"],
+            metrics.Split('\n').Where(l => l.StartsWith("cvr_requests_total{route=\"predict\"", StringComparison.Ordinal)));
+        Assert.True(!_server.Log.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal)), string.Join("\n", _server.Log.Lines));
+        Assert.Equal(Clients, _server.Log.Lines.Count(l => l.StartsWith("Debug: client closed", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Predict requests counted under any status but 200.</summary>
+    private static long PredictNot200(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("cvr_requests_total{route=\"predict\",status=", StringComparison.Ordinal) && !l.Contains("status=\"200\"", StringComparison.Ordinal))
+        .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
     public async Task Predict_InvalidUtf8InAString_Is400()
     {
         var bytes = Encoding.UTF8.GetBytes("{\"instances\":[{\"f_1\":67,\"f_6\":\"__\"}]}");
