@@ -6,6 +6,8 @@
 #   latency     single impressions, 4 connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
 #   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
 #   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
+#   reload      $RELOADS (default 15) SIGHUP reloads of the same bundle, 2 s of single impressions before each:
+#               RSS and managed heap after the first load and after every reload (no timing claim)
 # Run timing modes under the exclusive lock (flock -x /tmp/cvr-cpu.lock bench/serve.sh latency); the soak is not
 # a timing claim and runs under the shared lock. Each mode starts its own server and stops it with SIGTERM.
 set -euo pipefail
@@ -14,7 +16,7 @@ mode="${1:?usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]}"
 work="${2:-/tmp/cvr-serve-bench}"
 scale="${SCALE:-0.05}"
 port="${PORT:-18181}"
-cli=src/Cvr.Cli/bin/Release/net10.0/Cvr.Cli.dll
+cli="${CLI:-src/Cvr.Cli/bin/Release/net10.0/Cvr.Cli.dll}"   # CLI=: another build (e.g. before a change)
 url="http://127.0.0.1:$port"
 mkdir -p "$work"
 
@@ -30,7 +32,7 @@ if [ "$mode" = prepare ]; then
   exit 0
 fi
 
-dotnet "$cli" serve --model "$work/model" --urls "$url" --max-batch 1000 2> "$work/serve-$mode.err" &
+dotnet "$cli" serve --model "$work/model" --urls "$url" --max-batch 1000 ${WATCH:+--watch-interval $WATCH} 2> "$work/serve-$mode.err" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
@@ -63,6 +65,20 @@ case "$mode" in
     run soak "$work/single.jsonl" "$seconds"
     wait $sampler || true
     awk 'NR==1 {first=$2} {if ($2>max) max=$2; last=$2} END {printf "rss_kb first %d last %d max %d (%d samples)\n", first, last, max, NR}' "$work/soak-memory.txt"
+    ;;
+  reload)
+    # Run with WATCH=0 (SIGHUP only). Each reload loads, verifies and swaps in a fresh copy of the bundle; the
+    # replaced one is disposed after its last request.
+    memory() { echo "rss_mb $(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$server/status) managed_mb $(curl -s "$url/metrics" | awk '/^cvr_managed_memory_bytes/ {printf "%.1f", $2/1048576}')"; }
+    reloads() { curl -s "$url/metrics" | awk -F'} ' '/^cvr_model_reloads_total\{result="ok"\}/ {print $2}'; }
+    run warmup "$work/single.jsonl" 2 >/dev/null
+    echo "reload 0 $(memory)"
+    for i in $(seq "${RELOADS:-15}"); do
+      kill -HUP $server
+      until [ "$(reloads)" = "$i" ]; do sleep 0.1; done
+      run load "$work/single.jsonl" 2 >/dev/null
+      echo "reload $i $(memory)"
+    done
     ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Cvr.Modeling;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,9 +22,10 @@ internal static class Endpoints
     /// <summary>Quotes in error messages stay readable (<c>"abc"</c>, not <c>\u0022abc\u0022</c>); the body is JSON, never HTML.</summary>
     private static readonly JsonWriterOptions s_writer = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Map(WebApplication app, ModelHost models, ServeMetrics metrics, ServeOptions options)
+    /// <param name="logger">The command's logger, at its own level (a client that left is logged at debug level,
+    /// shown with <c>--verbose</c>).</param>
+    public static void Map(WebApplication app, ModelHost models, ServeMetrics metrics, ServeOptions options, ILogger logger)
     {
-        var logger = app.Services.GetService(typeof(ILoggerFactory)) is ILoggerFactory f ? f.CreateLogger("cvr.serve") : null;
         app.Use(async (context, next) =>
         {
             var start = Stopwatch.GetTimestamp();
@@ -37,14 +39,19 @@ internal static class Endpoints
                 context.Response.Clear();
                 await BadRequest(context.Response, new RequestError(null, null, e.Message, "a complete request body")).ConfigureAwait(false);
             }
-            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+            catch (Exception e) when (ClientLeft(context, e))
             {
-                // The client went away mid-request: nobody to answer. Counted as nginx's 499, not as a server error.
-                context.Response.StatusCode = ClientClosedRequest;
+                // Nobody to answer: counted as nginx's 499 (client closed request), not as a server error, whether
+                // the client closed the connection or reset it.
+                logger.LogDebug("client closed {Path} mid-request: {Reason}", context.Request.Path, $"{e.GetType().Name}: {e.Message}");
+                if (!context.Response.HasStarted) { context.Response.StatusCode = ClientClosedRequest; }
+                // Done with the connection: else Kestrel, not told of a reset yet, tries to drain the rest of the
+                // body from a reader that has failed and logs that as an error.
+                context.Abort();
             }
             catch (Exception e) when (!context.Response.HasStarted)
             {
-                logger?.LogError("internal error on {Path}: {Error}", context.Request.Path, e.ToString());
+                logger.LogError("internal error on {Path}: {Error}", context.Request.Path, e.ToString());
                 context.Response.Clear();
                 await WriteJson(context.Response, StatusCodes.Status500InternalServerError, w => w.WriteString("error", "internal error (logged by the server)")).ConfigureAwait(false);
             }
@@ -57,6 +64,19 @@ internal static class Endpoints
         app.MapGet(ModelPath, context => WriteJson(context.Response, StatusCodes.Status200OK, w => ModelInfo.Write(w, models.Current, options)));
         app.MapGet(HealthPath, context => WriteText(context.Response, "ok\n", "text/plain; charset=utf-8"));
         app.MapGet(MetricsPath, context => WriteText(context.Response, metrics.Render(models.Current.BundleHash), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+
+    /// <summary>The client went away mid-request: an orderly abort cancels the request's token; a reset (TCP RST)
+    /// surfaces as Kestrel's <see cref="ConnectionResetException"/> from the body read, and the token may be cancelled
+    /// only after the exception is seen.</summary>
+    private static bool ClientLeft(HttpContext context, Exception e)
+    {
+        if (context.RequestAborted.IsCancellationRequested) { return true; }
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ConnectionResetException) { return true; }
+        }
+        return false;
     }
 
     private static int RouteOf(PathString path) => path.Value switch

@@ -19,7 +19,13 @@ namespace Cvr.Serve;
 internal sealed class LoadedModel : IDisposable
 {
     private readonly Lane[] _all;
-    private readonly System.Collections.Concurrent.ConcurrentBag<Lane> _free;
+
+    /// <summary>Free lanes, the last returned on top (its caches are warm). Not a ConcurrentBag: a bag keeps each
+    /// thread's items in a ThreadLocal whose slots stay reachable from those threads until the ThreadLocal's
+    /// finalizer runs, so a replaced model could not be freed by one collection (the collection after a reload
+    /// runs the finalizers, so it is freed either way; the tests pass with a bag too).</summary>
+    private readonly Stack<Lane> _free;
+    private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _available;
     private readonly int[] _columnOfField;
     private int _leases = 1;
@@ -28,7 +34,7 @@ internal sealed class LoadedModel : IDisposable
     {
         Stamp = stamp;
         _all = lanes;
-        _free = new System.Collections.Concurrent.ConcurrentBag<Lane>(lanes);
+        _free = new Stack<Lane>(lanes);
         _available = new SemaphoreSlim(lanes.Length, lanes.Length);
         Manifest = manifest;
         BundleHash = bundleHash;
@@ -61,14 +67,20 @@ internal sealed class LoadedModel : IDisposable
     public async ValueTask<Lane> RentAsync(CancellationToken ct)
     {
         await _available.WaitAsync(ct).ConfigureAwait(false);
-        return _free.TryTake(out var lane) ? lane : throw new InvalidOperationException("a lane was counted free but none was");
+        lock (_free)
+        {
+            return _free.TryPop(out var lane) ? lane : throw new InvalidOperationException("a lane was counted free but none was");
+        }
     }
 
     public void Return(Lane lane)
     {
-        _free.Add(lane);
+        lock (_free) { _free.Push(lane); }
         _available.Release();
     }
+
+    /// <summary>Completes when the last lease is released and the lanes (boosters, members) are disposed.</summary>
+    public Task Disposed => _disposed.Task;
 
     /// <summary>Loads and verifies a bundle (checksums, every model, one scored row per lane) into
     /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
@@ -148,6 +160,7 @@ internal sealed class LoadedModel : IDisposable
         {
             foreach (var lane in _all) { lane.Dispose(); }
             _available.Dispose();
+            _disposed.SetResult();
         }
     }
 

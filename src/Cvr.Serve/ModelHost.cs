@@ -18,6 +18,7 @@ internal sealed class ModelHost : IDisposable
     private readonly Timer _poll;
     private LoadedModel _current;
     private string? _refusedStamp;
+    private Task _reclaimed = Task.CompletedTask;
 
     public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics, int lanes = 1)
     {
@@ -79,11 +80,44 @@ internal sealed class ModelHost : IDisposable
             _logger.LogError("refused the new model in {Directory}, still serving bundle {Hash}: {Message}", _directory, Current.BundleHash[..12], e.Message);
             return;
         }
-        var old = Interlocked.Exchange(ref _current, next);
         _refusedStamp = null;
+        var (disposed, oldHash) = Swap(next);
+        // The replaced bundle is disposed after its last request (at once when none is in flight: then its memory
+        // is given back here, before the reload is counted); then what it held goes back to the OS.
+        if (disposed.IsCompleted)
+        {
+            GiveBack(oldHash);
+            Volatile.Write(ref _reclaimed, Task.CompletedTask);
+        }
+        else
+        {
+            Volatile.Write(ref _reclaimed, disposed.ContinueWith(_ => GiveBack(oldHash), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+        }
         _metrics.Reloaded(ok: true);
+    }
+
+    /// <summary>Swaps <paramref name="next"/> in and drops the host's lease on the old model. Its own frame, so no
+    /// reference to the old model stays on the reloading thread's stack when the memory is given back.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (Task Disposed, string Hash) Swap(LoadedModel next)
+    {
+        var old = Interlocked.Exchange(ref _current, next);
         _logger.LogInformation("reloaded {Directory}: now serving bundle {Hash} (was {Old})", _directory, next.BundleHash[..12], old.BundleHash[..12]);
         old.Release();
+        return (old.Disposed, old.BundleHash[..12]);
+    }
+
+    /// <summary>Completes when the bundle replaced by the latest reload is disposed and its memory given back.</summary>
+    internal Task Reclaimed => Volatile.Read(ref _reclaimed);
+
+    private void GiveBack(string hash)
+    {
+        var before = ProcessMemory.Resident();
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        ProcessMemory.GiveBack();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        _logger.LogInformation("gave back the memory of bundle {Hash} in {Milliseconds:F0} ms: resident {Before:F0} → {After:F0} MB (managed heap {Managed:F0} MB)",
+            hash, elapsed.TotalMilliseconds, before / 1048576.0, ProcessMemory.Resident() / 1048576.0, GC.GetTotalMemory(false) / 1048576.0);
     }
 
     public void Dispose()

@@ -36,7 +36,7 @@ internal static class PredictProtocol
             {
                 if (!reader.ValueTextEquals(Instances))
                 {
-                    throw Error(null, StringAt(ref reader), "unknown field", $"only \"{Instances}\"");
+                    throw Error(null, ClientText.Cut(StringAt(ref reader)), "unknown field", $"only \"{Instances}\"");
                 }
                 if (sawInstances)
                 {
@@ -131,7 +131,7 @@ internal static class PredictProtocol
                 if (column >= 0) { return column; }
             }
         }
-        throw Error(index, StringAt(ref reader), "unknown field", $"one of the model's inputs {FirstAndLast(model.Schema)}, as named in the data files (GET /v1/models/cvr lists them)");
+        throw Error(index, ClientText.Cut(StringAt(ref reader)), "unknown field", $"one of the model's inputs {FirstAndLast(model.Schema)}, as named in the data files (GET /v1/models/cvr lists them)");
     }
 
     /// <summary><c>f_</c> then a number without leading zeros.</summary>
@@ -200,12 +200,13 @@ internal static class PredictProtocol
     {
         if (reader.TokenType == JsonTokenType.String && IsNonFinite(StringAt(ref reader)))
         {
-            return Error(index, field, $"the string \"{StringAt(ref reader)}\" (JSON has no non-finite numbers; a missing value is null)", expected);
+            return Error(index, field, $"the string \"{ClientText.Cut(StringAt(ref reader))}\" (JSON has no non-finite numbers; a missing value is null)", expected);
         }
         return Error(index, field, Describe(ref reader), expected);
     }
 
-    /// <summary>The string or property name at the reader, for a message; invalid UTF-8 is a client's error too.</summary>
+    /// <summary>The string or property name at the reader, whole (cut it with <see cref="ClientText.Cut"/> before
+    /// echoing it); invalid UTF-8 is a client's error too.</summary>
     private static string StringAt(ref Utf8JsonReader reader)
     {
         try
@@ -225,7 +226,7 @@ internal static class PredictProtocol
     private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Number => $"the number {Text(ref reader)}",
-        JsonTokenType.String => $"the string \"{Cut(StringAt(ref reader))}\"",
+        JsonTokenType.String => $"the string \"{ClientText.Cut(StringAt(ref reader))}\"",
         JsonTokenType.True or JsonTokenType.False => $"the boolean {Text(ref reader)}",
         JsonTokenType.Null => "null",
         JsonTokenType.StartObject => "an object",
@@ -233,14 +234,12 @@ internal static class PredictProtocol
         _ => reader.TokenType.ToString(),
     };
 
-    private static string Text(ref Utf8JsonReader reader) => Cut(Encoding.UTF8.GetString(reader.ValueSpan));
-
-    private static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Text(ref Utf8JsonReader reader) => ClientText.Cut(Encoding.UTF8.GetString(reader.ValueSpan));
 
     private static string FirstAndLast(Schema schema)
         => schema.Count == 0 ? "(none)" : $"{schema.Columns[0].Name} … {schema.Columns[^1].Name}";
 
-    private static string FieldName(ref Utf8JsonReader reader) => StringAt(ref reader);
+    private static string FieldName(ref Utf8JsonReader reader) => ClientText.Cut(StringAt(ref reader));
 
     private static JsonTokenType Read(ref Utf8JsonReader reader)
     {

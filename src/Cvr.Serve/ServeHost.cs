@@ -51,7 +51,7 @@ public static class ServeHost
                 k.Limits.MaxRequestBodySize = null;
             });
             var app = builder.Build();
-            Endpoints.Map(app, models, metrics, options);
+            Endpoints.Map(app, models, metrics, options, logger);
             app.StartAsync().GetAwaiter().GetResult();
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
             logger.LogInformation("listening on {Urls} (POST /v1/models/cvr:predict, GET /v1/models/cvr, /healthz, /metrics)", string.Join(", ", addresses));

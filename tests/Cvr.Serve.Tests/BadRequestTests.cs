@@ -72,6 +72,35 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
         Assert.Equal(HttpStatusCode.OK, ok);
     }
 
+    /// <summary>Body with @ for 2 MiB of client text (its start, then filler); the expected error and field, with #
+    /// for the echo: the text's first 64 characters, an ellipsis and its length.</summary>
+    public static TheoryData<string, string, char, string, string> HugeCorpus => new()
+    {
+        { "{\"instances\":[{\"f_1\":67,\"@\":1}]}", "", 'a', "instances[0].#: unknown field (expected one of the model's inputs f_0 … f_79, as named in the data files (GET /v1/models/cvr lists them))", "#" },
+        { "{\"@\":[]}", "", 'a', "#: unknown field (expected only \"instances\")", "#" },
+        { "{\"instances\":[{\"f_1\":67,\"f_6\":\"@\"}]}", "", 'a', "instances[0].f_6: the string \"#\" (expected an integer category from -2147483647 to 2147483647 or null)", "f_6" },
+        // Recognised as NaN once trimmed: the spaces were echoed whole.
+        { "{\"instances\":[{\"f_1\":67,\"f_42\":\"@\"}]}", "NaN", ' ', "instances[0].f_42: the string \"#\" (JSON has no non-finite numbers; a missing value is null) (expected a finite number or null)", "f_42" },
+        { "{\"instances\":[{\"f_1\":67,\"f_6\":@}]}", "1", '0', "instances[0].f_6: the number # (expected an integer category from -2147483647 to 2147483647 or null)", "f_6" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeCorpus))]
+    public async Task Predict_HugeClientText_Is400WithASmallAnswerThatStillNamesIt(string template, string start, char filler, string message, string field)
+    {
+        const int Huge = 2 * 1024 * 1024;
+        var body = template.Replace("@", start + new string(filler, Huge - start.Length), StringComparison.Ordinal);
+        var echo = start + new string(filler, 64 - start.Length) + "… (2,097,152 characters)";
+        using var server = new TestServer(_fixture, _fixture.BundleA, maxBody: 3 * Huge);
+        using var response = await server.Client.PostAsync("/v1/models/cvr:predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(answer.Length < 1024, $"an answer of {answer.Length:N0} characters: {answer[..Math.Min(answer.Length, 300)]}");
+        var error = System.Text.Json.JsonDocument.Parse(answer).RootElement;
+        Assert.Equal(message.Replace("#", echo, StringComparison.Ordinal), error.GetProperty("error").GetString());
+        Assert.Equal(field.Replace("#", echo, StringComparison.Ordinal), error.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task Predict_BodyOverTheLimit_Is400NamingTheLimit()
     {
@@ -125,6 +154,50 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
         Assert.DoesNotContain("status=\"500\"", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(_server.Log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Predict_ClientsResetMidBody_Count499AndLogNoError()
+    {
+        const int Clients = 5;
+        var port = _server.Client.BaseAddress!.Port;
+        for (var c = 0; c < Clients; c++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            // Expect: 100-continue makes Kestrel say when the endpoint starts reading the body: the reset then
+            // always lands mid-body, never before the request exists.
+            await socket.SendAsync(Encoding.ASCII.GetBytes("POST /v1/models/cvr:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n"));
+            var buffer = new byte[256];
+            var answer = "";
+            while (!answer.Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await socket.ReceiveAsync(buffer);
+                Assert.True(n > 0, $"closed after '{answer}'");
+                answer += Encoding.ASCII.GetString(buffer, 0, n);
+            }
+            Assert.StartsWith("HTTP/1.1 100 Continue", answer, StringComparison.Ordinal);
+            await socket.SendAsync("{\"instances\":[{\"f_1\":67,"u8.ToArray());
+            // Close with RST instead of FIN: linger on, zero seconds.
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        // Each request is counted once, when the server has given up on it.
+        string metrics;
+        await ReloadTests.WaitUntil(async () => PredictNot200(metrics = await _server.Client.GetStringAsync("/metrics")) == Clients);
+        metrics = await _server.Client.GetStringAsync("/metrics");
+        // Not one 500 (no client received one): all 499, nginx's "client closed request", like an orderly abort.
+        Assert.Equal(
+            ["cvr_requests_total{route=\"predict\",status=\"200\"} 0", $"cvr_requests_total{{route=\"predict\",status=\"499\"}} {Clients}"],
+            metrics.Split('\n').Where(l => l.StartsWith("cvr_requests_total{route=\"predict\"", StringComparison.Ordinal)));
+        Assert.True(!_server.Log.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal)), string.Join("\n", _server.Log.Lines));
+        Assert.Equal(Clients, _server.Log.Lines.Count(l => l.StartsWith("Debug: client closed", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Predict requests counted under any status but 200.</summary>
+    private static long PredictNot200(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("cvr_requests_total{route=\"predict\",status=", StringComparison.Ordinal) && !l.Contains("status=\"200\"", StringComparison.Ordinal))
+        .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task Predict_InvalidUtf8InAString_Is400()

@@ -1,7 +1,7 @@
 namespace Cvr.Serve.Tests;
 
 [Trait("Category", "LightGbm")]
-public class ModelHostTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+public partial class ModelHostTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
     [Fact]
     public async Task Reload_WhileARequestHoldsTheOldModel_DisposesItOnlyAfterItsLastLease()
@@ -13,6 +13,8 @@ public class ModelHostTests(ServeFixture fixture) : IClassFixture<ServeFixture>
         fixture.ReplaceAtomically(folder, fixture.BundleB);
         await host.ReloadAsync();
         Assert.NotSame(old, host.Current);
+        Assert.False(old.Disposed.IsCompleted);
+        Assert.False(host.Reclaimed.IsCompleted);
         // The request that took the old model before the swap still scores on it...
         var lane = await old.RentAsync(CancellationToken.None);
         lane.Row.Clear();
@@ -24,6 +26,8 @@ public class ModelHostTests(ServeFixture fixture) : IClassFixture<ServeFixture>
         // ...and its last release disposes it: no new lease can be taken.
         old.Release();
         Assert.False(old.TryAcquire());
+        Assert.True(old.Disposed.IsCompleted);
+        await host.Reclaimed;
         var current = host.Acquire();
         Assert.Same(host.Current, current);
         current.Release();
