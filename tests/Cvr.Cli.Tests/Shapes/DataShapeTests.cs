@@ -34,6 +34,55 @@ public class DataShapeTests
         AssertTrainsAndPredicts(dir, "--max-rounds", "20");
     }
 
+    /// <summary>Each shape of <see cref="DataShapes"/> through <c>cvr train</c> (fast preset, 20 rounds, no feature
+    /// selection) and <c>cvr predict</c>, or refused by <c>cvr train</c> with its located message, a documented exit code
+    /// and no bundle.</summary>
+    [Theory]
+    [MemberData(nameof(DataShapes.Names), MemberType = typeof(DataShapes))]
+    public void TrainAndPredict_Shape(string name)
+    {
+        var shape = DataShapes.Named(name);
+        using var dir = new TempDir();
+        shape.Build().Write(dir.File("data"), shape.TrainShards);
+        string[] options = ["--max-rounds", "20", "--select-features", "0"];
+        if (shape.Config is { } config)
+        {
+            File.WriteAllText(dir.File("config.json"), config);
+            options = [.. options, "--config", dir.File("config.json")];
+        }
+        if (shape.Refusal is { } refusal)
+        {
+            AssertTrainRefuses(dir, refusal, options);
+        }
+        else
+        {
+            AssertTrainsAndPredicts(dir, options);
+        }
+    }
+
+    /// <summary>Feature selection on shapes where every feature's gain may be zero or the probes learn nothing.</summary>
+    [Theory]
+    [InlineData("every-feature-constant")]
+    [InlineData("every-feature-missing")]
+    [InlineData("thirty-liked-rows")]
+    public void TrainWithFeatureSelection_Shape(string name)
+    {
+        using var dir = new TempDir();
+        DataShapes.Named(name).Build().Write(dir.File("data"));
+        AssertTrainsAndPredicts(dir, "--max-rounds", "20");
+    }
+
+    private static void AssertTrainRefuses(TempDir dir, Refusal refusal, params string[] trainOptions)
+    {
+        var before = Directory.GetFileSystemEntries(dir.Path).Order().ToArray();
+        var (exit, _, err) = HeapCheckedCli.Run(Timeout, ["train", "--data", dir.File("data"), "--out", dir.File("model"), "-q", .. trainOptions]);
+        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr train died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
+        Assert.True(exit == refusal.Exit, $"cvr train exited {exit}, expected {refusal.Exit}: {HeapCheckedCli.Tail(err)}");
+        foreach (var fragment in refusal.Fragments) { Assert.Contains(fragment, err, StringComparison.Ordinal); }
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir.Path).Order()); // no bundle, no hidden temporary folder
+    }
+
     /// <summary>Trains a bundle from <c>data</c> under <paramref name="dir"/> and scores its test shard, each step exiting 0
     /// under the heap checker.</summary>
     private static void AssertTrainsAndPredicts(TempDir dir, params string[] trainOptions)
