@@ -6,7 +6,7 @@ namespace Cvr.Cli.Tests.Shapes;
 /// documented exit code — never an abort, never a hang.
 /// </summary>
 [Collection(nameof(DataShapeTests))]
-public class DataShapeTests
+public partial class DataShapeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
@@ -19,15 +19,7 @@ public class DataShapeTests
     [Fact]
     public void Train_ColumnsDenseOnlyAmongLikedRows_TrainsAndPredicts()
     {
-        var data = ShapeData.Plain(20_000, likeShare: 0.25);
-        var random = new Random(11);
-        foreach (var row in data.Train.Where(r => r.Liked))
-        {
-            for (var c = 42; c <= 79; c++)
-            {
-                if (random.NextDouble() < 0.5) { row.SetNumeric(c, random.Next(1, 50)); }
-            }
-        }
+        var data = DataShapes.DenseOnLikedRows();
         using var dir = new TempDir();
         data.Write(dir.File("data"));
 

@@ -128,9 +128,27 @@ internal static class DataShapes
             new Refusal(ExitCodes.DataError, "column f_0: duplicate row id '1'", "expected unique row ids; first seen in train/000000000000.csv line 2"), TrainShards: 3),
     ];
 
+    /// <summary>20,000 rows whose numeric columns are non-zero (with probability 0.5) on the liked rows only: sparse over
+    /// all rows, dense over stage 2's (docs/lightgbm-subset-overflow.md; the 16-bit overflow needs this many).</summary>
+    public static ShapeData DenseOnLikedRows()
+    {
+        var data = ShapeData.Plain(20_000, likeShare: 0.25);
+        var random = new Random(11);
+        foreach (var row in data.Train.Where(r => r.Liked))
+        {
+            for (var c = 42; c <= 79; c++)
+            {
+                if (random.NextDouble() < 0.5) { row.SetNumeric(c, random.Next(1, 50)); }
+            }
+        }
+        return data;
+    }
+
     public static TheoryData<string> Names() => [.. All.Select(s => s.Name)];
 
-    public static DataShape Named(string name) => All.Single(s => s.Name == name);
+    public static DataShape Named(string name) => name == "numerics-dense-on-liked-rows"
+        ? new(name, DenseOnLikedRows)
+        : All.Single(s => s.Name == name);
 
     /// <summary>Every categorical column has one value, on a quarter of the rows (more than the target encoding's
     /// n_min of 1,000 training rows), whose rows are all liked and all installed, or none installed.</summary>
