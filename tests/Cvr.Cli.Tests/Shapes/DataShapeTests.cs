@@ -26,6 +26,28 @@ public partial class DataShapeTests
         AssertTrainsAndPredicts(dir, "--max-rounds", "20");
     }
 
+    /// <summary>
+    /// Stage 2 at size: 400,000 training rows over four shards, a quarter liked (~95,000 liked training rows, the size
+    /// at which the subset overflow of docs/lightgbm-subset-overflow.md was met), numerics dense on the liked rows only.
+    /// Five rounds: the point is the Datasets, not the trees (~20 s of cvr train on an idle 2-core machine).
+    /// </summary>
+    [Fact]
+    public void TrainAndPredict_HundredThousandLikedRows()
+    {
+        var data = ShapeData.Plain(400_000, testRows: 2_000, likeShare: 0.25);
+        var random = new Random(5);
+        foreach (var row in data.Train.Where(r => r.Liked))
+        {
+            for (var c = 42; c <= 79; c++)
+            {
+                if (random.NextDouble() < 0.5) { row.SetNumeric(c, random.Next(1, 50)); }
+            }
+        }
+        using var dir = new TempDir();
+        data.Write(dir.File("data"), trainShards: 4);
+        AssertTrainsAndPredicts(dir, "--max-rounds", "5", "--select-features", "0");
+    }
+
     /// <summary>Each shape of <see cref="DataShapes"/> through <c>cvr train</c> (fast preset, 20 rounds, no feature
     /// selection) and <c>cvr predict</c>, or refused by <c>cvr train</c> with its located message, a documented exit code
     /// and no bundle.</summary>
@@ -79,14 +101,24 @@ public partial class DataShapeTests
     /// under the heap checker.</summary>
     private static void AssertTrainsAndPredicts(TempDir dir, params string[] trainOptions)
     {
-        var (exit, _, err) = HeapCheckedCli.Run(Timeout, ["train", "--data", dir.File("data"), "--out", dir.File("model"), "-q", .. trainOptions]);
+        // One cache folder for both: train writes the Arrow cache of the test split, predict reads it back (the
+        // cache's unsafe reader sees the shape too).
+        var (exit, _, err) = HeapCheckedCli.Run(Timeout, ["train", "--data", dir.File("data"), "--out", dir.File("model"), "--cache-dir", dir.File("cache"), "-q", .. trainOptions]);
         Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr train died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
         Assert.True(exit == 0, $"cvr train exited {exit}: {HeapCheckedCli.Tail(err)}");
         Assert.True(File.Exists(dir.File("model/manifest.json")));
 
-        (exit, _, err) = HeapCheckedCli.Run(Timeout, "predict", "--model", dir.File("model"), "--data", dir.File("data"), "--out", dir.File("submission.csv"), "-q");
+        (exit, _, err) = HeapCheckedCli.Run(Timeout, "predict", "--model", dir.File("model"), "--data", dir.File("data"), "--out", dir.File("submission.csv"),
+            "--cache-dir", dir.File("cache"), "-q");
+        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr predict died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
         Assert.True(exit == 0, $"cvr predict exited {exit}: {HeapCheckedCli.Tail(err)}");
-        Assert.Equal(ShapeRowsOf(dir.File("data/test/000000000000.csv")) + 1, File.ReadAllLines(dir.File("submission.csv")).Length);
+        var lines = File.ReadAllLines(dir.File("submission.csv"));
+        Assert.Equal(ShapeRowsOf(dir.File("data/test/000000000000.csv")) + 1, lines.Length);
+        foreach (var line in lines.Skip(1))
+        {
+            var p = double.Parse(line.Split('\t')[2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(p is >= 0 and <= 1, $"is_installed {p} in '{line}'");
+        }
     }
 
     private static int ShapeRowsOf(string file) => File.ReadAllLines(file).Length - 1;

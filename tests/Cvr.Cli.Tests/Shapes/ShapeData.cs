@@ -117,19 +117,18 @@ internal sealed class ShapeData
     private static void Write(string file, List<ShapeRow> rows, bool labels)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var text = new StringBuilder();
-        text.Append(string.Join('\t', Enumerable.Range(0, 80).Select(i => $"f_{i}")));
-        text.Append(labels ? "\tis_clicked\tis_installed\n" : "\n");
+        using var text = new StreamWriter(file, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
+        text.Write(string.Join('\t', Enumerable.Range(0, 80).Select(i => $"f_{i}")));
+        text.Write(labels ? "\tis_clicked\tis_installed\n" : "\n");
         foreach (var row in rows)
         {
             for (var c = 0; c < 80; c++)
             {
-                if (c > 0) { text.Append('\t'); }
-                text.Append(row.Cells[c]);
+                if (c > 0) { text.Write('\t'); }
+                text.Write(row.Cells[c]);
             }
-            if (labels) { text.Append('\t').Append(row.Clicked).Append('\t').Append(row.Installed); }
-            text.Append('\n');
+            if (labels) { text.Write('\t'); text.Write(row.Clicked); text.Write('\t'); text.Write(row.Installed); }
+            text.Write('\n');
         }
-        File.WriteAllText(file, text.ToString());
     }
 }
