@@ -100,6 +100,14 @@ internal static class DataShapes
             }
         })),
 
+        // f_4 and f_6 (crossed by default) holding the same id, a new one per row: a pair hash that XORs the halves
+        // gave every pair one hash code, and the cross's fit and lookups went quadratic.
+        new("crossed-columns-hold-the-same-ids", () => Edit(ShapeData.Plain(Rows), d =>
+        {
+            var i = 0;
+            foreach (var r in d.All) { r.Cells[4] = r.Cells[6] = (++i * 7919).ToString(CultureInfo.InvariantCulture); }
+        })),
+
         // Numerics: extreme, subnormal, signed zero; non-finite text is refused where it stands.
         new("extreme-and-subnormal-numerics", () => Edit(ShapeData.Plain(Rows), d =>
         {
