@@ -34,7 +34,7 @@ public partial class DataShapeTests
     [Theory]
     [InlineData("extreme-and-subnormal-numerics")]
     [InlineData("every-feature-missing")]
-    [InlineData("no-installs-at-all")]
+    [InlineData("every-row-installed")]
     public async Task Serve_BundleOfShape_ScoresExtremeAndMissingFields(string name)
     {
         using var dir = new TempDir();

@@ -47,8 +47,10 @@ internal static class DataShapes
         new("one-labelled-day", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Day = 66; } }),
             new Refusal(ExitCodes.Usage, "no labelled rows before validation day 66: nothing to train on")),
         new("a-day-without-installs", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 50)) { r.Installed = 0; } })),
-        new("validation-day-without-installs", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 66)) { r.Installed = 0; } })),
-        new("no-installs-at-all", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Installed = 0; } })),
+        new("validation-day-without-installs", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 66)) { r.Installed = 0; } }),
+            new Refusal(ExitCodes.Usage, "no installs on validation day 66", "choose another --validation-day")),
+        new("no-installs-at-all", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Installed = 0; } }),
+            new Refusal(ExitCodes.Usage, "no installed training rows (is_installed = 1)")),
         new("every-row-liked", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Clicked = 1; } })),
         new("every-row-installed", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Installed = 1; } })),
         // The authors' prior gives a category past n_min no pseudo-rows: a pure one is a Beta with a zero shape.
