@@ -143,7 +143,14 @@ internal static class MmoeTraining
                 }
                 return true;
             });
-            network.load_state_dict(best!);
+            if (best is null)
+            {
+                // Every epoch's validation logloss was NaN: the network diverged (its outputs are not numbers), so
+                // there is no epoch to keep. Loading none threw a NullReferenceException inside TorchSharp (exit 1).
+                throw new ConfigurationException($"the deep model diverged: its validation logloss was not a number after each of {epochs} epochs " +
+                    $"(learning_rate {options.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}; try a smaller one in the \"mmoe\" section of --params)");
+            }
+            network.load_state_dict(best);
         }
         finally
         {

@@ -106,10 +106,12 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
     /// <summary>
     /// One cleaned number (missing → <paramref name="fill"/>, a count ÷ its base rounded to a whole number when
     /// <paramref name="inverse"/> is not 0): the one definition, used per column by <see cref="Clean"/> and per row
-    /// by <see cref="RowTransform"/>.
+    /// by <see cref="RowTransform"/>. A count past float32's range once divided (the reader takes values up to
+    /// float32's maximum; ÷ 0.0386 is 26 times that) saturates at ±<see cref="float.MaxValue"/>: order kept, and no
+    /// feature is ever infinite (an infinity made the deep model's standardisation NaN: inf − inf).
     /// </summary>
     internal static float CleanNumber(float value, double inverse, float fill)
-        => float.IsNaN(value) ? fill : inverse != 0 ? (float)Math.Round(value * inverse) : value;
+        => float.IsNaN(value) ? fill : inverse != 0 ? (float)Math.Clamp(Math.Round(value * inverse), -float.MaxValue, float.MaxValue) : value;
 
     /// <summary>The base a numeric column is divided by, or 0 for none (also for dropped columns other steps read).</summary>
     public double BaseOf(string name) => Bases.TryGetValue(name, out var b) ? b : 0;

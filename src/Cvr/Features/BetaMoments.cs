@@ -35,6 +35,13 @@ public static class BetaMoments
 
     public static double Median(double a, double b, BetaMomentFormulas formulas)
     {
+        // A zero shape is the limit of a point mass at a boundary: a prior mean of 0 (no positive in any fitting row:
+        // no installs, or no likes) with a category of no positives gives α = 0, and a category of only positives past
+        // the prior's pseudo-count gives β = 0. The inverse CDF is undefined there (MathNet throws on its NaN).
+        if (formulas == BetaMomentFormulas.True && (a == 0 || b == 0))
+        {
+            return a == 0 && b == 0 ? double.NaN : a == 0 ? 0 : 1;
+        }
         var closedForm = (a - 1.0 / 3) / (a + b - 2.0 / 3);
         if (formulas == BetaMomentFormulas.Paper || Math.Min(a, b) >= ClosedFormMedianShape)
         {

@@ -15,6 +15,24 @@ internal static class HeapCheckedCli
 
     public static (int Exit, string Out, string Err) Run(TimeSpan timeout, params string[] args)
     {
+        var cache = Path.Combine(Path.GetTempPath(), "cvr-shape-cache-" + Guid.NewGuid().ToString("N")[..8]);
+        using var process = Start(cache, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"cvr {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:N0} s (a hang); stderr: {Tail(stderr.Result)}");
+        }
+        try { Directory.Delete(cache, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts <c>cvr</c> under the heap checker with its output redirected (for a server the caller stops).</summary>
+    public static Process Start(string cacheDir, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -25,19 +43,8 @@ internal static class HeapCheckedCli
         foreach (var a in args) { start.ArgumentList.Add(a); }
         start.Environment["MALLOC_CHECK_"] = "3";
         start.Environment["MALLOC_PERTURB_"] = "165";
-        start.Environment["CVR_CACHE_DIR"] = Path.Combine(Path.GetTempPath(), "cvr-shape-cache-" + Guid.NewGuid().ToString("N")[..8]);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start cvr");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException($"cvr {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:N0} s (a hang); stderr: {Tail(stderr.Result)}");
-        }
-        try { Directory.Delete(start.Environment["CVR_CACHE_DIR"]!, recursive: true); }
-        catch (DirectoryNotFoundException) { }
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        start.Environment["CVR_CACHE_DIR"] = cacheDir;
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start cvr");
     }
 
     /// <summary>The last lines of a long stderr, for a failure message.</summary>

@@ -11,6 +11,13 @@ internal sealed class ShapeRow
     public int Installed { get; set; }
     public bool Liked => Clicked == 1 || Installed == 1;
 
+    public ShapeRow Copy()
+    {
+        var copy = new ShapeRow { Clicked = Clicked, Installed = Installed };
+        Cells.CopyTo(copy.Cells, 0);
+        return copy;
+    }
+
     public int Day
     {
         get => int.Parse(Cells[1]!, CultureInfo.InvariantCulture);
@@ -71,29 +78,57 @@ internal sealed class ShapeData
         return row;
     }
 
-    /// <summary>Writes <c>train/000000000000.csv</c> and <c>test/000000000000.csv</c> under <paramref name="folder"/>.</summary>
-    public void Write(string folder)
+    /// <summary>Training and test rows.</summary>
+    public IEnumerable<ShapeRow> All => _train.Concat(_test);
+
+    /// <summary>Sets f_<paramref name="column"/> to <paramref name="cell"/> (null: missing) in every training and test row.</summary>
+    public ShapeData SetEverywhere(int column, string? cell)
     {
-        Write(Path.Combine(folder, "train", "000000000000.csv"), _train, labels: true);
+        foreach (var row in All) { row.Cells[column] = cell; }
+        return this;
+    }
+
+    /// <summary>Every training row <paramref name="times"/> times in a row (copies of its cells and labels), with
+    /// fresh row ids unless <paramref name="sameRowId"/>.</summary>
+    public ShapeData Repeat(int times, bool sameRowId = false)
+    {
+        var copies = _train.SelectMany(r => Enumerable.Range(0, times).Select(_ => r.Copy())).ToList();
+        _train.Clear();
+        _train.AddRange(copies);
+        if (!sameRowId)
+        {
+            for (var i = 0; i < _train.Count; i++) { _train[i].Cells[0] = (i + 1).ToString(CultureInfo.InvariantCulture); }
+        }
+        return this;
+    }
+
+    /// <summary>Writes <paramref name="trainShards"/> training shards (<c>train/000000000000.csv</c> …, rows dealt in
+    /// turn) and <c>test/000000000000.csv</c> under <paramref name="folder"/>.</summary>
+    public void Write(string folder, int trainShards = 1)
+    {
+        for (var s = 0; s < trainShards; s++)
+        {
+            var shard = _train.Where((_, i) => i % trainShards == s).ToList();
+            Write(Path.Combine(folder, "train", $"{s:D12}.csv"), shard, labels: true);
+        }
         Write(Path.Combine(folder, "test", "000000000000.csv"), _test, labels: false);
     }
 
     private static void Write(string file, List<ShapeRow> rows, bool labels)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var text = new StringBuilder();
-        text.Append(string.Join('\t', Enumerable.Range(0, 80).Select(i => $"f_{i}")));
-        text.Append(labels ? "\tis_clicked\tis_installed\n" : "\n");
+        using var text = new StreamWriter(file, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
+        text.Write(string.Join('\t', Enumerable.Range(0, 80).Select(i => $"f_{i}")));
+        text.Write(labels ? "\tis_clicked\tis_installed\n" : "\n");
         foreach (var row in rows)
         {
             for (var c = 0; c < 80; c++)
             {
-                if (c > 0) { text.Append('\t'); }
-                text.Append(row.Cells[c]);
+                if (c > 0) { text.Write('\t'); }
+                text.Write(row.Cells[c]);
             }
-            if (labels) { text.Append('\t').Append(row.Clicked).Append('\t').Append(row.Installed); }
-            text.Append('\n');
+            if (labels) { text.Write('\t'); text.Write(row.Clicked); text.Write('\t'); text.Write(row.Installed); }
+            text.Write('\n');
         }
-        File.WriteAllText(file, text.ToString());
     }
 }

@@ -42,6 +42,13 @@ public class BetaMomentsTests
         Assert.Equal(expected, BetaMoments.Median(a, b, BetaMomentFormulas.True), 1e-9);
     }
 
+    [Theory]
+    [InlineData(0, 5, 0)]     // prior mean 0 (no positives anywhere), a category without positives: all mass at 0
+    [InlineData(0, 0.5, 0)]
+    [InlineData(7, 0, 1)]     // a category of only positives past the pseudo-count: all mass at 1
+    public void TrueMedian_ZeroShape_IsThePointMassBoundary(double a, double b, double expected)
+        => Assert.Equal(expected, BetaMoments.Median(a, b, BetaMomentFormulas.True));
+
     [Fact]
     public void ClosedFormMedian_AtTheSwitchShape_IsWithinTenBillionths()
     {
