@@ -56,13 +56,7 @@ public class RowTransformTests
     [Fact]
     public void Transform_AfterTheFirstRow_AllocatesNothing()
     {
-        var (pipeline, scored) = Fitted(FeatureConfig.Default);
-        var rows = pipeline.CreateRowTransform();
-        var raw = new RawRow(rows.Schema);
-        var scratch = rows.CreateScratch();
-        var features = new float[rows.Width];
-        raw.CopyFrom(scored, 0);
-        rows.Transform(raw, scratch, features);
+        var (rows, raw, scratch, features) = FirstRowTransformed();
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++) { rows.Transform(raw, scratch, features); }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -128,13 +122,7 @@ public class RowTransformTests
     public void Transform_RowWithoutTheDay_ThrowsNamingItRatherThanReadingThePreviousRowsDay()
     {
         // A reused row: the first impression has its day; the second, after Clear, omits f_1.
-        var (pipeline, scored) = Fitted(FeatureConfig.Default);
-        var rows = pipeline.CreateRowTransform();
-        var raw = new RawRow(rows.Schema);
-        var scratch = rows.CreateScratch();
-        var features = new float[rows.Width];
-        raw.CopyFrom(scored, 0);
-        rows.Transform(raw, scratch, features);
+        var (rows, raw, scratch, features) = FirstRowTransformed();
         raw.Clear();
         raw.SetInteger(rows.Schema.IndexOf("f_6"), 12);
         var e = Assert.Throws<ArgumentException>(() => rows.Transform(raw, scratch, features));
@@ -156,5 +144,18 @@ public class RowTransformTests
                 (raw.IsPresent(c), raw.Integer(c), BitConverter.SingleToInt32Bits(raw.Number(c))));
         }
         Assert.Null(raw.RowId);
+    }
+
+    /// <summary>The default pipeline's row transform with the first scored row transformed once (its one-time costs paid).</summary>
+    private static (RowTransform Rows, RawRow Raw, RowTransform.Scratch Scratch, float[] Features) FirstRowTransformed()
+    {
+        var (pipeline, scored) = Fitted(FeatureConfig.Default);
+        var rows = pipeline.CreateRowTransform();
+        var raw = new RawRow(rows.Schema);
+        var scratch = rows.CreateScratch();
+        var features = new float[rows.Width];
+        raw.CopyFrom(scored, 0);
+        rows.Transform(raw, scratch, features);
+        return (rows, raw, scratch, features);
     }
 }
