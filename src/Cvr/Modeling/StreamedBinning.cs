@@ -71,9 +71,18 @@ internal static class StreamedBinning
         {
             for (var i = 0; i < sample.Length; i++) { sample[i] = of[sample[i]]; }
         }
-        var sampled = timer.Time("features", () => transform(sample));
-        return timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
+        var stream = BeginFrom(timer.Time("features", () => transform(sample)), columns, rows, binning, timer);
+        // The sample's matrix and the per-column copies Begin made of it (12 bytes per non-zero value: 0.4 GB for
+        // 200,000 rows of 178 features) are garbage now; collected before the next stream's sample or the first chunk
+        // is allocated beside them.
+        ModelInputs.ReleaseMemory();
+        return stream;
     }
+
+    /// <summary>In a frame of its own, so no local of the caller keeps the sample alive through the collection.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static DatasetStream BeginFrom(FeatureMatrix sampled, int columns, int rows, LightGbmParameters binning, PhaseTimer timer) =>
+        timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
 
     /// <summary>
     /// The positions 0 … <paramref name="rows"/> − 1 in order, at most <paramref name="chunkRows"/> at a time, each
