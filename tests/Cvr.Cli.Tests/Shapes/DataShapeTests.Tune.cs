@@ -17,8 +17,7 @@ public partial class DataShapeTests
         DataShapes.Named(name).Build().Write(dir.File("data"));
         var (exit, _, err) = HeapCheckedCli.Run(Timeout, "tune", "--data", dir.File("data"), "--model", "all", "--trials", "2", "--out", dir.File("p.json"),
             "--max-rounds", "20", "--early-stopping", "5", "--select-features", "0", "-q");
-        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr tune died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
-        Assert.True(exit == 0, $"cvr tune exited {exit}: {HeapCheckedCli.Tail(err)}");
+        HeapCheckedCli.AssertExit("tune", exit, err);
         Assert.Equal(["e2e", "install", "like"], JsonDocument.Parse(File.ReadAllText(dir.File("p.json"))).RootElement.EnumerateObject().Select(p => p.Name).Order());
 
         AssertTrainsAndPredicts(dir, "--params", dir.File("p.json"), "--max-rounds", "20", "--select-features", "0");

@@ -96,8 +96,7 @@ public partial class DataShapeTests
     {
         var before = Directory.GetFileSystemEntries(dir.Path).Order().ToArray();
         var (exit, _, err) = HeapCheckedCli.Run(Timeout, ["train", "--data", dir.File("data"), "--out", dir.File("model"), "-q", .. trainOptions]);
-        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr train died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
-        Assert.True(exit == refusal.Exit, $"cvr train exited {exit}, expected {refusal.Exit}: {HeapCheckedCli.Tail(err)}");
+        HeapCheckedCli.AssertExit("train", exit, err, refusal.Exit);
         foreach (var fragment in refusal.Fragments) { Assert.Contains(fragment, err, StringComparison.Ordinal); }
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(before, Directory.GetFileSystemEntries(dir.Path).Order()); // no bundle, no hidden temporary folder
@@ -110,14 +109,12 @@ public partial class DataShapeTests
         // One cache folder for both: train writes the Arrow cache of the test split, predict reads it back (the
         // cache's unsafe reader sees the shape too).
         var (exit, _, err) = HeapCheckedCli.Run(Timeout, ["train", "--data", dir.File("data"), "--out", dir.File("model"), "--cache-dir", dir.File("cache"), "-q", .. trainOptions]);
-        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr train died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
-        Assert.True(exit == 0, $"cvr train exited {exit}: {HeapCheckedCli.Tail(err)}");
+        HeapCheckedCli.AssertExit("train", exit, err);
         Assert.True(File.Exists(dir.File("model/manifest.json")));
 
         (exit, _, err) = HeapCheckedCli.Run(Timeout, "predict", "--model", dir.File("model"), "--data", dir.File("data"), "--out", dir.File("submission.csv"),
             "--cache-dir", dir.File("cache"), "-q");
-        Assert.False(HeapCheckedCli.IsSignal(exit), $"cvr predict died of signal {exit - 128}: {HeapCheckedCli.Tail(err)}");
-        Assert.True(exit == 0, $"cvr predict exited {exit}: {HeapCheckedCli.Tail(err)}");
+        HeapCheckedCli.AssertExit("predict", exit, err);
         var lines = File.ReadAllLines(dir.File("submission.csv"));
         Assert.Equal(ShapeRowsOf(dir.File("data/test/000000000000.csv")) + 1, lines.Length);
         foreach (var line in lines.Skip(1))

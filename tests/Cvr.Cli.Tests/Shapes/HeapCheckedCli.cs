@@ -47,6 +47,14 @@ internal static class HeapCheckedCli
         return Process.Start(start) ?? throw new InvalidOperationException("could not start cvr");
     }
 
+    /// <summary>Asserts that <c>cvr COMMAND</c> was not killed by a signal (a native crash under the heap checker) and
+    /// exited with <paramref name="expected"/>, naming the end of its stderr otherwise.</summary>
+    public static void AssertExit(string command, int exit, string err, int expected = 0)
+    {
+        Assert.False(IsSignal(exit), $"cvr {command} died of signal {exit - 128}: {Tail(err)}");
+        Assert.True(exit == expected, $"cvr {command} exited {exit}, expected {expected}: {Tail(err)}");
+    }
+
     /// <summary>The last lines of a long stderr, for a failure message.</summary>
     public static string Tail(string text, int lines = 15) => string.Join('\n', text.Split('\n').TakeLast(lines));
 }
