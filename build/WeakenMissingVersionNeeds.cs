@@ -1,5 +1,6 @@
 // An MSBuild task (compiled by RoslynCodeTaskFactory from Directory.Build.targets): gives the build a copy of a
-// native library whose unsatisfiable libstdc++ version needs are marked weak. See README, "TorchSharp on Debian 12".
+// native library whose unsatisfiable libstdc++ version needs are marked weak. See docs/mmoe.md, "TorchSharp on
+// Debian 12".
 using System;
 using System.Collections.Generic;
 using System.IO;

@@ -10,8 +10,8 @@ internal sealed record DataShape(string Name, Func<ShapeData> Build, Refusal? Re
 internal sealed record Refusal(int Exit, params string[] Fragments);
 
 /// <summary>
-/// The catalogue of the data-shape matrix (README, "Robustness: the data-shape matrix"): data sets our generator
-/// never makes, each small (6,000 training rows over days 45 … 66, 500 test rows on day 67) unless its point is size.
+/// The catalogue of the data-shape matrix (docs/robustness.md): data sets our generator never makes, each small
+/// (6,000 training rows over days 45 … 66, 500 test rows on day 67) unless its point is size.
 /// </summary>
 internal static class DataShapes
 {
