@@ -22,6 +22,7 @@ internal static partial class EndToEnd
         ["tpe"] = TpeBenchmark.Run,
         ["newad-floor"] = NewAdFloor,
         ["ensemble-weight"] = EnsembleWeight,
+        ["row-cost"] = RowCost,
     };
 
     /// <summary>features DATA_DIR [CACHE_DIR]: the default feature set, fitted on train (out of fold) and applied to test.</summary>

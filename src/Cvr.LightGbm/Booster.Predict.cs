@@ -74,6 +74,15 @@ public sealed partial class Booster
         return new SingleRowPredictor(this, kind, startIteration, iterations, threads, checked((int)outputLength));
     }
 
+    /// <summary>
+    /// The fastest exact scorer of one row at a time for the normal prediction of the booster's best iteration (or
+    /// <paramref name="iterationCount"/>): a <see cref="CompiledForest"/> (no lock, the same bits as LightGBM) where the
+    /// model allows, else LightGBM's single-row fast path. Create it after training has finished.
+    /// </summary>
+    public ISingleRowScorer CreateRowScorer(int? iterationCount = null)
+        => CompiledForest.TryCompile(this, out _, iterationCount: iterationCount)
+            ?? (ISingleRowScorer)CreateSingleRowPredictor(iterationCount: iterationCount, threads: 1);
+
     // LightGBM reads num_iteration <= 0 as "all iterations".
     private int ResolveIterations(int? iterationCount) => iterationCount ?? (BestIteration > 0 ? BestIteration : -1);
 

@@ -9,7 +9,7 @@ namespace Cvr.LightGbm;
 /// all fast configs; when another predictor of the same kind (e.g. with other iterations) was used in between,
 /// this one re-initialises before scoring, so results never mix.
 /// </summary>
-public sealed class SingleRowPredictor : IDisposable
+public sealed class SingleRowPredictor : ISingleRowScorer
 {
     private readonly Booster _booster;
     private readonly int _startIteration;

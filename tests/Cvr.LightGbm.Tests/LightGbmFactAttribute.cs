@@ -18,3 +18,15 @@ public sealed class LightGbmFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs lib_lightgbm; skipped like <see cref="LightGbmFactAttribute"/>.</summary>
+public sealed class LightGbmTheoryAttribute : TheoryAttribute
+{
+    public LightGbmTheoryAttribute()
+    {
+        if (!LightGbmLibrary.TryLoad(out var error))
+        {
+            Skip = $"lib_lightgbm cannot be loaded here: {error}";
+        }
+    }
+}

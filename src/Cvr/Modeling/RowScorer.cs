@@ -9,18 +9,18 @@ public readonly record struct RowPrediction(double Installed, double Clicked);
 
 /// <summary>
 /// Scores one impression at a time with a <see cref="TrainedSystem"/>, to the bit what <see cref="TrainedSystem.Score"/>
-/// gives for the same row: the pipeline's per-row path (<see cref="RowTransform"/>), each model's LightGBM single-row
-/// fast path on the same float32 features, each ensemble member's own per-row path
+/// gives for the same row: the pipeline's per-row path (<see cref="RowTransform"/>), each model's row scorer on the same float32
+/// features (<see cref="Booster.CreateRowScorer"/>: its trees compiled, or LightGBM's single-row fast path), each ensemble member's own per-row path
 /// (<see cref="IEnsembleMember.CreateRowScorer"/>) calibrated with its ω, and the system's own
 /// <see cref="TrainedSystem.CombineRow"/>. Thread-safe and allocation-free per row: each thread gets its own
-/// buffers and member scorers; LightGBM serialises calls per booster. The baseline (raw columns) is not scored: it
+/// buffers and member scorers; compiled trees need no lock, LightGBM's fast path serialises calls per booster. The baseline (raw columns) is not scored: it
 /// is not part of the submission.
 /// </summary>
 public sealed class RowScorer : IDisposable
 {
     private readonly TrainedSystem _system;
-    private readonly SingleRowPredictor _like, _install, _e2e;
-    private readonly SingleRowPredictor? _click;
+    private readonly ISingleRowScorer _like, _install, _e2e;
+    private readonly ISingleRowScorer? _click;
     private readonly ThreadLocal<Buffers> _buffers;
 
     /// <exception cref="ConfigurationException">The fitted features have a step with no per-row form.</exception>
@@ -28,7 +28,7 @@ public sealed class RowScorer : IDisposable
     {
         _system = system;
         Features = system.Pipeline.CreateRowTransform();
-        SingleRowPredictor Create(string name) => system.Models[name].Booster.CreateSingleRowPredictor(threads: 1);
+        ISingleRowScorer Create(string name) => system.Models[name].Booster.CreateRowScorer();
         _like = Create(ModelNames.Like);
         _install = Create(ModelNames.Install);
         _e2e = Create(ModelNames.EndToEnd);
