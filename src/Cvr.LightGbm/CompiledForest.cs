@@ -6,7 +6,7 @@ namespace Cvr.LightGbm;
 
 /// <summary>
 /// A booster's trees laid out for scoring one row at a time in managed code: every split of every tree in one array
-/// of 16-byte nodes, walked four trees at a time so their memory loads overlap. It gives the same bits as LightGBM's
+/// of 16-byte nodes, walked eight trees at a time so their memory loads overlap. It gives the same bits as LightGBM's
 /// own prediction (<see cref="SingleRowPredictor"/>, kind <see cref="PredictionKind.Normal"/>): the row's values
 /// are read as LightGBM's dense-matrix path reads them (|x| ≤ 1e-35 is zero), each split decides as
 /// <c>Tree::NumericalDecision</c> / <c>CategoricalDecision</c> do, the leaf values are added in tree order in
@@ -24,8 +24,9 @@ public sealed class CompiledForest : ISingleRowScorer
     /// <summary>LightGBM's <c>kZeroThreshold</c>: a value this close to zero is zero, when read and when split.</summary>
     private const float ZeroThreshold = 1e-35f;
 
-    /// <summary>Trees walked together: enough independent chains of loads to hide a cache miss, few enough for registers.</summary>
-    private const int Lanes = 4;
+    /// <summary>Trees walked together: independent chains of loads that hide each other's cache misses (8 measured a little
+    /// faster than 4 on the full-scale bundle, bench row-cost).</summary>
+    private const int Lanes = 8;
 
     private readonly Node[] _nodes;
     private readonly double[] _leaves;
@@ -223,19 +224,28 @@ public sealed class CompiledForest : ISingleRowScorer
         for (; t + Lanes <= roots.Length; t += Lanes)
         {
             int a = roots[t], b = roots[t + 1], c = roots[t + 2], d = roots[t + 3];
-            // Until all four are at a leaf (negative: the AND's sign bit is set only when every sign bit is).
-            while ((a & b & c & d) >= 0)
+            int e = roots[t + 4], f = roots[t + 5], g = roots[t + 6], h = roots[t + 7];
+            // Until all are at a leaf (negative: the AND's sign bit is set only when every sign bit is).
+            while ((a & b & c & d & e & f & g & h) >= 0)
             {
                 a = Step(ref nodes, a, values);
                 b = Step(ref nodes, b, values);
                 c = Step(ref nodes, c, values);
                 d = Step(ref nodes, d, values);
+                e = Step(ref nodes, e, values);
+                f = Step(ref nodes, f, values);
+                g = Step(ref nodes, g, values);
+                h = Step(ref nodes, h, values);
             }
             // In tree order, as LightGBM adds them.
             sum += Unsafe.Add(ref leaves, ~a);
             sum += Unsafe.Add(ref leaves, ~b);
             sum += Unsafe.Add(ref leaves, ~c);
             sum += Unsafe.Add(ref leaves, ~d);
+            sum += Unsafe.Add(ref leaves, ~e);
+            sum += Unsafe.Add(ref leaves, ~f);
+            sum += Unsafe.Add(ref leaves, ~g);
+            sum += Unsafe.Add(ref leaves, ~h);
         }
         for (; t < roots.Length; t++)
         {
