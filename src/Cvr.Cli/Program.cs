@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TuneCommand.Create(context));
+        root.Subcommands.Add(BacktestCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         var parse = root.Parse(args);

@@ -59,6 +59,41 @@ public sealed class Frame
 
     public bool TryGetNumeric(string name, out NumericColumn column) => _numerics.TryGetValue(name, out column!);
 
+    /// <summary>
+    /// The rows <paramref name="rows"/> (in that order) as a frame of their own, with the labels or without: what a
+    /// backtest fold trains on or scores. Each categorical keeps only the levels its selected rows have (sorted, as
+    /// every frame's are), so a level seen only outside the selection is unseen here, as it would be in a data set
+    /// cut at that point.
+    /// </summary>
+    public Frame Select(int[] rows, bool keepLabels)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        T[] Take<T>(T[] values)
+        {
+            var taken = new T[rows.Length];
+            for (var i = 0; i < rows.Length; i++) { taken[i] = values[rows[i]]; }
+            return taken;
+        }
+        var categoricals = Categoricals.Select(c =>
+        {
+            var used = new bool[c.Levels.Length];
+            foreach (var r in rows) { if (c.Codes[r] != CategoricalColumn.Missing) { used[c.Codes[r]] = true; } }
+            var newCode = new int[c.Levels.Length];
+            var levels = new List<int>();
+            for (var l = 0; l < used.Length; l++)
+            {
+                newCode[l] = used[l] ? levels.Count : CategoricalColumn.Missing;
+                if (used[l]) { levels.Add(c.Levels[l]); }
+            }
+            var codes = new int[rows.Length];
+            for (var i = 0; i < rows.Length; i++) { codes[i] = c.Codes[rows[i]] is var code && code == CategoricalColumn.Missing ? code : newCode[code]; }
+            return new CategoricalColumn(c.Name, codes, [.. levels]);
+        }).ToList();
+        var numerics = Numerics.Select(n => new NumericColumn(n.Name, n.Kind, Take(n.Values))).ToList();
+        var labels = keepLabels ? Labels.Select(l => new LabelColumn(l.Name, Take(l.Values))).ToList() : [];
+        return new Frame(keepLabels ? Schema : Schema.WithoutLabels(), Take(RowIds), Take(Days), categoricals, numerics, labels);
+    }
+
     /// <summary>Bytes held by the column arrays (the figure the memory targets are stated against).</summary>
     public long SizeInBytes => BytesPerRow(Schema) * (long)RowCount
         + Categoricals.Sum(c => (long)c.Levels.Length * sizeof(int));
