@@ -28,8 +28,9 @@ public class ShardedFitTests
         return data;
     }
 
-    /// <summary>Every kind of step and input: the default steps, a cross of a cross, group statistics, encodings and
-    /// history keyed on crosses, and every target (is_installed_given_like counts liked rows only).</summary>
+    /// <summary>Every kind of step and input: the default steps, a cross of a cross, group statistics and encodings
+    /// keyed on crosses and on date_mod, a history key of three columns, and every target (is_installed_given_like
+    /// counts liked rows only).</summary>
     private static FeatureConfig Config(string which)
     {
         var every = new FeatureConfig
@@ -42,7 +43,7 @@ public class ShardedFitTests
                 Targets = [Targets.Installed, Targets.Like, Targets.InstalledGivenLike],
                 MinCount = 20,
             },
-            History = FeatureConfig.Default.History with { Keys = [.. FeatureConfig.Default.History.Keys, "f_2@f_4@f_6", "date_mod"] },
+            History = FeatureConfig.Default.History with { Keys = [.. FeatureConfig.Default.History.Keys, "f_2@f_4@f_6"] },
         };
         return which switch
         {
