@@ -34,6 +34,28 @@ public class FeatureStepPruningTests
     }
 
     [Fact]
+    public void RowTransform_OfAPrunedPipeline_ReadsTheInputOnlyCrossLikeTheBatch()
+    {
+        var config = FeatureConfig.Default with { Keep = ["f_2", "f_71_by_f_11_mean", "te_is_installed_f_4@f_6_mean"], TargetEncoding = new TargetEncodingConfig { Columns = ["f_4@f_6"] } };
+        var pruned = new FeaturePipeline(config).Fit(FeatureFrames.Default(2_000, seed: 45));
+        var scored = FeatureFrames.Default(300, seed: 46, day: 67, novelty: i => (Novelty)(i % 3));
+        Assert.Equal(["f_4@f_6"], pruned.Crosses.Select(c => c.Name));
+
+        var batch = pruned.Transform(scored);
+        var rows = pruned.CreateRowTransform();
+        var raw = new RawRow(rows.Schema);
+        var scratch = rows.CreateScratch();
+        var features = new float[rows.Width];
+        Assert.Equal(3, rows.Width);
+        for (var r = 0; r < scored.RowCount; r++)
+        {
+            raw.CopyFrom(scored, r);
+            rows.Transform(raw, scratch, features);
+            for (var j = 0; j < features.Length; j++) { Assert.Equal(batch.Data[j * batch.Rows + r], features[j]); }
+        }
+    }
+
+    [Fact]
     public void Fit_KeepingAnUnknownName_IsAConfigurationErrorBeforeFitting()
     {
         var config = FeatureConfig.Default with { Keep = ["f_2", "f_4@f_99"] };
