@@ -15,7 +15,7 @@ public class ShardedFitTests
     /// <summary>Slices of 97 rows: every shard boundary below cuts through a slice of the group statistics.</summary>
     private const int SliceRows = 97;
 
-    /// <summary>Uneven shards: K = 1, 2 (almost all rows in the first) and 3 (a one-row shard first).</summary>
+    /// <summary>Uneven shards: K = 1, 2 (almost all rows in the first) and 3 (a one-row shard first), and empty ones.</summary>
     public static TheoryData<string, int[]> Cases()
     {
         var data = new TheoryData<string, int[]>();
@@ -25,6 +25,8 @@ public class ShardedFitTests
             data.Add(config, [2_731, Rows]);
             data.Add(config, [1, 1_000, Rows]);
         }
+        // Empty shards (a machine with no rows of the range) merge as nothing.
+        data.Add("every_step", [0, 1_500, 1_500, Rows]);
         return data;
     }
 
