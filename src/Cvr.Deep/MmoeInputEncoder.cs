@@ -65,23 +65,21 @@ internal sealed record MmoeInputEncoder(
         public Accumulator(FittedFeaturePipeline pipeline, IReadOnlyList<string> names, Frame frame, MmoeOptions options)
         {
             (_options, _frame, _names) = (options, frame, names);
-            var categorical = pipeline.BaseColumns.Columns.Where(c => c.Kind == ColumnKind.Categorical).Select(c => c.Name)
-                .Append(DateModStep.OutputName).Concat(pipeline.Crosses.Select(c => c.Name)).ToHashSet(StringComparer.Ordinal);
-            var kinds = pipeline.BaseColumns.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
+            var columns = pipeline.AllColumns.ToDictionary(c => c.Name, StringComparer.Ordinal);
             for (var j = 0; j < names.Count; j++)
             {
                 var name = names[j];
-                var kind = kinds.GetValueOrDefault(name, ColumnKind.Numeric);
-                if (kind == ColumnKind.Day)
+                var column = columns.GetValueOrDefault(name) ?? new FeatureColumn(name, ColumnKind.Numeric);
+                if (column.Kind == ColumnKind.Day)
                 {
                     continue;
                 }
-                if (categorical.Contains(name))
+                if (column.Kind == ColumnKind.Categorical)
                 {
                     _categoricals.Add((name, j, []));
                     continue;
                 }
-                var raw = kinds.ContainsKey(name) && frame.TryGetNumeric(name, out _) ? name : null;
+                var raw = column.FromRawColumn && frame.TryGetNumeric(name, out _) ? name : null;
                 _numerics.Add((name, j, raw, new double[3]));
             }
         }

@@ -37,43 +37,32 @@ public static class PaperBases
 /// </summary>
 public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseColumn> Columns, IReadOnlyDictionary<string, double> Bases)
 {
-    public static FittedBaseColumns Fit(FeatureConfig config, Frame frame, int[]? rows, ParallelOptions? parallel = null)
+    /// <summary>The base columns of <paramref name="schema"/> the config keeps: every column but labels, the row id and
+    /// the dropped ones, in the schema's order.</summary>
+    internal static IEnumerable<ColumnSpec> Kept(FeatureConfig config, Schema schema)
     {
-        var schema = frame.Schema;
+        var drop = config.Drop.ToHashSet(StringComparer.Ordinal);
+        return schema.Columns.Where(c => c.Kind is not (ColumnKind.Label or ColumnKind.RowId) && !drop.Contains(c.Name));
+    }
+
+    /// <summary>The fitted step from the bases found in the fitting rows (<paramref name="detected"/>, used by
+    /// <see cref="BaseValueSource.Detect"/> only).</summary>
+    internal static FittedBaseColumns Of(FeatureConfig config, Schema schema, IReadOnlyDictionary<string, double> detected)
+    {
         var bases = config.BaseValues.Source switch
         {
-            BaseValueSource.Detect => Detect(frame, rows, parallel ?? new ParallelOptions()).Concat(config.BaseValues.Values)
+            BaseValueSource.Detect => detected.Concat(config.BaseValues.Values)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
             BaseValueSource.Paper => PaperBases.Values.Concat(config.BaseValues.Values)
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
             BaseValueSource.Explicit => config.BaseValues.Values.ToDictionary(StringComparer.Ordinal),
             _ => new Dictionary<string, double>(StringComparer.Ordinal),
         };
-        var drop = config.Drop.ToHashSet(StringComparer.Ordinal);
-        var columns = schema.Columns
-            .Where(c => c.Kind is not (ColumnKind.Label or ColumnKind.RowId) && !drop.Contains(c.Name))
+        var columns = Kept(config, schema)
             .Select(c => new BaseColumn(c.Name, c.Kind, c.Kind == ColumnKind.Numeric && bases.TryGetValue(c.Name, out var b) ? b : 0))
             .ToArray();
         var present = bases.Where(kv => schema.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
         return new FittedBaseColumns(config.MissingValue, columns, present);
-    }
-
-    /// <summary>Bases found in the fitting rows by the data report's detector (whole multiples in ≥ 99% of rows).</summary>
-    private static Dictionary<string, double> Detect(Frame frame, int[]? rows, ParallelOptions parallel)
-    {
-        var numerics = frame.Numerics.Where(c => c.Kind == ColumnKind.Numeric).ToArray();
-        var found = new (string Name, double? Base)[numerics.Length];
-        // One column per iteration, each result in its own slot: nothing depends on the schedule.
-        Parallel.For(0, numerics.Length, parallel, i =>
-        {
-            var values = numerics[i].Values;
-            var selected = rows is null
-                ? values.Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray()
-                : rows.Select(r => values[r]).Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray();
-            var distribution = Analysis.ColumnDistribution.FromArrays(numerics[i].Name, ColumnKind.Numeric, selected);
-            found[i] = (numerics[i].Name, Analysis.BaseValues.Detect(distribution, null).Base);
-        });
-        return found.Where(f => f.Base is > 0).ToDictionary(f => f.Name, f => f.Base!.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The cleaned values of any base column of the frame (kept or not), for this step or others to read.</summary>
@@ -115,10 +104,4 @@ public sealed record FittedBaseColumns(float MissingValue, IReadOnlyList<BaseCol
 
     /// <summary>The base a numeric column is divided by, or 0 for none (also for dropped columns other steps read).</summary>
     public double BaseOf(string name) => Bases.TryGetValue(name, out var b) ? b : 0;
-}
-
-/// <summary>Method-notes preprocessing 3: <c>date_mod = f_1 % 7</c>, a weekday-like cycle; f_1 stays too.</summary>
-public static class DateModStep
-{
-    public const string OutputName = "date_mod";
 }

@@ -5,10 +5,12 @@ namespace Cvr.Features;
 
 /// <summary>
 /// The inputs derived steps read, resolved once per frame (and row selection) and shared: cleaned numeric columns
-/// and integer keys of categorical inputs (base categoricals' raw values, date_mod, crosses). Thread-safe, so
-/// steps can run in parallel.
+/// and integer keys of categorical inputs (base categoricals' raw values, and the keys of fitted steps: date_mod,
+/// crosses). Thread-safe, so steps can run in parallel.
 /// </summary>
-internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns baseColumns, int dateModulus, IReadOnlyList<FittedCross> crosses)
+/// <param name="baseColumns">Null while the base columns are being fitted (nothing reads a numeric input then).</param>
+/// <param name="keySteps">The fitted steps that give a key, by key; while fitting, filled as they are fitted.</param>
+internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns? baseColumns, IReadOnlyDictionary<string, FittedStep> keySteps)
 {
     private readonly ConcurrentDictionary<string, Lazy<float[]>> _numeric = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<int[]>> _keys = new(StringComparer.Ordinal);
@@ -22,13 +24,14 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
     /// <summary>Cleaned values (missing → fill, counts ÷ base) of a binary or numeric base column.</summary>
     public float[] Numeric(string name) => _numeric.GetOrAdd(name, n => new Lazy<float[]>(() =>
     {
+        var cleaning = baseColumns ?? throw new InvalidOperationException($"{n} is read before the base columns are fitted");
         var values = GC.AllocateUninitializedArray<float>(Count);
-        baseColumns.Clean(Frame, n, baseColumns.BaseOf(n), values, Rows);
+        cleaning.Clean(Frame, n, cleaning.BaseOf(n), values, Rows);
         return values;
     })).Value;
 
     /// <summary>Inputs of other rows of the same frame (frame row indices), resolved afresh.</summary>
-    public FeatureInputs Subset(int[] frameRows) => new(Frame, frameRows, baseColumns, dateModulus, crosses);
+    public FeatureInputs Subset(int[] frameRows) => new(Frame, frameRows, baseColumns, keySteps);
 
     /// <summary>The day of each selected row.</summary>
     public int[] Days() => Rows is null ? Frame.Days : FeaturePipeline.Select(Frame.Days, Rows);
@@ -46,22 +49,10 @@ internal sealed class FeatureInputs(Frame frame, int[]? rows, FittedBaseColumns 
     private int[] ComputeKeys(string name)
     {
         var keys = GC.AllocateUninitializedArray<int>(Count);
-        if (name == DateModStep.OutputName)
+        if (keySteps.TryGetValue(name, out var step))
         {
-            var days = Frame.Days;
-            for (var i = 0; i < keys.Length; i++)
-            {
-                keys[i] = Mod(days[Rows is null ? i : Rows[i]], dateModulus);
-            }
+            step.WriteKeys(this, keys);
             return keys;
-        }
-        foreach (var cross in crosses)
-        {
-            if (cross.Name == name)
-            {
-                cross.Encode(Keys(cross.Left), Keys(cross.Right), keys);
-                return keys;
-            }
         }
         Frame.Categorical(name).Decode(Rows, MissingKey, keys.AsSpan());
         return keys;

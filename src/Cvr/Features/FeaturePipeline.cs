@@ -19,7 +19,16 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// (the test set) joins the group statistics only when their scope is train_and_test. <paramref name="parallel"/>
     /// only bounds the threads: the result is the same, bit for bit, at any degree of parallelism.</summary>
     public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), [train.RowCount], out _);
+
+    /// <summary>
+    /// Fits like <see cref="Fit"/>, each step on shards of the frame's rows — the row ranges ending at
+    /// <paramref name="shardEnds"/> (ascending, the last the frame's row count) — merged in shard order: the same
+    /// fitted pipeline, byte for byte, as one fit on every row. With <paramref name="rows"/>, a shard fits on the
+    /// rows of its range (<paramref name="rows"/> ascending) and counts history over every row of its range.
+    /// </summary>
+    internal FittedFeaturePipeline FitSharded(Frame train, IReadOnlyList<int> shardEnds, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), shardEnds, out _);
 
     /// <inheritdoc cref="Fit"/>
     public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null,
@@ -34,68 +43,61 @@ public sealed class FeaturePipeline(FeatureConfig config)
     public TrainingFeatures FitForTraining(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
     {
         parallel ??= new ParallelOptions();
-        var fitted = FitCore(train, rows, unlabeled, parallel, out var inputs);
+        var fitted = FitCore(train, rows, unlabeled, parallel, [train.RowCount], out var inputs);
         var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
             ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
             : null;
         return new TrainingFeatures(fitted, inputs, outOfFold, parallel);
     }
 
-    private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, out FeatureInputs inputs)
+    /// <summary>
+    /// Fits the steps <see cref="FeatureConfig.Keep"/> needs, in order: the base columns first (every numeric input is
+    /// read through their cleaning), then the steps that give keys (a cross may read an earlier one), then the rest.
+    /// </summary>
+    private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, IReadOnlyList<int> shardEnds,
+        out FeatureInputs inputs)
     {
         CheckColumns(train.Schema);
         if (!train.HasLabels && Config.TargetEncoding.Columns.Count > 0)
         {
             throw new ArgumentException("target encoding needs labelled training rows (is_clicked, is_installed)");
         }
-        var baseColumns = FittedBaseColumns.Fit(Config, train, rows, parallel);
-        var modulus = Config.DateMod.Enabled ? Config.DateMod.Modulus : (int?)null;
-        var crosses = new List<FittedCross>();
-        inputs = new FeatureInputs(train, rows, baseColumns, modulus ?? 1, crosses);
-        foreach (var pair in Config.Crosses)
-        {
-            // Later crosses may read earlier ones, so fit them in order.
-            crosses.Add(FittedCross.Fit(pair[0], pair[1], inputs.Keys(pair[0]), inputs.Keys(pair[1])));
-        }
-        var extra = Config.GroupStatistics.Scope == StatisticsScope.TrainAndTest && unlabeled is not null
-            ? new FeatureInputs(unlabeled, null, baseColumns, modulus ?? 1, crosses)
-            : null;
-        var trainInputs = inputs;
-        var groups = Config.GroupStatistics.Pairs.Select(p =>
-        {
-            var parts = new List<(int[], float[])> { (trainInputs.Keys(p[0]), trainInputs.Numeric(p[1])) };
-            if (extra is not null) { parts.Add((extra.Keys(p[0]), extra.Numeric(p[1]))); }
-            return FittedGroupStatistics.Fit(p[0], p[1], parts, parallel, StatisticsSliceRows);
-        }).ToList();
-        var te = Config.TargetEncoding;
-        var encoders = new List<FittedBetaEncoder>();
-        foreach (var target in te.Targets)
-        {
-            var labels = Select(Targets.Values(train, target), rows);
-            var space = Targets.SampleSpace(train, target) is { } s ? Select(s, rows) : null;
-            encoders.AddRange(te.Columns.Select(c => FittedBetaEncoder.Fit(c, target, te, trainInputs.Keys(c), labels, space)));
-        }
-        var history = FitHistory(train, rows is null ? inputs : new FeatureInputs(train, null, baseColumns, modulus ?? 1, crosses), parallel);
-        var fitted = new FittedFeaturePipeline(Config, baseColumns, modulus, crosses, groups, encoders, history,
-            new FeatureFingerprint(train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToArray()));
-        return Config.Keep is null ? fitted : fitted.Select(Config.Keep); // checks every kept name
-    }
-
-    /// <summary>The history step's counts over every labelled row of <paramref name="train"/>, whichever rows the
-    /// rest is fitted on: a row's history reads only earlier days, so later rows can't leak into it.</summary>
-    private List<FittedHistory> FitHistory(Frame train, FeatureInputs all, ParallelOptions parallel)
-    {
-        var h = Config.History;
-        if (h.Keys.Count == 0) { return []; }
-        if (!train.HasLabels)
+        if (!train.HasLabels && Config.History.Keys.Count > 0)
         {
             throw new ArgumentException("history features need labelled training rows (is_clicked, is_installed)");
         }
-        var likes = Targets.Values(train, Targets.Like);
-        var installs = Targets.Values(train, Targets.Installed);
-        var fits = new FittedHistory[h.Keys.Count];
-        Parallel.For(0, fits.Length, parallel, i => fits[i] = FittedHistory.Fit(h.Keys[i], h, HistoryKeys.For(all, h.Keys[i]), train.Days, likes, installs));
-        return [.. fits];
+        var configured = FeatureSteps.From(Config, StatisticsSliceRows);
+        if (Config.Keep is { } keep) { FeatureSteps.CheckKept(configured.SelectMany(s => s.Declare(train.Schema)).Select(c => c.Name), keep); }
+        var steps = FeatureSteps.Prune(configured, train.Schema, Config.Keep);
+        var ranges = FitRanges.Cut(train.RowCount, rows, shardEnds);
+        var keySteps = new Dictionary<string, FittedStep>(StringComparer.Ordinal);
+        FitShard[] Shards(FittedBaseColumns? baseColumns) => [.. ranges.Select(r =>
+        {
+            var fitting = new FeatureInputs(train, r.Fitting, baseColumns, keySteps);
+            return new FitShard(fitting, r.Offset, FitPart.Training, r.Labelled == r.Fitting ? fitting : new FeatureInputs(train, r.Labelled, baseColumns, keySteps));
+        })];
+        var fitted = new FittedStep[steps.Count];
+        fitted[0] = steps[0].Fit(Shards(null), parallel);
+        var baseColumns = (FittedBaseColumns)fitted[0].State;
+        var shards = Shards(baseColumns);
+        FitShard[] ShardsOf(FeatureStep step) => step.ReadsUnlabelled && unlabeled is not null
+            ? [.. shards, new FitShard(new FeatureInputs(unlabeled, null, baseColumns, keySteps), 0, FitPart.Unlabelled, null)]
+            : shards;
+        var rest = new List<int>();
+        for (var i = 1; i < steps.Count; i++)
+        {
+            if (steps[i].Key is not { } key) { rest.Add(i); continue; }
+            fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel);
+            keySteps.Add(key, fitted[i]);
+        }
+        // The rest read keys only: one after the other when each fills the cores itself, the others side by side.
+        foreach (var i in rest.Where(i => !steps[i].FitsSideBySide)) { fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel); }
+        Parallel.ForEach(rest.Where(i => steps[i].FitsSideBySide), parallel, i => fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel));
+        inputs = shards.Length == 1 ? shards[0].Fitting : new FeatureInputs(train, rows, baseColumns, keySteps);
+        var states = fitted.Select(f => f.State).ToArray();
+        return new FittedFeaturePipeline(Config, baseColumns, states.OfType<FittedDateMod>().SingleOrDefault()?.Modulus,
+            [.. states.OfType<FittedCross>()], [.. states.OfType<FittedGroupStatistics>()], [.. states.OfType<FittedBetaEncoder>()],
+            [.. states.OfType<FittedHistory>()], new FeatureFingerprint(train.Schema.WithoutLabels().Columns.Select(c => c.Name).ToArray()));
     }
 
     private void CheckColumns(Schema schema)
@@ -110,16 +112,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     }
 
     /// <summary>Base columns the configured derived features read.</summary>
-    internal static IEnumerable<string> RequiredColumns(FeatureConfig c)
-    {
-        var derived = new HashSet<string>(StringComparer.Ordinal) { DateModStep.OutputName };
-        foreach (var p in c.Crosses) { derived.Add(CrossStep.NameOf(p[0], p[1])); }
-        var used = c.Crosses.SelectMany(p => p)
-            .Concat(c.GroupStatistics.Pairs.SelectMany(p => p))
-            .Concat(c.TargetEncoding.Columns)
-            .Concat(c.History.Keys.SelectMany(HistoryKeys.Columns));
-        return used.Where(n => !derived.Contains(n)).Distinct();
-    }
+    internal static IEnumerable<string> RequiredColumns(FeatureConfig c) => FeatureSteps.RequiredColumns(FeatureSteps.From(c));
 
     internal static T[] Select<T>(T[] values, int[]? rows)
     {

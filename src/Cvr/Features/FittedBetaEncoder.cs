@@ -21,7 +21,11 @@ public sealed record FittedBetaEncoder(
     long[] Rows)
 {
     [System.Text.Json.Serialization.JsonIgnore]
-    public IEnumerable<string> OutputNames => Statistics.Select(s => $"te_{Target}_{Column}_{Name(s)}");
+    public IEnumerable<string> OutputNames => NamesOf(Target, Column, Statistics);
+
+    /// <summary>The output names of an encoding of <paramref name="column"/> for <paramref name="target"/>.</summary>
+    internal static IEnumerable<string> NamesOf(string target, string column, IEnumerable<BetaStatistic> statistics)
+        => statistics.Select(s => $"te_{target}_{column}_{Name(s)}");
 
     [JsonIgnore] internal double PriorMean => TotalRows == 0 ? 0.5 : TotalPositives / (double)TotalRows;
 
@@ -111,6 +115,29 @@ public sealed record FittedBetaEncoder(
         }
         return new FittedBetaEncoder(column, target, config.MinCount, config.Prior, config.Moments, config.Statistics,
             totalPositives, totalRows, sorted, positives, rows);
+    }
+
+    /// <summary>The counts of two fits of the same encoding over disjoint rows (shards), added: the state of one fit
+    /// over both (categories in ascending key order, integer counts).</summary>
+    internal static FittedBetaEncoder Merge(FittedBetaEncoder a, FittedBetaEncoder b)
+    {
+        var keys = new List<int>(a.Keys.Length + b.Keys.Length);
+        var positives = new List<long>(keys.Capacity);
+        var rows = new List<long>(keys.Capacity);
+        int i = 0, j = 0;
+        while (i < a.Keys.Length || j < b.Keys.Length)
+        {
+            var takeA = j == b.Keys.Length || (i < a.Keys.Length && a.Keys[i] <= b.Keys[j]);
+            var takeB = i == a.Keys.Length || (j < b.Keys.Length && b.Keys[j] <= a.Keys[i]);
+            keys.Add(takeA ? a.Keys[i] : b.Keys[j]);
+            positives.Add((takeA ? a.Positives[i] : 0) + (takeB ? b.Positives[j] : 0));
+            rows.Add((takeA ? a.Rows[i] : 0) + (takeB ? b.Rows[j] : 0));
+            if (takeA) { i++; }
+            if (takeB) { j++; }
+        }
+        // A new record, not `with`: `with` would copy a's cached table and index.
+        return new FittedBetaEncoder(a.Column, a.Target, a.MinCount, a.Prior, a.Moments, a.Statistics,
+            a.TotalPositives + b.TotalPositives, a.TotalRows + b.TotalRows, [.. keys], [.. positives], [.. rows]);
     }
 }
 

@@ -25,16 +25,30 @@ public sealed record FittedFeaturePipeline(
         WriteIndented = false,
     };
 
-    /// <summary>Every feature the steps compute, in their order: base columns, date_mod, crosses, group statistics,
-    /// encodings, history.</summary>
+    /// <summary>The fitted steps, in output order (<see cref="FeatureSteps"/>): every listing below is read from them.</summary>
+    internal IReadOnlyList<FittedStep> Steps => field ??= FeatureSteps.Of(this);
+
+    /// <summary>Every column the steps compute, in their order: base columns, date_mod, crosses, group statistics,
+    /// encodings, history. A step fitted only as another's input (a cross an encoding is keyed on) is here too.</summary>
     [JsonIgnore]
-    public IReadOnlyList<string> AllFeatureNames => field ??= BaseColumns.Columns.Select(c => c.Name)
-        .Concat(DateModulus is null ? [] : [DateModStep.OutputName])
-        .Concat(Crosses.Select(c => c.Name))
-        .Concat(GroupStatistics.SelectMany(g => g.OutputNames))
-        .Concat(Encoders.SelectMany(e => e.OutputNames))
-        .Concat(HistorySteps.SelectMany(h => h.OutputNames))
-        .ToArray();
+    public IReadOnlyList<FeatureColumn> AllColumns => field ??= [.. Steps.SelectMany(s => s.Outputs)];
+
+    /// <summary>The names of <see cref="AllColumns"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> AllFeatureNames => field ??= [.. AllColumns.Select(c => c.Name)];
+
+    /// <summary>The output columns, in matrix order (<see cref="FeatureNames"/>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<FeatureColumn> Columns => field ??= Config.Keep is null
+        ? AllColumns
+        : [.. AllColumns.Where(c => Config.Keep.Contains(c.Name, StringComparer.Ordinal))];
+
+    /// <summary>The fitted steps that give later steps a key (date_mod, crosses), by key.</summary>
+    internal IReadOnlyDictionary<string, FittedStep> KeySteps => field ??= Steps.Where(s => s.Step.Key is not null).ToDictionary(s => s.Step.Key!, StringComparer.Ordinal);
+
+    /// <summary>Whether a subset of rows gets the features it gets among all rows: not with a step that reads the
+    /// row's day's other rows (group statistics over each day's rows, history's same-day share).</summary>
+    internal bool Chunkable => Steps.All(s => s.Chunkable);
 
     /// <summary>The history steps; none in bundles written before the step existed.</summary>
     [JsonIgnore]
@@ -43,22 +57,13 @@ public sealed record FittedFeaturePipeline(
     /// <summary>The output columns, in matrix order: <see cref="AllFeatureNames"/> restricted to the config's
     /// <see cref="FeatureConfig.Keep"/> selection.</summary>
     [JsonIgnore]
-    public IReadOnlyList<string> FeatureNames => field ??= Config.Keep is null
-        ? AllFeatureNames
-        : AllFeatureNames.Where(new HashSet<string>(Config.Keep, StringComparer.Ordinal).Contains).ToArray();
+    public IReadOnlyList<string> FeatureNames => field ??= Config.Keep is null ? AllFeatureNames : [.. Columns.Select(c => c.Name)];
 
     /// <summary>This pipeline with only <paramref name="keep"/> as output (its statistics unchanged).</summary>
     /// <exception cref="ConfigurationException">A name that is not one of <see cref="AllFeatureNames"/>.</exception>
     public FittedFeaturePipeline Select(IReadOnlyList<string> keep)
     {
-        var known = new HashSet<string>(AllFeatureNames, StringComparer.Ordinal);
-        for (var i = 0; i < keep.Count; i++)
-        {
-            if (!known.Contains(keep[i]))
-            {
-                throw new ConfigurationException($"keep[{i}]: '{keep[i]}' is not a feature of this pipeline (expected one of the names in docs/features.md)");
-            }
-        }
+        FeatureSteps.CheckKept(AllFeatureNames, keep);
         // A new record, not `with`: `with` would copy the cached FeatureNames of this one.
         return new FittedFeaturePipeline(Config with { Keep = keep }, BaseColumns, DateModulus, Crosses, GroupStatistics, Encoders, History, Fingerprint);
     }
@@ -74,7 +79,7 @@ public sealed record FittedFeaturePipeline(
                 throw new ConfigurationException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
             }
         }
-        return Transform(new FeatureInputs(frame, rows, BaseColumns, DateModulus ?? 1, Crosses), null, parallel ?? new ParallelOptions());
+        return Transform(new FeatureInputs(frame, rows, BaseColumns, KeySteps), null, parallel ?? new ParallelOptions());
     }
 
     /// <summary>
@@ -85,68 +90,20 @@ public sealed record FittedFeaturePipeline(
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
         var output = new BlockOutput(AllFeatureNames, FeatureNames, matrix);
+        var stepInputs = new StepInputs(inputs, outOfFold);
         var work = new List<Action>();
         var column = 0;
-        foreach (var c in BaseColumns.Columns)
+        foreach (var step in Steps)
         {
-            var block = output.Block(column++, 1);
-            if (block.Wanted) { work.Add(() => block.Write(m => BaseColumns.Clean(inputs.Frame, c.Name, c.Base, m.Column(block.First), inputs.Rows))); }
-        }
-        if (DateModulus is not null)
-        {
-            var block = output.Block(column++, 1);
-            if (block.Wanted) { work.Add(() => block.Write(m => CopyKeys(inputs.Keys(DateModStep.OutputName), m.Column(block.First)))); }
-        }
-        foreach (var cross in Crosses)
-        {
-            var block = output.Block(column++, 1);
-            if (block.Wanted) { work.Add(() => block.Write(m => CopyKeys(inputs.Keys(cross.Name), m.Column(block.First)))); }
-        }
-        foreach (var g in GroupStatistics)
-        {
-            var block = output.Block(column, FittedGroupStatistics.StatisticNames.Length);
-            column += FittedGroupStatistics.StatisticNames.Length;
-            if (!block.Wanted) { continue; }
-            if (Config.GroupStatistics.Scope == StatisticsScope.Day)
+            foreach (var block in step.Blocks(stepInputs))
             {
-                work.Add(() => block.Write(m => g.TransformByDay(inputs.Keys(g.Group), inputs.Numeric(g.Value), inputs.Days(), m, block.First)));
+                var target = output.Block(column, block.Width);
+                column += block.Width;
+                if (target.Wanted) { work.Add(() => target.Write(m => block.Write(m, target.First))); }
             }
-            else
-            {
-                work.Add(() => block.Write(m => g.Transform(inputs.Keys(g.Group), inputs.Numeric(g.Value), m, block.First)));
-            }
-        }
-        var folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Folds(inputs));
-        foreach (var e in Encoders)
-        {
-            var block = output.Block(column, e.Statistics.Count);
-            column += e.Statistics.Count;
-            if (!block.Wanted) { continue; }
-            work.Add(() => block.Write(m =>
-            {
-                if (folds is null)
-                {
-                    BetaEncoding.Transform(e, inputs.Keys(e.Column), m, block.First);
-                }
-                else
-                {
-                    BetaEncoding.WriteOutOfFold(e, outOfFold!.Tables(e), inputs.Keys(e.Column), folds.Value, m, block.First);
-                }
-            }));
-        }
-        foreach (var h in HistorySteps)
-        {
-            var block = output.Block(column, h.Width);
-            column += h.Width;
-            if (block.Wanted) { work.Add(() => block.Write(m => h.Transform(HistoryKeys.For(inputs, h.Key), inputs.Days(), m, block.First))); }
         }
         Parallel.ForEach(work, parallel, w => w());
         return matrix;
-    }
-
-    private static void CopyKeys(int[] keys, Span<float> output)
-    {
-        for (var i = 0; i < keys.Length; i++) { output[i] = keys[i]; }
     }
 
     /// <summary>The per-row path of this pipeline (see <see cref="RowTransform"/>); build it once and share it.</summary>

@@ -18,7 +18,7 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
     ];
 
     [System.Text.Json.Serialization.JsonIgnore]
-    public IEnumerable<string> OutputNames => StatisticNames.Select(s => $"{Value}_by_{Group}_{s}");
+    public IEnumerable<string> OutputNames => NamesOf(Group, Value);
 
     /// <summary>
     /// Rows per slice of the fit. The slices are cut from the data alone (never from the number of cores or
@@ -29,31 +29,23 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
     internal const int SliceRows = 1 << 16;
 
     /// <summary>Fits over <paramref name="parts"/> (training rows, then any test rows) in slices of
-    /// <paramref name="sliceRows"/>, accumulated in parallel and merged in order: the same path a sharded fit takes.</summary>
+    /// <paramref name="sliceRows"/>, accumulated in parallel and merged in order: the path of a sharded fit with one shard per part.</summary>
     internal static FittedGroupStatistics Fit(string group, string value, IReadOnlyList<(int[] Keys, float[] Values)> parts,
         ParallelOptions parallel, int sliceRows = SliceRows)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(sliceRows, 1);
-        var slices = parts.SelectMany(p => Slices(p.Keys.Length, sliceRows).Select(s => (p.Keys, p.Values, s.Start, s.End))).ToArray();
-        var accumulators = new GroupAccumulator[slices.Length];
-        Parallel.For(0, slices.Length, parallel, i =>
-        {
-            var (keys, values, start, end) = slices[i];
-            var acc = new GroupAccumulator();
-            for (var r = start; r < end; r++) { acc.Add(keys[r], values[r]); }
-            accumulators[i] = acc;
-        });
-        // Merged in slice order, whichever thread finished first.
-        var total = accumulators.Length == 0 ? new GroupAccumulator() : accumulators[0];
-        for (var i = 1; i < accumulators.Length; i++) { total.Merge(accumulators[i]); }
-        var (groups, all) = total.Finish();
+        var slices = parts.Select((p, i) => GroupSlices.Of(i, 0, p.Keys, p.Values, sliceRows, parallel)).Aggregate((a, b) => a.Merge(b));
+        return Of(group, value, slices);
+    }
+
+    /// <summary>The fitted statistics of the merged slices.</summary>
+    internal static FittedGroupStatistics Of(string group, string value, GroupSlices slices)
+    {
+        var (groups, all) = slices.Finish().Finish();
         return new FittedGroupStatistics(group, value, groups, all);
     }
 
-    private static IEnumerable<(int Start, int End)> Slices(int n, int sliceRows)
-    {
-        for (var start = 0; start < n; start += sliceRows) { yield return (start, (int)Math.Min((long)start + sliceRows, n)); }
-    }
+    /// <summary>The output names of the statistics of <paramref name="value"/> within groups of <paramref name="group"/>.</summary>
+    internal static IEnumerable<string> NamesOf(string group, string value) => StatisticNames.Select(s => $"{value}_by_{group}_{s}");
 
     /// <summary>Writes the 13 output columns, in <see cref="StatisticNames"/> order.</summary>
     internal void Transform(int[] keys, float[] values, FeatureMatrix matrix, int firstColumn)

@@ -41,21 +41,21 @@ public sealed record FittedHistory(
     [JsonIgnore] public int Width => Windows.Count * Statistics.Count + (FirstSeen ? 2 : 0) + (SameDay ? 1 : 0);
 
     [JsonIgnore]
-    public IEnumerable<string> OutputNames
+    public IEnumerable<string> OutputNames => NamesOf(Key, Windows, Statistics, FirstSeen, SameDay);
+
+    /// <summary>The output names of a key's history with these settings.</summary>
+    internal static IEnumerable<string> NamesOf(string key, IReadOnlyList<int> windows, IReadOnlyList<HistoryStatistic> statistics, bool firstSeen, bool sameDay)
     {
-        get
+        foreach (var w in windows)
         {
-            foreach (var w in Windows)
-            {
-                foreach (var s in Statistics) { yield return $"{Key}_{Name(s)}_{WindowName(w)}"; }
-            }
-            if (FirstSeen)
-            {
-                yield return $"{Key}_days_since_first_seen";
-                yield return $"{Key}_never_seen";
-            }
-            if (SameDay) { yield return $"{Key}_day_share"; }
+            foreach (var s in statistics) { yield return $"{key}_{Name(s)}_{WindowName(w)}"; }
         }
+        if (firstSeen)
+        {
+            yield return $"{key}_days_since_first_seen";
+            yield return $"{key}_never_seen";
+        }
+        if (sameDay) { yield return $"{key}_day_share"; }
     }
 
     internal static string WindowName(int days) => days == 0 ? "all" : $"{days}d";

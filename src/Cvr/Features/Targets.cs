@@ -17,7 +17,10 @@ public static class Targets
 
     /// <summary>Which rows a target's statistics count: null for every row, else 1 for the rows in its sample space
     /// (the liked rows of <see cref="InstalledGivenLike"/>), 0 for the others.</summary>
-    public static byte[]? SampleSpace(Frame frame, string target) => target == InstalledGivenLike ? Values(frame, Like) : null;
+    public static byte[]? SampleSpace(Frame frame, string target) => SampleSpaceOf(target) is { } space ? Values(frame, space) : null;
+
+    /// <summary>The target whose 1s are <paramref name="target"/>'s sample space, or null for every row.</summary>
+    public static string? SampleSpaceOf(string target) => target == InstalledGivenLike ? Like : null;
 
     /// <summary>The 0/1 values of a target for every row of a labelled frame.</summary>
     public static byte[] Values(Frame frame, string target)

@@ -33,9 +33,7 @@ public sealed class TrainingFeatures
     /// <summary>Whether a subset's features are those of the same rows taken with the others: not with a step that
     /// reads the row's day's other rows — group statistics over each day's rows, history's same-day share (a chunk,
     /// or LightGBM's sample rows, would hold only part of each day).</summary>
-    public bool Chunkable =>
-        !(Pipeline.Config.GroupStatistics.Scope == StatisticsScope.Day && Pipeline.GroupStatistics.Count > 0)
-        && !Pipeline.HistorySteps.Any(h => h.SameDay);
+    public bool Chunkable => Pipeline.Chunkable;
 
     /// <summary>Every training row's features, in the order of the rows fitted on.</summary>
     public FeatureMatrix Transform() => Pipeline.Transform(_all, _outOfFold, _parallel);

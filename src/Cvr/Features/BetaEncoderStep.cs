@@ -1,0 +1,48 @@
+using Cvr.Data;
+
+namespace Cvr.Features;
+
+/// <summary>
+/// Beta target encoding of one categorical input for one target (paper 3.2, <see cref="FittedBetaEncoder"/>). The
+/// partial state is the per-category counts, which add up across shards. Training rows are encoded out of fold when
+/// the transform is given the fold plan (<see cref="StepInputs.OutOfFold"/>).
+/// </summary>
+internal sealed class BetaEncoderStep(string column, string target, TargetEncodingConfig config) : FeatureStep<FittedBetaEncoder, FittedBetaEncoder>
+{
+    private readonly FeatureColumn[] _outputs = [.. FittedBetaEncoder.NamesOf(target, column, config.Statistics).Select(n => new FeatureColumn(n, ColumnKind.Numeric))];
+
+    public override IReadOnlyList<FeatureColumn> Declare(Schema schema) => _outputs;
+
+    public override IEnumerable<string> Reads => [column];
+
+    public override bool FitsSideBySide => true;
+
+    public override FittedBetaEncoder FitPartial(FitShard shard, ParallelOptions parallel)
+        => FittedBetaEncoder.Fit(column, target, config, shard.Fitting.Keys(column), shard.Labels(target), shard.SampleSpace(target));
+
+    public override FittedBetaEncoder Merge(FittedBetaEncoder earlier, FittedBetaEncoder later) => FittedBetaEncoder.Merge(earlier, later);
+
+    public override FittedBetaEncoder Finish(FittedBetaEncoder merged) => merged;
+
+    public override IReadOnlyList<FeatureColumn> Outputs(FittedBetaEncoder fitted)
+        => [.. fitted.OutputNames.Select(n => new FeatureColumn(n, ColumnKind.Numeric))];
+
+    public override void Transform(FittedBetaEncoder fitted, StepInputs inputs, FeatureMatrix matrix, int first)
+    {
+        var keys = inputs.Inputs.Keys(column);
+        if (inputs.OutOfFold is null) { BetaEncoding.Transform(fitted, keys, matrix, first); }
+        else { BetaEncoding.WriteOutOfFold(fitted, inputs.OutOfFold.Tables(fitted), keys, inputs.Folds, matrix, first); }
+    }
+
+    public override RowWriter BindRow(FittedBetaEncoder fitted, RowBinder binder)
+    {
+        // The lookups are built now, not on the first request.
+        _ = fitted.Index;
+        return new Writer(fitted.Table(), fitted.Index, binder.Key(column));
+    }
+
+    private sealed class Writer(float[,] table, IReadOnlyDictionary<int, int> index, int key) : RowWriter
+    {
+        public override void Write(in RowValues row, Span<float> output) => BetaEncoding.Write(table, KeyIndex.Find(index, row.Keys[key]), output, 1);
+    }
+}
