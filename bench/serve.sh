@@ -47,7 +47,7 @@ run() { # label, bodies, seconds: wrk's result line, plus the server's CPU per r
   echo "$line server_cpu_us_per_request=$(awk -v t=$(( $(ticks $server) - before )) -v hz="$(getconf CLK_TCK)" -v line="$line" \
     'BEGIN { match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9); printf "%.0f", t / hz * 1e6 / n }')"
 }
-metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_predict_duration_seconds_(sum|count)|process_resident_memory_bytes)'; }
+metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_predict_duration_seconds_(sum|count)|cvr_gc_|process_resident_memory_bytes)'; }
 
 case "$mode" in
   latency)

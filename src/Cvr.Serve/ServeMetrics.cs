@@ -82,6 +82,9 @@ internal sealed class ServeMetrics
         text.Append(inv, $"cvr_model_reloads_total{{result=\"ok\"}} {Interlocked.Read(ref _reloadsOk)}\ncvr_model_reloads_total{{result=\"refused\"}} {Interlocked.Read(ref _reloadsFailed)}\n");
         text.Append(inv, $"# HELP cvr_model_info The bundle being served.\n# TYPE cvr_model_info gauge\ncvr_model_info{{bundle_sha256=\"{bundleHash}\"}} 1\n");
         text.Append(inv, $"# HELP cvr_managed_memory_bytes Managed heap size after the last collection.\n# TYPE cvr_managed_memory_bytes gauge\ncvr_managed_memory_bytes {GC.GetTotalMemory(false)}\n");
+        text.Append("# HELP cvr_gc_collections_total Garbage collections since the start, by generation (a collection of 2 counts in 1 and 0 too).\n# TYPE cvr_gc_collections_total counter\n");
+        for (var g = 0; g <= 2; g++) { text.Append(inv, $"cvr_gc_collections_total{{generation=\"{g}\"}} {GC.CollectionCount(g)}\n"); }
+        text.Append(inv, $"# HELP cvr_gc_pause_seconds_total Time every thread was paused for garbage collection since the start.\n# TYPE cvr_gc_pause_seconds_total counter\ncvr_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds:R}\n");
         text.Append(inv, $"# HELP process_resident_memory_bytes Resident set size.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes {Environment.WorkingSet}\n");
         return text.ToString();
     }

@@ -118,5 +118,10 @@ public abstract class ServerTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Contains("cvr_predict_duration_seconds_count 3\n", text);
         Assert.Contains("cvr_predict_duration_seconds_bucket{le=\"+Inf\"} 3\n", text);
         Assert.Contains("# TYPE cvr_predict_duration_seconds histogram\n", text);
+        // The process's own collections: a latency tail can be told apart from the garbage collector's pauses.
+        var gen0 = System.Text.RegularExpressions.Regex.Match(text, "cvr_gc_collections_total\\{generation=\"0\"\\} (\\d+)\n");
+        Assert.True(gen0.Success, text);
+        Assert.True(long.Parse(gen0.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= GC.CollectionCount(2)); // the server runs in this process
+        Assert.Matches("cvr_gc_pause_seconds_total [0-9.Ee+-]+\n", text);
     }
 }
