@@ -4,10 +4,9 @@ using System.Text;
 namespace Cvr.Serve;
 
 /// <summary>
-/// The counters behind <c>GET /metrics</c>, in Prometheus' text exposition format: requests by route (explain as
-/// route="explain") and status,
-/// a latency histogram of predict requests (server time, from the first byte of the request to the last of the
-/// response), rows scored and explained, and model reloads. Lock-free: one interlocked add per counter.
+/// The counters behind <c>GET /metrics</c>, in Prometheus' text exposition format: requests by route (predict,
+/// explain, …) and status, a latency histogram of predict requests (server time, from the first byte of the request
+/// to the last of the response), rows scored and explained, and model reloads. Lock-free: one interlocked add per counter.
 /// </summary>
 internal sealed class ServeMetrics
 {
