@@ -104,6 +104,11 @@ internal static class Endpoints
         {
             return BadRequest(context.Response, error);
         }
+        if (models.Current.Unexplainable is { } why)
+        {
+            // Not the client's fault, and not a bug: this bundle's models can't be explained (they still predict).
+            return WriteJson(context.Response, StatusCodes.Status501NotImplemented, w => w.WriteString("error", why));
+        }
         return Answer(context, models, options, s_explain, (w, rows, model) =>
         {
             w.WriteStartArray("explanations");

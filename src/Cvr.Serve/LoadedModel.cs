@@ -40,6 +40,7 @@ internal sealed class LoadedModel : IDisposable
         BundleHash = bundleHash;
         Schema = lanes[0].Scorer.Features.Schema;
         FeatureNames = lanes[0].Explainer.Explainer.FeatureNames;
+        Unexplainable = lanes[0].Explainer.Explainer.Unexplainable;
         _columnOfField = new int[Schema.Columns.Select(c => FieldNumber(c.Name)).Max() + 1];
         Array.Fill(_columnOfField, -1);
         for (var c = 0; c < Schema.Count; c++) { _columnOfField[FieldNumber(Schema.Columns[c].Name)] = c; }
@@ -59,6 +60,9 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>The model inputs in matrix order: what an explanation's contributions are indexed by.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Why explain requests can't be answered for this bundle (see <c>Explainer.Unexplainable</c>), or null.</summary>
+    public string? Unexplainable { get; }
 
     public DateTimeOffset LoadedAt { get; }
 

@@ -56,6 +56,23 @@ public class ExplainCommandTests(TinyBundle bundle) : IClassFixture<TinyBundle>
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 
+    [Fact]
+    public void Explain_BundleTrainedWithAnotherObjective_IsAModelErrorSayingWhy_WhilePredictStillWorks()
+    {
+        using var dir = new TempDir();
+        var parameters = dir.File("params.json");
+        File.WriteAllText(parameters, """{"objective": "cross_entropy"}""");
+        var model = dir.File("model");
+        var (trained, _, trainErr) = CliRunner.Run("train", "--data", bundle.Data, "--out", model, "--params", parameters, "--threads", "1",
+            "--max-rounds", "5", "--early-stopping", "2", "--no-baseline", "--no-cache", "-q");
+        Assert.True(trained == ExitCodes.Success, trainErr);
+        Assert.Equal(ExitCodes.Success, CliRunner.Run("predict", "--model", model, "--data", bundle.Data, "--out", dir.File("sub.csv"), "--no-cache", "-q").Exit);
+        var (exit, _, err) = CliRunner.Run("explain", "--model", model, "--data", bundle.Data, "--out", dir.File("x.jsonl"), "--no-cache", "-q");
+        Assert.Equal(ExitCodes.ModelError, exit);
+        Assert.Equal($"error: {model}: model like was not trained with the binary objective: its probability can't be attributed", err.Trim());
+        Assert.False(File.Exists(dir.File("x.jsonl")));
+    }
+
     private string Run(string file, params string[] flags)
     {
         var (exit, _, err) = CliRunner.Run(["explain", "--model", bundle.Model, "--data", bundle.Data, "--out", file, "--no-cache", "-q", .. flags]);

@@ -23,6 +23,10 @@ public static class ExplainFile
         using (system)
         {
             var explainer = new Explainer(system);
+            if (explainer.Unexplainable is { } why)
+            {
+                throw new ModelBundleException($"{modelDir}: {why}");
+            }
             var test = Workflow.ReadTest(dataDir, manifest, data, logger, timer);
             var positions = rows?.Positions(test.RowIds, Path.Combine(dataDir, DataSet.TestFolder)) ?? [.. Enumerable.Range(0, test.RowCount)];
             timer.Time("explain", () => IO.AtomicFile.Write(outFile, stream =>

@@ -16,17 +16,22 @@ public sealed class Explainer
     public const int ChunkRows = 4096;
 
     private readonly TrainedSystem _system;
-    private readonly ServedAttributor _attributor;
+    private readonly ServedAttributor? _attributor;
 
-    /// <exception cref="ModelBundleException">A booster of Model_ts or Model_e2e is not a binary model.</exception>
     public Explainer(TrainedSystem system)
     {
         _system = system;
         BoosterNames = [ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd, .. system.HasClickModel ? [ModelNames.Click] : Array.Empty<string>()];
-        BinaryLink Link(string name) => BinaryLink.Of(system.Models[name].Booster)
-            ?? throw new ModelBundleException($"model {name} is not a binary LightGBM model: its probability can't be attributed");
-        _attributor = new ServedAttributor(system, Link(ModelNames.Like), Link(ModelNames.Install), Link(ModelNames.EndToEnd));
+        var links = new[] { ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd }.Select(name => (Name: name, Link: BinaryLink.Of(system.Models[name].Booster))).ToArray();
+        // A bundle trained with another objective (--params) still scores and serves; it is only not explained.
+        var other = Array.Find(links, l => l.Link is null).Name;
+        Unexplainable = other is null ? null : $"model {other} was not trained with the binary objective: its probability can't be attributed";
+        _attributor = other is null ? new ServedAttributor(system, links[0].Link!, links[1].Link!, links[2].Link!) : null;
     }
+
+    /// <summary>Why this system's scores can't be explained (a booster of the served probability without the binary
+    /// objective's link), or null when they can.</summary>
+    public string? Unexplainable { get; }
 
     /// <summary>The boosters explained, in output order: like, install, e2e (and click).</summary>
     public IReadOnlyList<string> BoosterNames { get; }
@@ -105,7 +110,8 @@ public sealed class Explainer
             var c = contributions[b].Span;
             boosters[b] = new BoosterContributions(BoosterNames[b], c[^1], raw[b], c[..^1].ToArray());
         }
-        var installed = _attributor.Attribute(prediction.Installed, contributions[0].Span, contributions[1].Span, contributions[2].Span, members);
+        var attributor = _attributor ?? throw new ModelBundleException(Unexplainable!);
+        var installed = attributor.Attribute(prediction.Installed, contributions[0].Span, contributions[1].Span, contributions[2].Span, members);
         return new RowExplanation(rowId, prediction, features, boosters, installed);
     }
 }
