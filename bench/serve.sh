@@ -5,6 +5,9 @@
 #               MMOE=1), cvr predict
 #   latency     single impressions, 4 connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
 #   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
+#   explain     single impressions explained (POST /v1/models/cvr:explain, top 10), 4 connections, 30 s
+#   beside      single-impression predicts at 4 connections with single-impression explains at $EXPLAIN_CONNECTIONS
+#               (default 1) beside them, 30 s: both latency lines (compare predict's with the latency mode's)
 #   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
 #   reload      $RELOADS (default 15) SIGHUP reloads of the same bundle, 2 s of single impressions before each:
 #               RSS and managed heap after the first load and after every reload (no timing claim)
@@ -12,7 +15,7 @@
 # a timing claim and runs under the shared lock. Each mode starts its own server and stops it with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:?usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]}"
+mode="${1:?usage: bench/serve.sh prepare|latency|throughput|explain|beside|soak|reload [WORK_DIR]}"
 work="${2:-/tmp/cvr-serve-bench}"
 scale="${SCALE:-0.05}"
 port="${PORT:-18181}"
@@ -40,19 +43,32 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}'
 curl -s "$url/v1/models/cvr" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("model: %d features; " % m["features"] + ", ".join("%s %d trees" % (k, v["best_iteration"]) for k, v in m["models"].items()) + "".join("; member %s (weight %.2f)" % (k, v["weight"]) for k, v in m.get("members", {}).items()))'
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system CPU of a process, in clock ticks
-run() { # label, bodies, seconds: wrk's result line, plus the server's CPU per request (independent of other load)
-  local before line
+run() { # label, bodies, seconds[, path, connections]: wrk's result line, plus the server's CPU per request (independent of other load)
+  local before line connections="${5:-4}"
   before=$(ticks $server)
-  line=$(wrk -t2 -c4 -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" | grep RESULT | sed "s/^RESULT/$1/")
+  line=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"$3"s --timeout 5s -s bench/serve/post.lua "$url" -- "$2" "${4:-/v1/models/cvr:predict}" | grep RESULT | sed "s/^RESULT/$1/")
   echo "$line server_cpu_us_per_request=$(awk -v t=$(( $(ticks $server) - before )) -v hz="$(getconf CLK_TCK)" -v line="$line" \
     'BEGIN { match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9); printf "%.0f", t / hz * 1e6 / n }')"
 }
-metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_predict_duration_seconds_(sum|count)|cvr_gc_|process_resident_memory_bytes)'; }
+metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scored_total|cvr_rows_explained_total|cvr_predict_duration_seconds_(sum|count)|cvr_gc_|process_resident_memory_bytes)'; }
 
 case "$mode" in
   latency)
     run warmup "$work/single.jsonl" 5 >/dev/null
     run single "$work/single.jsonl" 30
+    ;;
+  explain)
+    run warmup "$work/single.jsonl" 5 /v1/models/cvr:explain >/dev/null
+    run explain "$work/single.jsonl" 30 /v1/models/cvr:explain
+    ;;
+  beside)
+    # Two wrk processes at once: the server CPU per request of each line counts both (the server's CPU over the
+    # run divided by that line's requests), so only the latencies are each route's own.
+    run warmup "$work/single.jsonl" 5 >/dev/null
+    run explain_beside "$work/single.jsonl" 30 /v1/models/cvr:explain "${EXPLAIN_CONNECTIONS:-1}" &
+    beside=$!
+    run predict_beside "$work/single.jsonl" 30
+    wait $beside
     ;;
   throughput)
     run warmup "$work/batch.jsonl" 5 >/dev/null

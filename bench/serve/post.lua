@@ -1,7 +1,9 @@
 -- wrk script for `cvr serve`: POSTs the JSON bodies of a file (one request body per line) round-robin to
--- /v1/models/cvr:predict, each thread starting at its own line. Usage: wrk ... -s post.lua URL -- BODIES_FILE
+-- /v1/models/cvr:predict (or PATH, e.g. /v1/models/cvr:explain), each thread starting at its own line.
+-- Usage: wrk ... -s post.lua URL -- BODIES_FILE [PATH]
 local bodies = {}
 local next_body = 0
+local path = "/v1/models/cvr:predict"
 local threads = {}
 
 setup = function(thread)
@@ -14,11 +16,12 @@ init = function(args)
     bodies[#bodies + 1] = line
   end
   next_body = (id * 7919) % #bodies
+  if args[2] then path = args[2] end
 end
 
 request = function()
   next_body = next_body % #bodies + 1
-  return wrk.format("POST", "/v1/models/cvr:predict", { ["Content-Type"] = "application/json" }, bodies[next_body])
+  return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, bodies[next_body])
 end
 
 -- One machine-readable line for bench/serve.sh: latency percentiles in microseconds, requests, errors.

@@ -35,9 +35,9 @@ public sealed class CompiledForest : ISingleRowScorer
     private readonly int[] _roots;
     private readonly uint[] _categories;
     private readonly int[] _categoryBounds;
-    private readonly double? _sigmoid;
+    private readonly BinaryLink? _link;
 
-    private CompiledForest(int columns, Node[] nodes, double[] leaves, int[] roots, uint[] categories, int[] categoryBounds, double? sigmoid)
+    private CompiledForest(int columns, Node[] nodes, double[] leaves, int[] roots, uint[] categories, int[] categoryBounds, BinaryLink? link)
     {
         ColumnCount = columns;
         _nodes = nodes;
@@ -45,7 +45,7 @@ public sealed class CompiledForest : ISingleRowScorer
         _roots = roots;
         _categories = categories;
         _categoryBounds = categoryBounds;
-        _sigmoid = sigmoid;
+        _link = link;
     }
 
     /// <summary>The row's width: the booster's feature count.</summary>
@@ -83,9 +83,7 @@ public sealed class CompiledForest : ISingleRowScorer
         }
         reason = Unsupported(header);
         if (reason is not null) { return null; }
-        var sigmoid = header["objective"] is var objective && objective.StartsWith("binary", StringComparison.Ordinal)
-            ? ParseSigmoid(objective)
-            : (double?)null;
+        var link = BinaryLink.FromObjective(header.GetValueOrDefault("objective", ""));
         var nodes = new List<Node>();
         var leaves = new List<double>();
         var roots = new List<int>();
@@ -102,7 +100,7 @@ public sealed class CompiledForest : ISingleRowScorer
             roots.Add(AddTree(tree, nodes, leaves, categories, categoryBounds));
         }
         var columns = ModelText.Int(maxFeature, "max_feature_idx") + 1;
-        return new CompiledForest(columns, [.. nodes], [.. leaves], [.. roots], [.. categories], [.. categoryBounds], sigmoid);
+        return new CompiledForest(columns, [.. nodes], [.. leaves], [.. roots], [.. categories], [.. categoryBounds], link);
     }
 
     private static string? Unsupported(Dictionary<string, string> header)
@@ -117,18 +115,6 @@ public sealed class CompiledForest : ISingleRowScorer
         return name is "binary" or "" or "regression" or "regression_l1" or "huber" or "fair" or "quantile" or "mape"
             ? name == "regression" && objective.Contains("sqrt", StringComparison.Ordinal) ? "a regression on sqrt of the label" : null
             : $"objective {name} (its output transform is not reproduced)";
-    }
-
-    private static double ParseSigmoid(string objective)
-    {
-        foreach (var part in objective.Split(' '))
-        {
-            if (part.StartsWith("sigmoid:", StringComparison.Ordinal))
-            {
-                return ModelText.Double(part["sigmoid:".Length..], "objective sigmoid");
-            }
-        }
-        throw new FormatException($"objective line \"{objective}\" has no sigmoid");
     }
 
     /// <summary>Appends one tree's splits and leaves; returns its root.</summary>
@@ -199,7 +185,7 @@ public sealed class CompiledForest : ISingleRowScorer
     public double Predict(ReadOnlySpan<float> row)
     {
         var raw = PredictRaw(row);
-        return _sigmoid is { } s ? 1.0 / (1.0 + Math.Exp(-s * raw)) : raw;
+        return _link is { } link ? link.Probability(raw) : raw;
     }
 
     /// <summary>The sum of the trees' leaf values, in tree order.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using Cvr.Modeling;
+using Cvr.Modeling.Explaining;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ namespace Cvr.Serve;
 /// a 500 means a bug and is logged.</summary>
 internal static class Endpoints
 {
-    public const string PredictPath = "/v1/models/cvr:predict", ModelPath = "/v1/models/cvr", HealthPath = "/healthz", MetricsPath = "/metrics";
+    public const string PredictPath = "/v1/models/cvr:predict", ExplainPath = "/v1/models/cvr:explain", ModelPath = "/v1/models/cvr", HealthPath = "/healthz", MetricsPath = "/metrics";
     public const string ModelName = "cvr";
 
     private const int ClientClosedRequest = 499;
@@ -60,7 +61,8 @@ internal static class Endpoints
                 metrics.Request(RouteOf(context.Request.Path), context.Response.StatusCode, Stopwatch.GetTimestamp() - start);
             }
         });
-        app.MapPost(PredictPath, context => Predict(context, models, metrics, options));
+        app.MapPost(PredictPath, context => Answer(context, models, options, s_predict, static (w, rows, _) => WritePredictions(w, rows), metrics.RowsScored));
+        app.MapPost(ExplainPath, context => Explain(context, models, metrics, options));
         app.MapGet(ModelPath, context => WriteJson(context.Response, StatusCodes.Status200OK, w => ModelInfo.Write(w, models.Current, options)));
         app.MapGet(HealthPath, context => WriteText(context.Response, "ok\n", "text/plain; charset=utf-8"));
         app.MapGet(MetricsPath, context => WriteText(context.Response, metrics.Render(models.Current.BundleHash), "text/plain; version=0.0.4; charset=utf-8"));
@@ -85,10 +87,40 @@ internal static class Endpoints
         ModelPath => 1,
         HealthPath => 2,
         MetricsPath => 3,
+        ExplainPath => 5,
         _ => 4,
     };
 
-    private static async Task Predict(HttpContext context, ModelHost models, ServeMetrics metrics, ServeOptions options)
+    private static readonly Func<Lane, RowPrediction> s_predict = static lane => lane.Scorer.Score(lane.Row);
+
+    private static readonly Func<Lane, RowExplanation> s_explain = static lane => lane.Explainer.Explain(lane.Row);
+
+    /// <summary>KServe V1's explain verb: the instances of a predict request, each explained (<see cref="ExplanationJson"/>,
+    /// the top <c>?top=K</c> features per model, <see cref="ExplanationJson.DefaultTop"/> by default, 0 for all).</summary>
+    private static Task Explain(HttpContext context, ModelHost models, ServeMetrics metrics, ServeOptions options)
+    {
+        var top = ExplainQuery.Top(context.Request.Query, out var error);
+        if (error is not null)
+        {
+            return BadRequest(context.Response, error);
+        }
+        if (models.Current.Unexplainable is { } why)
+        {
+            // Not the client's fault, and not a bug: this bundle's models can't be explained (they still predict).
+            return WriteJson(context.Response, StatusCodes.Status501NotImplemented, w => w.WriteString("error", why));
+        }
+        return Answer(context, models, options, s_explain, (w, rows, model) =>
+        {
+            w.WriteStartArray("explanations");
+            foreach (var row in rows) { ExplanationJson.Write(w, row, model.FeatureNames, top); }
+            w.WriteEndArray();
+        }, metrics.RowsExplained);
+    }
+
+    /// <summary>Reads a request's instances (at most the body limit), answers each on a rented lane of the current
+    /// model, and writes the answers as one JSON object; any fault of the request is a 400 with its <see cref="RequestError"/>.</summary>
+    private static async Task Answer<T>(HttpContext context, ModelHost models, ServeOptions options, Func<Lane, T> answer,
+        Action<Utf8JsonWriter, List<T>, LoadedModel> write, Action<int> counted)
     {
         var limit = options.BodyLimit;
         if (context.Request.ContentLength > limit)
@@ -118,7 +150,7 @@ internal static class Endpoints
                     return;
                 }
             }
-            var predictions = new List<RowPrediction>();
+            var answers = new List<T>();
             // A lease on the current model, so a reload can't dispose it meanwhile, and one of its lanes.
             var model = models.Acquire();
             RequestError? error;
@@ -127,7 +159,7 @@ internal static class Endpoints
                 var lane = await model.RentAsync(context.RequestAborted).ConfigureAwait(false);
                 try
                 {
-                    error = Score(buffer.AsSpan(0, length), model, lane, options.MaxBatch, predictions);
+                    error = Read(buffer.AsSpan(0, length), model, lane, options.MaxBatch, answers, answer);
                 }
                 finally
                 {
@@ -143,8 +175,8 @@ internal static class Endpoints
                 await BadRequest(context.Response, error).ConfigureAwait(false);
                 return;
             }
-            metrics.RowsScored(predictions.Count);
-            await WriteJson(context.Response, StatusCodes.Status200OK, w => WritePredictions(w, predictions)).ConfigureAwait(false);
+            counted(answers.Count);
+            await WriteJson(context.Response, StatusCodes.Status200OK, w => write(w, answers, model)).ConfigureAwait(false);
         }
         finally
         {
@@ -152,11 +184,11 @@ internal static class Endpoints
         }
     }
 
-    private static RequestError? Score(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
+    private static RequestError? Read<T>(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<T> answers, Func<Lane, T> answer)
     {
         try
         {
-            PredictProtocol.Score(body, model, lane, maxBatch, predictions);
+            PredictProtocol.Read(body, model, lane, maxBatch, answers, answer);
             return null;
         }
         catch (RequestException e)

@@ -1,10 +1,11 @@
 using Cvr.Data;
 using Cvr.Features;
 using Cvr.Modeling;
+using Cvr.Modeling.Explaining;
 
 namespace Cvr.Serve;
 
-/// <summary>One scoring unit: a copy of the bundle's boosters with its row scorer and a reusable row.</summary>
+/// <summary>One scoring unit: a copy of the bundle's boosters with its row scorer, its row explainer and a reusable row.</summary>
 internal sealed class Lane : IDisposable
 {
     private readonly TrainedSystem _system;
@@ -13,10 +14,14 @@ internal sealed class Lane : IDisposable
     {
         _system = system;
         Scorer = new RowScorer(system);
+        Explainer = new Explainer(system).CreateRowExplainer(Scorer);
         Row = Scorer.CreateRow();
     }
 
     public RowScorer Scorer { get; }
+
+    /// <summary>Explains rows with this lane's boosters (LightGBM's own TreeSHAP, beside the scorer's compiled trees).</summary>
+    public RowExplainer Explainer { get; }
 
     /// <summary>The row each instance is read into (a lane serves one request at a time).</summary>
     public RawRow Row { get; }
@@ -36,6 +41,7 @@ internal sealed class Lane : IDisposable
 
     public void Dispose()
     {
+        Explainer.Dispose();
         Scorer.Dispose();
         _system.Dispose();
     }

@@ -39,6 +39,8 @@ internal sealed class LoadedModel : IDisposable
         Manifest = manifest;
         BundleHash = bundleHash;
         Schema = lanes[0].Scorer.Features.Schema;
+        FeatureNames = lanes[0].Explainer.Explainer.FeatureNames;
+        Unexplainable = lanes[0].Explainer.Explainer.Unexplainable;
         _columnOfField = new int[Schema.Columns.Select(c => FieldNumber(c.Name)).Max() + 1];
         Array.Fill(_columnOfField, -1);
         for (var c = 0; c < Schema.Count; c++) { _columnOfField[FieldNumber(Schema.Columns[c].Name)] = c; }
@@ -55,6 +57,12 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>The raw columns an instance may hold (f_0, the row id, is always allowed).</summary>
     public Schema Schema { get; }
+
+    /// <summary>The model inputs in matrix order: what an explanation's contributions are indexed by.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Why explain requests can't be answered for this bundle (see <c>Explainer.Unexplainable</c>), or null.</summary>
+    public string? Unexplainable { get; }
 
     public DateTimeOffset LoadedAt { get; }
 

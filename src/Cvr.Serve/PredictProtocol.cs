@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Cvr.Data;
-using Cvr.Modeling;
 
 namespace Cvr.Serve;
 
@@ -19,9 +18,10 @@ internal static class PredictProtocol
 {
     private const string Instances = "instances";
 
-    /// <summary>Scores every instance of <paramref name="body"/> into <paramref name="predictions"/>.</summary>
+    /// <summary>Reads every instance of <paramref name="body"/> into the lane's row and adds <paramref name="answer"/>
+    /// of it to <paramref name="answers"/>: the one parser of predict and explain requests.</summary>
     /// <exception cref="RequestException">Anything wrong with the request.</exception>
-    public static void Score(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
+    public static void Read<T>(ReadOnlySpan<byte> body, LoadedModel model, Lane lane, int maxBatch, List<T> answers, Func<Lane, T> answer)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
         try
@@ -47,7 +47,7 @@ internal static class PredictProtocol
                 {
                     throw Error(null, Instances, Describe(ref reader), "an array of objects");
                 }
-                ReadInstances(ref reader, model, lane, maxBatch, predictions);
+                ReadInstances(ref reader, model, lane, maxBatch, answers, answer);
             }
             if (!sawInstances)
             {
@@ -65,7 +65,7 @@ internal static class PredictProtocol
         }
     }
 
-    private static void ReadInstances(ref Utf8JsonReader reader, LoadedModel model, Lane lane, int maxBatch, List<RowPrediction> predictions)
+    private static void ReadInstances<T>(ref Utf8JsonReader reader, LoadedModel model, Lane lane, int maxBatch, List<T> answers, Func<Lane, T> answer)
     {
         var schema = model.Schema;
         var row = lane.Row;
@@ -102,7 +102,7 @@ internal static class PredictProtocol
             {
                 throw Error(index, Schema.DayColumn, "missing", "an integer day number (as in the data files)");
             }
-            predictions.Add(lane.Scorer.Score(row));
+            answers.Add(answer(lane));
             index++;
         }
         if (index == 0)

@@ -4,16 +4,16 @@ using System.Text;
 namespace Cvr.Serve;
 
 /// <summary>
-/// The counters behind <c>GET /metrics</c>, in Prometheus' text exposition format: requests by route and status,
-/// a latency histogram of predict requests (server time, from the first byte of the request to the last of the
-/// response), rows scored and model reloads. Lock-free: one interlocked add per counter.
+/// The counters behind <c>GET /metrics</c>, in Prometheus' text exposition format: requests by route (predict,
+/// explain, …) and status, a latency histogram of predict requests (server time, from the first byte of the request
+/// to the last of the response), rows scored and explained, and model reloads. Lock-free: one interlocked add per counter.
 /// </summary>
 internal sealed class ServeMetrics
 {
     /// <summary>Histogram bounds in seconds: fine below a millisecond, where the latency target is.</summary>
     public static readonly double[] Buckets = [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
-    public static readonly string[] Routes = ["predict", "model", "healthz", "metrics", "other"];
+    public static readonly string[] Routes = ["predict", "model", "healthz", "metrics", "other", "explain"];
 
     /// <summary>Status codes counted one by one; anything else is counted under its class (e.g. 5xx).</summary>
     private static readonly int[] s_statuses = [200, 400, 404, 405, 499, 500, 503];
@@ -23,6 +23,7 @@ internal sealed class ServeMetrics
     private long _latencyTicks;
     private long _latencyCount;
     private long _rows;
+    private long _explained;
     private long _reloadsOk;
     private long _reloadsFailed;
 
@@ -39,6 +40,8 @@ internal sealed class ServeMetrics
     }
 
     public void RowsScored(int rows) => Interlocked.Add(ref _rows, rows);
+
+    public void RowsExplained(int rows) => Interlocked.Add(ref _explained, rows);
 
     public void Reloaded(bool ok) => Interlocked.Increment(ref ok ? ref _reloadsOk : ref _reloadsFailed);
 
@@ -78,6 +81,7 @@ internal sealed class ServeMetrics
         var sum = Interlocked.Read(ref _latencyTicks) / (double)System.Diagnostics.Stopwatch.Frequency;
         text.Append(inv, $"cvr_predict_duration_seconds_sum {sum:R}\ncvr_predict_duration_seconds_count {Interlocked.Read(ref _latencyCount)}\n");
         text.Append(inv, $"# HELP cvr_rows_scored_total Instances scored.\n# TYPE cvr_rows_scored_total counter\ncvr_rows_scored_total {Rows}\n");
+        text.Append(inv, $"# HELP cvr_rows_explained_total Instances explained.\n# TYPE cvr_rows_explained_total counter\ncvr_rows_explained_total {Interlocked.Read(ref _explained)}\n");
         text.Append("# HELP cvr_model_reloads_total Model reloads by result.\n# TYPE cvr_model_reloads_total counter\n");
         text.Append(inv, $"cvr_model_reloads_total{{result=\"ok\"}} {Interlocked.Read(ref _reloadsOk)}\ncvr_model_reloads_total{{result=\"refused\"}} {Interlocked.Read(ref _reloadsFailed)}\n");
         text.Append(inv, $"# HELP cvr_model_info The bundle being served.\n# TYPE cvr_model_info gauge\ncvr_model_info{{bundle_sha256=\"{bundleHash}\"}} 1\n");

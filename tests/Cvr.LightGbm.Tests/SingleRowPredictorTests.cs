@@ -31,6 +31,32 @@ public class SingleRowPredictorTests
     }
 
     [LightGbmFact]
+    public void Predict_NormalRawAndContributionsFromThreeThreadsOnOneBooster_EachGivesTheBatchBits()
+    {
+        // What cvr serve's explain does beside predict: three kinds of single-row state on one booster at once.
+        using var dataset = s_data.ToDataset();
+        using var booster = TestData.Train(dataset, 10);
+        const int rows = 50;
+        var features = s_data.Take(rows).Features;
+        var kinds = new[] { PredictionKind.Normal, PredictionKind.RawScore, PredictionKind.Contributions };
+        var batch = kinds.Select(k => booster.Predict(features, rows, k)).ToArray();
+        var predictors = kinds.Select(k => booster.CreateSingleRowPredictor(k)).ToArray();
+        var failures = 0;
+        Parallel.For(0, kinds.Length, k =>
+        {
+            var output = new double[predictors[k].OutputLength];
+            for (var i = 0; i < 20 * rows; i++)
+            {
+                var r = i % rows;
+                predictors[k].Predict(s_data.Row(r), output);
+                if (!output.AsSpan().SequenceEqual(batch[k].AsSpan(r * output.Length, output.Length))) { Interlocked.Increment(ref failures); }
+            }
+        });
+        foreach (var p in predictors) { p.Dispose(); }
+        Assert.Equal(0, failures);
+    }
+
+    [LightGbmFact]
     public void Predict_TwoPredictorsDifferentIterations_DoNotMix()
     {
         using var dataset = s_data.ToDataset();

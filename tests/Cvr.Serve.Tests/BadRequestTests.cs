@@ -59,6 +59,33 @@ public sealed class BadRequestTests : IClassFixture<ServeFixture>, IDisposable
 
     [Theory]
     [MemberData(nameof(Corpus))]
+    public async Task Explain_BadRequest_IsAnsweredExactlyAsPredictAnswersIt(string body, int instance, string? field, string message)
+    {
+        _ = (instance, field);
+        var (status, error) = await _server.Post(body, "/v1/models/cvr:explain");
+        var (predictStatus, predictError) = await _server.Post(body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(predictStatus, status);
+        Assert.Equal(message, error.GetProperty("error").GetString());
+        Assert.Equal(predictError.GetRawText(), error.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("?top=-1", "top", "top: the text \"-1\" (expected a whole number of features ≥ 0 (0: every feature; default 10))")]
+    [InlineData("?top=ten", "top", "top: the text \"ten\" (expected a whole number of features ≥ 0 (0: every feature; default 10))")]
+    [InlineData("?top=1&top=2", "top", "top: given twice (expected one ?top=K)")]
+    [InlineData("?k=3", "k", "k: unknown query parameter (expected only ?top=K)")]
+    public async Task Explain_BadTopParameter_Is400NamingIt(string query, string field, string message)
+    {
+        var (status, error) = await _server.Post(ServeFixture.Request(Ok), "/v1/models/cvr:explain" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(message, error.GetProperty("error").GetString());
+        Assert.Equal(field, error.GetProperty("field").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, error.GetProperty("instance").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
     public async Task Predict_BadRequest_Is400NamingInstanceFieldAndExpectation(string body, int instance, string? field, string message)
     {
         var (status, error) = await _server.Post(body);

@@ -34,7 +34,7 @@ public sealed class MmoeServerTests(MmoeServeFixture fixture) : ServerTests<Mmoe
 }
 
 /// <summary>A real server on a real port, for the bundles of a fixture.</summary>
-public abstract class ServerTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServeFixture
+public abstract partial class ServerTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : ServeFixture
 {
     protected TFixture Fixture => fixture;
 

@@ -37,9 +37,12 @@ internal sealed class TestServer : IDisposable
 
     internal RunningServer Server => _server;
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> Post(string body)
+    public Task<(HttpStatusCode Status, JsonElement Body)> Post(string body) => Post(body, "/v1/models/cvr:predict");
+
+    /// <summary>POSTs a JSON body to <paramref name="path"/> (e.g. <c>/v1/models/cvr:explain?top=3</c>).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> Post(string body, string path)
     {
-        using var response = await Client.PostAsync("/v1/models/cvr:predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }

@@ -30,7 +30,7 @@ internal static class ServeCommand
             Description = "Requests scored at once, each with its own copy of the models (default: the number of cores).",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
-        var command = new Command("serve", "Serve a model bundle over HTTP (KServe V1: POST /v1/models/cvr:predict), with the same numbers as cvr predict; SIGTERM drains and exits 0.")
+        var command = new Command("serve", "Serve a model bundle over HTTP (KServe V1: POST /v1/models/cvr:predict, and :explain as cvr explain), with the same numbers as cvr predict; SIGTERM drains and exits 0.")
         {
             model, urls, maxBatch, maxBody, watch, scorers,
         };

@@ -42,12 +42,17 @@ public sealed class RowScorer : IDisposable
 
     public RawRow CreateRow() => new(Features.Schema);
 
-    public RowPrediction Score(RawRow row)
+    public RowPrediction Score(RawRow row) => Score(row, out _, out _);
+
+    /// <summary><see cref="Score(RawRow)"/>, also giving the row's model inputs and the members' calibrated probabilities
+    /// (in <see cref="TrainedSystem.Members"/> order); both are this thread's buffers, valid until its next call.</summary>
+    public RowPrediction Score(RawRow row, out ReadOnlySpan<float> features, out ReadOnlySpan<double> memberValues)
     {
         var buffers = _buffers.Value!;
         Features.Transform(row, buffers.Scratch, buffers.Features);
-        ReadOnlySpan<float> features = buffers.Features;
+        features = buffers.Features;
         var members = buffers.MemberValues;
+        memberValues = members;
         for (var m = 0; m < members.Length; m++)
         {
             members[m] = Calibration.Apply(buffers.Members[m].PredictInstall(row, features), _system.Members[m].Omega);

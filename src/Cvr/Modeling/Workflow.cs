@@ -48,18 +48,25 @@ public static class Workflow
         var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir));
         using (system)
         {
-            var testPath = Path.Combine(dataDir, DataSet.TestFolder);
-            if (!Directory.Exists(testPath) && !File.Exists(testPath))
-            {
-                throw DataError.File(dataDir, "no test/ folder to predict (expected the challenge layout: train/ and test/)");
-            }
-            var test = timer.Time("read", () => DataSet.ReadSplit(dataDir, testPath, requireLabels: false, data, logger));
-            ModelBundleLoader.CheckColumns(manifest, test, FrameReader.Display(FrameReader.ListSources(testPath)[0], dataDir));
+            var test = ReadTest(dataDir, manifest, data, logger, timer);
             var scores = timer.Time("scoring", () => system.Score(test));
             timer.Time("write submission", () => Submission.Write(submission, scores.RowIds, scores.Ensemble, scores.Click));
             logger.LogInformation("wrote {Rows:N0} predictions to {Submission}", scores.RowIds.Length, submission);
             return (scores, test);
         }
+    }
+
+    /// <summary>The test split of <paramref name="dataDir"/>, checked to hold every input the bundle needs.</summary>
+    internal static Frame ReadTest(string dataDir, BundleManifest manifest, DataSetOptions data, ILogger logger, PhaseTimer timer)
+    {
+        var testPath = Path.Combine(dataDir, DataSet.TestFolder);
+        if (!Directory.Exists(testPath) && !File.Exists(testPath))
+        {
+            throw DataError.File(dataDir, "no test/ folder to score (expected the challenge layout: train/ and test/)");
+        }
+        var test = timer.Time("read", () => DataSet.ReadSplit(dataDir, testPath, requireLabels: false, data, logger));
+        ModelBundleLoader.CheckColumns(manifest, test, FrameReader.Display(FrameReader.ListSources(testPath)[0], dataDir));
+        return test;
     }
 
     /// <summary>Train, predict and evaluate in one go: the main job.</summary>
