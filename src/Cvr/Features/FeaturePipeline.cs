@@ -44,10 +44,12 @@ public sealed class FeaturePipeline(FeatureConfig config)
     {
         parallel ??= new ParallelOptions();
         var fitted = FitCore(train, rows, unlabeled, parallel, [train.RowCount], out var inputs);
-        var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
-            ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
-            : null;
-        return new TrainingFeatures(fitted, inputs, outOfFold, parallel);
+        TrainingEncoding? encoding = Config.TargetEncoding.Encoding switch
+        {
+            TargetEncodingMode.OutOfFold => new OutOfFold(new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed), inputs, parallel),
+            _ => null,
+        };
+        return new TrainingFeatures(fitted, inputs, encoding, parallel);
     }
 
     /// <summary>

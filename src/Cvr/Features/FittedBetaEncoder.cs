@@ -173,7 +173,7 @@ internal static class BetaEncoding
     /// The out-of-fold encoding tables of the fitting rows: for each fold, every category's encodings from the
     /// counts of the other folds (prior mean and size too), so a row's own label never reaches its features.
     /// <paramref name="keys"/>, <paramref name="labels"/>, <paramref name="space"/> and <paramref name="folds"/> are
-    /// those of every fitting row; <see cref="WriteOutOfFold"/> then encodes any of them, all at once or in chunks.
+    /// those of every fitting row; <see cref="WriteByTable"/> then encodes any of them, all at once or in chunks.
     /// </summary>
     public static float[][,] FoldTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
         ParallelOptions parallel)
@@ -216,10 +216,11 @@ internal static class BetaEncoding
     }
 
     /// <summary>
-    /// Encodes fitting rows out of fold with the tables of <see cref="FoldTables"/>: each row by its fold's table.
-    /// Not the same as <see cref="Transform"/> on the same rows, which would read the row's own label.
+    /// Encodes fitting rows with tables that exclude them (<see cref="FoldTables"/>, <see cref="DayTables"/>): each
+    /// row by its table (<paramref name="tableOf"/>: its fold, its day). Not the same as <see cref="Transform"/> on
+    /// the same rows, which would read the row's own label.
     /// </summary>
-    public static void WriteOutOfFold(FittedBetaEncoder encoder, float[][,] tables, int[] keys, byte[] folds, FeatureMatrix matrix, int firstColumn)
+    public static void WriteByTable(FittedBetaEncoder encoder, float[][,] tables, int[] keys, int[] tableOf, FeatureMatrix matrix, int firstColumn)
     {
         var categories = KeyIndex.Map(keys, encoder.Index);
         var data = matrix.Data;
@@ -229,7 +230,7 @@ internal static class BetaEncoding
             var o = (long)(firstColumn + s) * n;
             for (var r = 0; r < keys.Length; r++)
             {
-                data[o + r] = tables[folds[r]][categories[r], s];
+                data[o + r] = tables[tableOf[r]][categories[r], s];
             }
         }
     }

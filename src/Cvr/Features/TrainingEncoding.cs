@@ -1,0 +1,55 @@
+namespace Cvr.Features;
+
+/// <summary>
+/// How target encodings of training rows are computed when not with the full fit: each training row reads one of
+/// several tables built from the fitting rows that exclude it (<see cref="OutOfFold"/>: the other folds). Each
+/// encoder's tables are computed on first use from every fitting row and
+/// shared by every chunk, so a row's values don't depend on the chunk it is written in.
+/// </summary>
+internal abstract class TrainingEncoding(FeatureInputs fitting)
+{
+    private readonly Dictionary<FittedBetaEncoder, Lazy<float[][,]>> _tables = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The fitting rows the tables are built from.</summary>
+    protected FeatureInputs Fitting { get; } = fitting;
+
+    /// <summary>Which table each of <paramref name="rows"/> reads (rows among the fitting rows).</summary>
+    public abstract int[] TableOf(FeatureInputs rows);
+
+    /// <summary>An encoder's tables (table, category, statistic), computed once.</summary>
+    public float[][,] Tables(FittedBetaEncoder encoder)
+    {
+        Lazy<float[][,]> tables;
+        lock (_tables)
+        {
+            if (!_tables.TryGetValue(encoder, out tables!))
+            {
+                _tables[encoder] = tables = new Lazy<float[][,]>(() =>
+                {
+                    var labels = FeaturePipeline.Select(Targets.Values(Fitting.Frame, encoder.Target), Fitting.Rows);
+                    var space = Targets.SampleSpace(Fitting.Frame, encoder.Target) is { } s ? FeaturePipeline.Select(s, Fitting.Rows) : null;
+                    return Build(encoder, Fitting.Keys(encoder.Column), labels, space);
+                });
+            }
+        }
+        return tables.Value;
+    }
+
+    /// <summary>The tables from every fitting row's key, label and sample-space weight (null: every row counts).</summary>
+    protected abstract float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space);
+}
+
+/// <summary>
+/// Out-of-fold target encoding of training rows: the fold plan, and each encoder's fold tables from every fitting
+/// row (<see cref="BetaEncoding.FoldTables"/>).
+/// </summary>
+internal sealed class OutOfFold(FoldPlan plan, FeatureInputs fitting, ParallelOptions parallel) : TrainingEncoding(fitting)
+{
+    private readonly Lazy<byte[]> _fittingFolds = new(() => plan.Assign(fitting.Frame.RowIds, fitting.Rows));
+
+    /// <summary>The folds of <paramref name="rows"/>' rows.</summary>
+    public override int[] TableOf(FeatureInputs rows) => [.. plan.Assign(rows.Frame.RowIds, rows.Rows).Select(f => (int)f)];
+
+    protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
+        => BetaEncoding.FoldTables(encoder, keys, labels, space, _fittingFolds.Value, plan.Folds, parallel);
+}
