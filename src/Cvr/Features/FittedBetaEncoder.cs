@@ -216,6 +216,65 @@ internal static class BetaEncoding
     }
 
     /// <summary>
+    /// The as-of encoding tables of the fitting rows: for each day from <paramref name="firstDay"/> on (<paramref name="dayCount"/>
+    /// days), every category's encodings from the counts of the fitting rows of earlier days only — the prior's mean
+    /// and size too, so a later day's labels can't reach an earlier row even through the prior. The first day has no
+    /// earlier rows and gets the statistics of a fit on no rows (under the paper's prior, none: NaN, as history's
+    /// rates on that day); a category not seen before a day gets that day's prior, as an unseen category does with
+    /// the full fit. As with <see cref="FoldTables"/>, the earlier days' counts are scaled up to the full fit's size,
+    /// here by the ratio of all fitting rows to the earlier days' rows (row counts, not labels), so the count-dependent
+    /// statistics (variance, skewness, kurtosis, the N_min threshold, the prior size N0) keep the scale of the full fit
+    /// that validation and test rows get; the mean, a ratio of counts, is unchanged by it.
+    /// </summary>
+    public static float[][,] DayTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, int[] days, int firstDay, int dayCount,
+        ParallelOptions parallel)
+    {
+        var categories = KeyIndex.Map(keys, encoder.Index);
+        var k = encoder.Keys.Length;
+        // Slot t + 1 holds day t's counts; after the prefix sums, slot t holds every day before day t.
+        var positives = new long[dayCount + 1, k];
+        var rows = new long[dayCount + 1, k];
+        var totals = new long[dayCount + 1, 3];
+        for (var r = 0; r < keys.Length; r++)
+        {
+            var t = days[r] - firstDay + 1;
+            var w = space is null ? 1 : space[r];
+            positives[t, categories[r]] += labels[r] * w;
+            rows[t, categories[r]] += w;
+            totals[t, 0] += labels[r] * w;
+            totals[t, 1] += w;
+            totals[t, 2]++;
+        }
+        for (var t = 1; t <= dayCount; t++)
+        {
+            for (var c = 0; c < k; c++)
+            {
+                positives[t, c] += positives[t - 1, c];
+                rows[t, c] += rows[t - 1, c];
+            }
+            for (var i = 0; i < 3; i++) { totals[t, i] += totals[t - 1, i]; }
+        }
+        var stats = encoder.Statistics.Count;
+        var tables = new float[dayCount][,];
+        // One table per day, from exact integer counts: the schedule can't change a bit.
+        Parallel.For(0, dayCount, parallel, t =>
+        {
+            var table = new float[k, stats];
+            Span<double> values = stackalloc double[stats];
+            var fitRows = totals[t, 1];
+            var mu = fitRows == 0 ? 0.5 : totals[t, 0] / (double)fitRows;
+            var scale = totals[t, 2] == 0 ? 1 : totals[dayCount, 2] / (double)totals[t, 2];
+            for (var c = 0; c < k; c++)
+            {
+                encoder.Encode(positives[t, c] * scale, rows[t, c] * scale, mu, fitRows * scale, values);
+                for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
+            }
+            tables[t] = table;
+        });
+        return tables;
+    }
+
+    /// <summary>
     /// Encodes fitting rows with tables that exclude them (<see cref="FoldTables"/>, <see cref="DayTables"/>): each
     /// row by its table (<paramref name="tableOf"/>: its fold, its day). Not the same as <see cref="Transform"/> on
     /// the same rows, which would read the row's own label.

@@ -2,7 +2,8 @@ namespace Cvr.Features;
 
 /// <summary>
 /// How target encodings of training rows are computed when not with the full fit: each training row reads one of
-/// several tables built from the fitting rows that exclude it (<see cref="OutOfFold"/>: the other folds). Each
+/// several tables built from the fitting rows that exclude it (<see cref="OutOfFold"/>: the other folds;
+/// <see cref="AsOf"/>: the earlier days). Each
 /// encoder's tables are computed on first use from every fitting row and
 /// shared by every chunk, so a row's values don't depend on the chunk it is written in.
 /// </summary>
@@ -52,4 +53,44 @@ internal sealed class OutOfFold(FoldPlan plan, FeatureInputs fitting, ParallelOp
 
     protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
         => BetaEncoding.FoldTables(encoder, keys, labels, space, _fittingFolds.Value, plan.Folds, parallel);
+}
+
+/// <summary>
+/// As-of target encoding of training rows (<see cref="TargetEncodingMode.AsOf"/>): a row on day d reads the table of
+/// day d, built from the fitting rows of days before d only (<see cref="BetaEncoding.DayTables"/>) — its own day's
+/// labels and every later day's never reach it, and a category new on day d gets the prior, as a new category gets
+/// it on the test day. Validation, test and served rows are encoded with the full fit, which holds every training day.
+/// </summary>
+internal sealed class AsOf(FeatureInputs fitting, ParallelOptions parallel) : TrainingEncoding(fitting)
+{
+    private readonly Lazy<int[]> _fittingDays = new(fitting.Days);
+
+    private (int First, int Count) Span => _span ??= SpanOf(_fittingDays.Value);
+
+    private (int First, int Count)? _span;
+
+    private static (int First, int Count) SpanOf(int[] days)
+        => days.Length == 0 ? (0, 0) : (days.Min(), days.Max() - days.Min() + 1);
+
+    /// <summary>Each row's day, counted from the first fitting day.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row outside the fitting rows' days (only training rows are encoded as of their day).</exception>
+    public override int[] TableOf(FeatureInputs rows)
+    {
+        var (first, count) = Span;
+        var days = rows.Days();
+        var tables = new int[days.Length];
+        for (var r = 0; r < days.Length; r++)
+        {
+            var t = days[r] - first;
+            if ((uint)t >= (uint)count) { throw new ArgumentOutOfRangeException(nameof(rows), $"day {days[r]} is not one of the training days"); }
+            tables[r] = t;
+        }
+        return tables;
+    }
+
+    protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
+    {
+        var (first, count) = Span;
+        return BetaEncoding.DayTables(encoder, keys, labels, space, _fittingDays.Value, first, count, parallel);
+    }
 }
