@@ -191,28 +191,37 @@ internal static class BetaEncoding
             foldTotals[folds[r], 0] += labels[r] * w;
             foldTotals[folds[r], 1] += w;
         }
-        var stats = encoder.Statistics.Count;
         var tables = new float[foldCount][,];
         // One table per fold, from exact integer counts: the schedule can't change a bit.
         Parallel.For(0, foldCount, parallel, f =>
         {
-            var table = new float[k, stats];
-            Span<double> values = stackalloc double[stats];
             var fitRows = encoder.TotalRows - foldTotals[f, 1];
-            var mu = fitRows == 0 ? 0.5 : (encoder.TotalPositives - foldTotals[f, 0]) / (double)fitRows;
             // The other folds hold about (k−1)/k of the rows. Their counts are scaled up to the full fit's size so
             // that everything that depends on counts (variance, skewness, kurtosis, the N_min threshold, the
             // paper's prior size N0) has the same scale for training rows as for rows encoded by the full fit;
             // unscaled, training rows would all look (k−1)/k as certain and the model would learn a shifted scale.
             var scale = fitRows == 0 ? 1 : encoder.TotalRows / (double)fitRows;
-            for (var c = 0; c < k; c++)
-            {
-                encoder.Encode((encoder.Positives[c] - foldPositives[f, c]) * scale, (encoder.Rows[c] - foldRows[f, c]) * scale, mu, fitRows * scale, values);
-                for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
-            }
-            tables[f] = table;
+            tables[f] = Table(encoder, c => (encoder.Positives[c] - foldPositives[f, c], encoder.Rows[c] - foldRows[f, c]),
+                encoder.TotalPositives - foldTotals[f, 0], fitRows, scale);
         });
         return tables;
+    }
+
+    /// <summary>One table of encodings from counts that leave out the rows it is for: each category's (positives,
+    /// rows) and the fitting rows' totals, all multiplied by <paramref name="scale"/>; the prior's mean is the
+    /// fitting rows' rate (0.5 when there are none).</summary>
+    private static float[,] Table(FittedBetaEncoder encoder, Func<int, (long Positives, long Rows)> category, long fitPositives, long fitRows, double scale)
+    {
+        var table = new float[encoder.Keys.Length, encoder.Statistics.Count];
+        Span<double> values = stackalloc double[encoder.Statistics.Count];
+        var mu = fitRows == 0 ? 0.5 : fitPositives / (double)fitRows;
+        for (var c = 0; c < encoder.Keys.Length; c++)
+        {
+            var (n, N) = category(c);
+            encoder.Encode(n * scale, N * scale, mu, fitRows * scale, values);
+            for (var s = 0; s < values.Length; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
+        }
+        return table;
     }
 
     /// <summary>
@@ -254,22 +263,12 @@ internal static class BetaEncoding
             }
             for (var i = 0; i < 3; i++) { totals[t, i] += totals[t - 1, i]; }
         }
-        var stats = encoder.Statistics.Count;
         var tables = new float[dayCount][,];
         // One table per day, from exact integer counts: the schedule can't change a bit.
         Parallel.For(0, dayCount, parallel, t =>
         {
-            var table = new float[k, stats];
-            Span<double> values = stackalloc double[stats];
-            var fitRows = totals[t, 1];
-            var mu = fitRows == 0 ? 0.5 : totals[t, 0] / (double)fitRows;
             var scale = totals[t, 2] == 0 ? 1 : totals[dayCount, 2] / (double)totals[t, 2];
-            for (var c = 0; c < k; c++)
-            {
-                encoder.Encode(positives[t, c] * scale, rows[t, c] * scale, mu, fitRows * scale, values);
-                for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
-            }
-            tables[t] = table;
+            tables[t] = Table(encoder, c => (positives[t, c], rows[t, c]), totals[t, 0], totals[t, 1], scale);
         });
         return tables;
     }
