@@ -65,18 +65,19 @@ internal sealed class AsOf(FeatureInputs fitting, ParallelOptions parallel) : Tr
 {
     private readonly Lazy<int[]> _fittingDays = new(fitting.Days);
 
-    private (int First, int Count) Span => _span ??= SpanOf(_fittingDays.Value);
+    /// <summary>The fitting rows' first day and the number of days from it to the last.</summary>
+    private (int First, int Count) Days => _days ??= DaysOf(_fittingDays.Value);
 
-    private (int First, int Count)? _span;
+    private (int First, int Count)? _days;
 
-    private static (int First, int Count) SpanOf(int[] days)
+    private static (int First, int Count) DaysOf(int[] days)
         => days.Length == 0 ? (0, 0) : (days.Min(), days.Max() - days.Min() + 1);
 
     /// <summary>Each row's day, counted from the first fitting day.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A row outside the fitting rows' days (only training rows are encoded as of their day).</exception>
     public override int[] TableOf(FeatureInputs rows)
     {
-        var (first, count) = Span;
+        var (first, count) = Days;
         var days = rows.Days();
         var tables = new int[days.Length];
         for (var r = 0; r < days.Length; r++)
@@ -90,7 +91,7 @@ internal sealed class AsOf(FeatureInputs fitting, ParallelOptions parallel) : Tr
 
     protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
     {
-        var (first, count) = Span;
+        var (first, count) = Days;
         return BetaEncoding.DayTables(encoder, keys, labels, space, _fittingDays.Value, first, count, parallel);
     }
 }
