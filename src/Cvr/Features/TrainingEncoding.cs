@@ -3,8 +3,7 @@ namespace Cvr.Features;
 /// <summary>
 /// How target encodings of training rows are computed when not with the full fit: each training row reads one of
 /// several tables built from the fitting rows that exclude it (<see cref="OutOfFold"/>: the other folds;
-/// <see cref="AsOf"/>: the earlier days). Each
-/// encoder's tables are computed on first use from every fitting row and
+/// <see cref="AsOf"/>: the earlier days). Each encoder's tables are computed on first use from every fitting row and
 /// shared by every chunk, so a row's values don't depend on the chunk it is written in.
 /// </summary>
 internal abstract class TrainingEncoding(FeatureInputs fitting)
