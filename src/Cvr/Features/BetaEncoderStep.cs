@@ -4,8 +4,8 @@ namespace Cvr.Features;
 
 /// <summary>
 /// Beta target encoding of one categorical input for one target (paper 3.2, <see cref="FittedBetaEncoder"/>). The
-/// partial state is the per-category counts, which add up across shards. Training rows are encoded out of fold when
-/// the transform is given the fold plan (<see cref="StepInputs.OutOfFold"/>).
+/// partial state is the per-category counts, which add up across shards. Training rows are encoded out of fold or as
+/// of their day when the transform is given how (<see cref="StepInputs.Encoding"/>).
 /// </summary>
 internal sealed class BetaEncoderStep(string column, string target, TargetEncodingConfig config) : FeatureStep<FittedBetaEncoder, FittedBetaEncoder>
 {
@@ -30,8 +30,8 @@ internal sealed class BetaEncoderStep(string column, string target, TargetEncodi
     public override void Transform(FittedBetaEncoder fitted, StepInputs inputs, FeatureMatrix matrix, int first)
     {
         var keys = inputs.Inputs.Keys(column);
-        if (inputs.OutOfFold is null) { BetaEncoding.Transform(fitted, keys, matrix, first); }
-        else { BetaEncoding.WriteOutOfFold(fitted, inputs.OutOfFold.Tables(fitted), keys, inputs.Folds, matrix, first); }
+        if (inputs.Encoding is null) { BetaEncoding.Transform(fitted, keys, matrix, first); }
+        else { BetaEncoding.WriteByTable(fitted, inputs.Encoding.Tables(fitted), keys, inputs.TableOf, matrix, first); }
     }
 
     public override RowWriter BindRow(FittedBetaEncoder fitted, RowBinder binder)

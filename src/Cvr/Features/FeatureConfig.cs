@@ -9,6 +9,10 @@ public enum TargetEncodingMode
     [JsonStringEnumMemberName("out_of_fold")] OutOfFold,
     /// <summary>The authors' choice: training rows encoded by the fit on all of them, their own labels included.</summary>
     [JsonStringEnumMemberName("in_sample")] InSample,
+    /// <summary>As of the row's day: a training row on day d is encoded from the training rows of days before d only
+    /// (prior mean and size too), so a key new on its day gets the prior, as a new key does on the test day; the
+    /// first training day has no earlier rows and gets the statistics of a fit on no rows.</summary>
+    [JsonStringEnumMemberName("as_of")] AsOf,
 }
 
 /// <summary>The rows group statistics are computed over.</summary>

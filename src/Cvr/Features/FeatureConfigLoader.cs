@@ -73,7 +73,7 @@ public static class FeatureConfigLoader
 
     private static string ExpectedFor(string typeName) => typeName switch
     {
-        nameof(TargetEncodingMode) => "out_of_fold or in_sample",
+        nameof(TargetEncodingMode) => "out_of_fold, in_sample or as_of",
         nameof(StatisticsScope) => "train, train_and_test or day",
         nameof(BetaMomentFormulas) => "true or paper",
         nameof(BetaPriorRule) => "paper or authors",

@@ -39,15 +39,18 @@ public sealed class FeaturePipeline(FeatureConfig config)
     }
 
     /// <summary>Fits like <see cref="Fit"/> and returns the training rows' features to take at once or in chunks
-    /// (target encodings out of fold when the config says so).</summary>
+    /// (target encodings out of fold or as of each row's day when the config says so).</summary>
     public TrainingFeatures FitForTraining(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
     {
         parallel ??= new ParallelOptions();
         var fitted = FitCore(train, rows, unlabeled, parallel, [train.RowCount], out var inputs);
-        var outOfFold = Config.TargetEncoding.Encoding == TargetEncodingMode.OutOfFold
-            ? new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed)
-            : null;
-        return new TrainingFeatures(fitted, inputs, outOfFold, parallel);
+        TrainingEncoding? encoding = Config.TargetEncoding.Encoding switch
+        {
+            TargetEncodingMode.OutOfFold => new OutOfFold(new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed), inputs, parallel),
+            TargetEncodingMode.AsOf => new AsOf(inputs, parallel),
+            _ => null,
+        };
+        return new TrainingFeatures(fitted, inputs, encoding, parallel);
     }
 
     /// <summary>

@@ -137,18 +137,19 @@ internal abstract class FittedStep
 /// <summary>A block of <paramref name="Width"/> output columns and how to write them into a matrix from a column on.</summary>
 internal sealed record StepBlock(int Width, Action<FeatureMatrix, int> Write);
 
-/// <summary>The rows a fitted step transforms, and for training rows the out-of-fold plan of target-based steps.</summary>
-internal sealed class StepInputs(FeatureInputs inputs, OutOfFold? outOfFold)
+/// <summary>The rows a fitted step transforms, and for training rows how target-based steps encode them
+/// (<see cref="TrainingEncoding"/>).</summary>
+internal sealed class StepInputs(FeatureInputs inputs, TrainingEncoding? encoding)
 {
-    private readonly Lazy<byte[]>? _folds = outOfFold is null ? null : new Lazy<byte[]>(() => outOfFold.Folds(inputs));
+    private readonly Lazy<int[]>? _tableOf = encoding is null ? null : new Lazy<int[]>(() => encoding.TableOf(inputs));
 
     public FeatureInputs Inputs { get; } = inputs;
 
     /// <summary>Null: encode with the full fit.</summary>
-    public OutOfFold? OutOfFold { get; } = outOfFold;
+    public TrainingEncoding? Encoding { get; } = encoding;
 
-    /// <summary>The rows' folds (only with <see cref="OutOfFold"/>), computed once for every step.</summary>
-    public byte[] Folds => _folds!.Value;
+    /// <summary>The table each row reads (only with <see cref="Encoding"/>), computed once for every step.</summary>
+    public int[] TableOf => _tableOf!.Value;
 }
 
 /// <summary>Why a step can't be served row by row: <paramref name="Template"/> names it, with <c>{0}</c> replaced by

@@ -173,7 +173,7 @@ internal static class BetaEncoding
     /// The out-of-fold encoding tables of the fitting rows: for each fold, every category's encodings from the
     /// counts of the other folds (prior mean and size too), so a row's own label never reaches its features.
     /// <paramref name="keys"/>, <paramref name="labels"/>, <paramref name="space"/> and <paramref name="folds"/> are
-    /// those of every fitting row; <see cref="WriteOutOfFold"/> then encodes any of them, all at once or in chunks.
+    /// those of every fitting row; <see cref="WriteByTable"/> then encodes any of them, all at once or in chunks.
     /// </summary>
     public static float[][,] FoldTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
         ParallelOptions parallel)
@@ -191,35 +191,94 @@ internal static class BetaEncoding
             foldTotals[folds[r], 0] += labels[r] * w;
             foldTotals[folds[r], 1] += w;
         }
-        var stats = encoder.Statistics.Count;
         var tables = new float[foldCount][,];
         // One table per fold, from exact integer counts: the schedule can't change a bit.
         Parallel.For(0, foldCount, parallel, f =>
         {
-            var table = new float[k, stats];
-            Span<double> values = stackalloc double[stats];
             var fitRows = encoder.TotalRows - foldTotals[f, 1];
-            var mu = fitRows == 0 ? 0.5 : (encoder.TotalPositives - foldTotals[f, 0]) / (double)fitRows;
             // The other folds hold about (k−1)/k of the rows. Their counts are scaled up to the full fit's size so
             // that everything that depends on counts (variance, skewness, kurtosis, the N_min threshold, the
             // paper's prior size N0) has the same scale for training rows as for rows encoded by the full fit;
             // unscaled, training rows would all look (k−1)/k as certain and the model would learn a shifted scale.
             var scale = fitRows == 0 ? 1 : encoder.TotalRows / (double)fitRows;
+            tables[f] = Table(encoder, c => (encoder.Positives[c] - foldPositives[f, c], encoder.Rows[c] - foldRows[f, c]),
+                encoder.TotalPositives - foldTotals[f, 0], fitRows, scale);
+        });
+        return tables;
+    }
+
+    /// <summary>One table of encodings from counts that leave out the rows it is for: each category's (positives,
+    /// rows) and the fitting rows' totals, all multiplied by <paramref name="scale"/>; the prior's mean is the
+    /// fitting rows' rate (0.5 when there are none).</summary>
+    private static float[,] Table(FittedBetaEncoder encoder, Func<int, (long Positives, long Rows)> category, long fitPositives, long fitRows, double scale)
+    {
+        var table = new float[encoder.Keys.Length, encoder.Statistics.Count];
+        Span<double> values = stackalloc double[encoder.Statistics.Count];
+        var mu = fitRows == 0 ? 0.5 : fitPositives / (double)fitRows;
+        for (var c = 0; c < encoder.Keys.Length; c++)
+        {
+            var (n, N) = category(c);
+            encoder.Encode(n * scale, N * scale, mu, fitRows * scale, values);
+            for (var s = 0; s < values.Length; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// The as-of encoding tables of the fitting rows: for each day from <paramref name="firstDay"/> on (<paramref name="dayCount"/>
+    /// days), every category's encodings from the counts of the fitting rows of earlier days only — the prior's mean
+    /// and size too, so a later day's labels can't reach an earlier row even through the prior. The first day has no
+    /// earlier rows and gets the statistics of a fit on no rows (under the paper's prior, none: NaN, as history's
+    /// rates on that day); a category not seen before a day gets that day's prior, as an unseen category does with
+    /// the full fit. As with <see cref="FoldTables"/>, the earlier days' counts are scaled up to the full fit's size,
+    /// here by the ratio of all fitting rows to the earlier days' rows (row counts, not labels), so the count-dependent
+    /// statistics (variance, skewness, kurtosis, the N_min threshold, the prior size N0) keep the scale of the full fit
+    /// that validation and test rows get; the mean, a ratio of counts, is unchanged by it.
+    /// </summary>
+    public static float[][,] DayTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, int[] days, int firstDay, int dayCount,
+        ParallelOptions parallel)
+    {
+        var categories = KeyIndex.Map(keys, encoder.Index);
+        var k = encoder.Keys.Length;
+        // Slot t + 1 holds day t's counts; after the prefix sums, slot t holds every day before day t.
+        var positives = new long[dayCount + 1, k];
+        var rows = new long[dayCount + 1, k];
+        var totals = new long[dayCount + 1, 3];
+        for (var r = 0; r < keys.Length; r++)
+        {
+            var t = days[r] - firstDay + 1;
+            var w = space is null ? 1 : space[r];
+            positives[t, categories[r]] += labels[r] * w;
+            rows[t, categories[r]] += w;
+            totals[t, 0] += labels[r] * w;
+            totals[t, 1] += w;
+            totals[t, 2]++;
+        }
+        for (var t = 1; t <= dayCount; t++)
+        {
             for (var c = 0; c < k; c++)
             {
-                encoder.Encode((encoder.Positives[c] - foldPositives[f, c]) * scale, (encoder.Rows[c] - foldRows[f, c]) * scale, mu, fitRows * scale, values);
-                for (var s = 0; s < stats; s++) { table[c, s] = FittedBetaEncoder.Finite(values[s]); }
+                positives[t, c] += positives[t - 1, c];
+                rows[t, c] += rows[t - 1, c];
             }
-            tables[f] = table;
+            for (var i = 0; i < 3; i++) { totals[t, i] += totals[t - 1, i]; }
+        }
+        var tables = new float[dayCount][,];
+        // One table per day, from exact integer counts: the schedule can't change a bit.
+        Parallel.For(0, dayCount, parallel, t =>
+        {
+            var scale = totals[t, 2] == 0 ? 1 : totals[dayCount, 2] / (double)totals[t, 2];
+            tables[t] = Table(encoder, c => (positives[t, c], rows[t, c]), totals[t, 0], totals[t, 1], scale);
         });
         return tables;
     }
 
     /// <summary>
-    /// Encodes fitting rows out of fold with the tables of <see cref="FoldTables"/>: each row by its fold's table.
-    /// Not the same as <see cref="Transform"/> on the same rows, which would read the row's own label.
+    /// Encodes fitting rows with tables that exclude them (<see cref="FoldTables"/>, <see cref="DayTables"/>): each
+    /// row by its table (<paramref name="tableOf"/>: its fold, its day). Not the same as <see cref="Transform"/> on
+    /// the same rows, which would read the row's own label.
     /// </summary>
-    public static void WriteOutOfFold(FittedBetaEncoder encoder, float[][,] tables, int[] keys, byte[] folds, FeatureMatrix matrix, int firstColumn)
+    public static void WriteByTable(FittedBetaEncoder encoder, float[][,] tables, int[] keys, int[] tableOf, FeatureMatrix matrix, int firstColumn)
     {
         var categories = KeyIndex.Map(keys, encoder.Index);
         var data = matrix.Data;
@@ -229,7 +288,7 @@ internal static class BetaEncoding
             var o = (long)(firstColumn + s) * n;
             for (var r = 0; r < keys.Length; r++)
             {
-                data[o + r] = tables[folds[r]][categories[r], s];
+                data[o + r] = tables[tableOf[r]][categories[r], s];
             }
         }
     }

@@ -84,13 +84,14 @@ public sealed record FittedFeaturePipeline(
 
     /// <summary>
     /// Writes every feature; each output block is one unit of parallel work that writes only its own columns, so
-    /// the schedule can't change the result. With <paramref name="outOfFold"/>, target encodings of these (training) rows are out of fold.
+    /// the schedule can't change the result. With <paramref name="encoding"/>, target encodings of these (training)
+    /// rows are computed by it (out of fold, as of their day).
     /// </summary>
-    internal FeatureMatrix Transform(FeatureInputs inputs, OutOfFold? outOfFold, ParallelOptions parallel)
+    internal FeatureMatrix Transform(FeatureInputs inputs, TrainingEncoding? encoding, ParallelOptions parallel)
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
         var output = new BlockOutput(AllFeatureNames, FeatureNames, matrix);
-        var stepInputs = new StepInputs(inputs, outOfFold);
+        var stepInputs = new StepInputs(inputs, encoding);
         var work = new List<Action>();
         var column = 0;
         foreach (var step in Steps)

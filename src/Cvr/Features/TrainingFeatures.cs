@@ -4,7 +4,8 @@ namespace Cvr.Features;
 
 /// <summary>
 /// The training rows' features of a freshly fitted pipeline, written for all of them or any subset: target
-/// encodings out of fold (each fold's table from every training row, computed once), every other step as
+/// encodings out of fold or as of each row's day (<see cref="TrainingEncoding"/>: tables from every training row,
+/// computed once), every other step as
 /// <see cref="FittedFeaturePipeline.Transform(Frame, int[], ParallelOptions)"/> writes it. Each row's values depend
 /// only on the fit and on the row, so taking the rows in chunks gives the matrix of taking them at once, bit for
 /// bit — which lets training stream the matrix into LightGBM without ever holding it whole.
@@ -12,17 +13,19 @@ namespace Cvr.Features;
 public sealed class TrainingFeatures
 {
     private readonly FeatureInputs _all;
-    private readonly OutOfFold? _outOfFold;
+    private readonly TrainingEncoding? _encoding;
     private readonly ParallelOptions _parallel;
     private readonly Lock _wholeLock = new();
     private FeatureMatrix? _whole;
 
-    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, FoldPlan? plan, ParallelOptions parallel)
+    /// <param name="encoding">How target encodings of the training rows are computed (out of fold, as of their
+    /// day), or null for the full fit (in sample).</param>
+    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, TrainingEncoding? encoding, ParallelOptions parallel)
     {
         Pipeline = pipeline;
         _all = all;
         _parallel = parallel;
-        _outOfFold = plan is null ? null : new OutOfFold(plan, all, parallel);
+        _encoding = encoding;
     }
 
     public FittedFeaturePipeline Pipeline { get; }
@@ -36,7 +39,7 @@ public sealed class TrainingFeatures
     public bool Chunkable => Pipeline.Chunkable;
 
     /// <summary>Every training row's features, in the order of the rows fitted on.</summary>
-    public FeatureMatrix Transform() => Pipeline.Transform(_all, _outOfFold, _parallel);
+    public FeatureMatrix Transform() => Pipeline.Transform(_all, _encoding, _parallel);
 
     /// <summary>The features of the training rows at <paramref name="positions"/> (indices into the rows fitted on),
     /// in that order. When the pipeline is not <see cref="Chunkable"/>, the rows are taken from every training row's
@@ -52,43 +55,12 @@ public sealed class TrainingFeatures
         }
         if (Chunkable)
         {
-            return Pipeline.Transform(_all.Subset(rows), _outOfFold, _parallel);
+            return Pipeline.Transform(_all.Subset(rows), _encoding, _parallel);
         }
         lock (_wholeLock)
         {
             _whole ??= Transform();
         }
         return _whole.SelectRows(positions);
-    }
-}
-
-/// <summary>
-/// Out-of-fold target encoding of training rows: the fold plan, and each encoder's fold tables from every fitting
-/// row (<see cref="BetaEncoding.FoldTables"/>), computed on first use and shared by every chunk.
-/// </summary>
-internal sealed class OutOfFold(FoldPlan plan, FeatureInputs fitting, ParallelOptions parallel)
-{
-    private readonly Dictionary<FittedBetaEncoder, Lazy<float[][,]>> _tables = new(ReferenceEqualityComparer.Instance);
-    private readonly Lazy<byte[]> _fittingFolds = new(() => plan.Assign(fitting.Frame.RowIds, fitting.Rows));
-
-    /// <summary>The folds of <paramref name="rows"/>' rows.</summary>
-    public byte[] Folds(FeatureInputs rows) => plan.Assign(rows.Frame.RowIds, rows.Rows);
-
-    public float[][,] Tables(FittedBetaEncoder encoder)
-    {
-        Lazy<float[][,]> tables;
-        lock (_tables)
-        {
-            if (!_tables.TryGetValue(encoder, out tables!))
-            {
-                _tables[encoder] = tables = new Lazy<float[][,]>(() =>
-                {
-                    var labels = FeaturePipeline.Select(Targets.Values(fitting.Frame, encoder.Target), fitting.Rows);
-                    var space = Targets.SampleSpace(fitting.Frame, encoder.Target) is { } s ? FeaturePipeline.Select(s, fitting.Rows) : null;
-                    return BetaEncoding.FoldTables(encoder, fitting.Keys(encoder.Column), labels, space, _fittingFolds.Value, plan.Folds, parallel);
-                });
-            }
-        }
-        return tables.Value;
     }
 }

@@ -55,4 +55,20 @@ public class FeatureConfigLoaderTests
         var e = Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse("{\n  \"target_encoding\": {\"prior\": \"bayes\"}\n}", "cfg.json"));
         Assert.Equal("cfg.json: $.target_encoding.prior (line 2): invalid value (expected paper or authors)", e.Message);
     }
+
+    [Fact]
+    public void Parse_AsOfEncoding_IsReadAndKeepsEveryOtherDefault()
+    {
+        var config = FeatureConfigLoader.Parse("{\"target_encoding\": {\"encoding\": \"as_of\"}}");
+        Assert.Equal(TargetEncodingMode.AsOf, config.TargetEncoding.Encoding);
+        Assert.Equal(FeatureConfigLoader.ToJson(FeatureConfig.Default with { TargetEncoding = FeatureConfig.Default.TargetEncoding with { Encoding = TargetEncodingMode.AsOf } }),
+            FeatureConfigLoader.ToJson(config));
+    }
+
+    [Fact]
+    public void Parse_UnknownEncoding_NamesTheEncodings()
+    {
+        var e = Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse("{\"target_encoding\": {\"encoding\": \"causal\"}}", "cfg.json"));
+        Assert.Equal("cfg.json: $.target_encoding.encoding (line 1): invalid value (expected out_of_fold, in_sample or as_of)", e.Message);
+    }
 }

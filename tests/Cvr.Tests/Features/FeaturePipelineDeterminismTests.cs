@@ -11,8 +11,10 @@ public class FeaturePipelineDeterminismTests
 
     private static readonly int[] s_degrees = [1, 2, 7];
 
-    [Fact]
-    public void FitTransform_AnyDegreeOfParallelism_GivesIdenticalBytes()
+    [Theory]
+    [InlineData(TargetEncodingMode.OutOfFold)]
+    [InlineData(TargetEncodingMode.AsOf)]
+    public void FitTransform_AnyDegreeOfParallelism_GivesIdenticalBytes(TargetEncodingMode encoding)
     {
         var train = FeatureFrames.Default(Rows, seed: 21);
         var test = FeatureFrames.Default(2_000, seed: 22, firstRowId: Rows + 1, day: 67);
@@ -20,7 +22,8 @@ public class FeaturePipelineDeterminismTests
         var runs = s_degrees.Select(degree =>
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
-            var pipeline = new FeaturePipeline(new FeatureConfig()) { StatisticsSliceRows = SliceRows };
+            var config = new FeatureConfig { TargetEncoding = new TargetEncodingConfig { Encoding = encoding } };
+            var pipeline = new FeaturePipeline(config) { StatisticsSliceRows = SliceRows };
             var (fitted, features) = pipeline.FitTransform(train, parallel: parallel);
             return (Json: fitted.ToJson(), Train: features.Data, Test: fitted.Transform(test, parallel: parallel).Data);
         }).ToArray();
@@ -36,9 +39,10 @@ public class FeaturePipelineDeterminismTests
     [InlineData("default")]
     [InlineData("day_scoped_statistics")]
     [InlineData("same_day_history")]
+    [InlineData("as_of")]
     public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix(string which)
     {
-        // Out-of-fold encodings, group statistics and history, fitted on a subset of the frame's rows. Day-scoped
+        // Out-of-fold (or as-of) encodings, group statistics and history, fitted on a subset of the frame's rows. Day-scoped
         // group statistics and history's same-day share depend on the day's other rows: a subset is then taken from
         // the whole matrix.
         var train = FeatureFrames.Default(Rows, seed: 25);
@@ -47,10 +51,11 @@ public class FeaturePipelineDeterminismTests
         {
             "day_scoped_statistics" => new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.Day } },
             "same_day_history" => new FeatureConfig { History = new HistoryConfig { SameDay = true } },
+            "as_of" => new FeatureConfig { TargetEncoding = new TargetEncodingConfig { Encoding = TargetEncodingMode.AsOf } },
             _ => new FeatureConfig(),
         };
         var features = new FeaturePipeline(config).FitForTraining(train, rows);
-        Assert.Equal(which == "default", features.Chunkable);
+        Assert.Equal(which is "default" or "as_of", features.Chunkable);
         Assert.NotEmpty(features.Pipeline.Encoders);
         Assert.NotEmpty(features.Pipeline.HistorySteps);
         var whole = features.Transform();
@@ -64,7 +69,7 @@ public class FeaturePipelineDeterminismTests
                 Assert.Equal(BitConverter.SingleToInt32Bits(whole.Column(j)[positions[i]]), BitConverter.SingleToInt32Bits(picked.Column(j)[i]));
             }
         }
-        // Encodings of training rows are out of fold: the fitted pipeline's own transform of the same rows differs.
+        // Encodings of training rows are out of fold (as of their day): the fitted pipeline's own transform of the same rows differs.
         var inSample = features.Pipeline.Transform(train, [rows[0], rows[17]]);
         var encoded = features.Pipeline.Encoders[0].OutputNames.First();
         Assert.NotEqual(inSample.Column(encoded).ToArray(), features.Transform([0, 17]).Column(encoded).ToArray());

@@ -19,7 +19,7 @@ public class ShardedFitTests
     public static TheoryData<string, int[]> Cases()
     {
         var data = new TheoryData<string, int[]>();
-        foreach (var config in new[] { "every_step", "detected_bases", "train_and_test", "fitting_subset", "in_sample" })
+        foreach (var config in new[] { "every_step", "detected_bases", "train_and_test", "fitting_subset", "in_sample", "as_of" })
         {
             data.Add(config, [Rows]);
             data.Add(config, [2_731, Rows]);
@@ -52,6 +52,7 @@ public class ShardedFitTests
             "detected_bases" => every with { BaseValues = new BaseValuesConfig { Source = BaseValueSource.Detect } },
             "train_and_test" => every with { GroupStatistics = every.GroupStatistics with { Scope = StatisticsScope.TrainAndTest } },
             "in_sample" => every with { TargetEncoding = every.TargetEncoding with { Encoding = TargetEncodingMode.InSample, Prior = BetaPriorRule.Authors } },
+            "as_of" => every with { TargetEncoding = every.TargetEncoding with { Encoding = TargetEncodingMode.AsOf } },
             _ => every,
         };
     }

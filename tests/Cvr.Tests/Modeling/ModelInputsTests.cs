@@ -61,6 +61,41 @@ public class ModelInputsTests(ModelInputsTests.Data data) : IClassFixture<ModelI
     }
 
     [Fact]
+    public void Build_AsOf_ATrainingDaysLabels_NeverReachAFeatureOfThatDayOrEarlier()
+    {
+        var train = data.Train();
+        var edited = data.Train();
+        var split = DaySplit.Of(edited, null);
+        var days = split.TrainRows.Select(r => edited.Days[r]).Distinct().Order().ToArray();
+        var day = days[days.Length / 2];
+        foreach (var label in new[] { Schema.InstallLabel, Schema.ClickLabel })
+        {
+            var values = edited.Label(label).Values;
+            foreach (var row in split.TrainRows.Where(r => edited.Days[r] == day)) { values[row] = (byte)(1 - values[row]); }
+        }
+        var options = Options with { Features = FeatureConfig.Default with { TargetEncoding = FeatureConfig.Default.TargetEncoding with { Encoding = TargetEncodingMode.AsOf } } };
+
+        using var original = Build(train, options);
+        using var flipped = Build(edited, options);
+
+        var a = original.TrainingMatrix!;
+        var b = flipped.TrainingMatrix!;
+        var later = 0;
+        for (var i = 0; i < split.TrainRows.Length; i++)
+        {
+            var rowDay = train.Days[split.TrainRows[i]];
+            for (var j = 0; j < a.Columns; j++)
+            {
+                var same = a.Column(j)[i].Equals(b.Column(j)[i]);
+                if (rowDay <= day) { Assert.True(same, $"feature {a.Names[j]} of a day-{rowDay} row changed with day {day}'s labels"); }
+                else if (!same) { later++; }
+            }
+        }
+        // The labels did reach later days' rows: the check above is not vacuous.
+        Assert.True(later > 0);
+    }
+
+    [Fact]
     public void Build_TrainingRowsOwnLabel_NeverReachesItsOwnFeatures()
     {
         var train = data.Train();
