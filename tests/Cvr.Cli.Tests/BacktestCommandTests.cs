@@ -42,6 +42,29 @@ public class BacktestCommandTests(TuneData data) : IClassFixture<TuneData>
     }
 
     [Fact]
+    public void Backtest_TruthFileMissingARow_ExitsWithTheDataCode_NamingTheFile()
+    {
+        using var dir = new TempDir();
+        var copy = dir.File("data");
+        foreach (var file in Directory.GetFiles(data.Path, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(data.Path, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var truth = Path.Combine(copy, "truth", "train.csv");
+        var lines = File.ReadAllLines(truth);
+        File.WriteAllLines(truth, lines.Take(lines.Length - 1)); // the last labelled row has no truth now
+
+        var (exit, _, stderr) = CliRunner.Run("backtest", "--data", copy, "--days", "66", "--no-cache", "--out", dir.File("b.json"), "-q");
+
+        Assert.Equal(ExitCodes.DataError, exit);
+        Assert.Contains("no truth for training RowId", stderr, StringComparison.Ordinal);
+        Assert.Contains("train.csv", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("b.json")));
+    }
+
+    [Fact]
     public void ParseDays_RangeListAndDefault()
     {
         var frame = Cvr.Data.DataSet.Load(data.Path, new Cvr.Data.DataSetOptions { UseCache = false }).Train;

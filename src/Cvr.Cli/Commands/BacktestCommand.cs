@@ -40,7 +40,7 @@ internal static class BacktestCommand
             var dataDir = parse.GetValue(ModelOptions.DataOption)!;
             var labelled = DataSet.Load(dataDir, DataOptions.Read(parse), logger).Train;
             var scored = ParseDays(parse.GetValue(days), labelled);
-            var report = Backtest.Run(labelled, scored, list, Truth(dataDir), logger, token);
+            var report = Backtest.Run(labelled, scored, list, Truth(dataDir, labelled), logger, token);
             if (parse.GetValue(outFile) is { } path)
             {
                 IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, ModelBundle.Json));
@@ -103,7 +103,8 @@ internal static class BacktestCommand
     }
 
     /// <summary>Generated data's true install probabilities of the labelled rows (truth/train.csv), when present.</summary>
-    private static Dictionary<long, double>? Truth(string dataDir)
+    /// <exception cref="DataFormatException">The file lacks a labelled row.</exception>
+    private static Dictionary<long, double>? Truth(string dataDir, Frame labelled)
     {
         var file = Path.Combine(dataDir, "truth", "train.csv");
         if (!File.Exists(file)) { return null; }
@@ -113,6 +114,10 @@ internal static class BacktestCommand
         var p = table.Column(SubmissionEvaluator.TruthProbability);
         var byId = new Dictionary<long, double>(table.Rows);
         for (var i = 0; i < table.Rows; i++) { byId[(long)ids[i]] = p[i]; }
+        foreach (var id in labelled.RowIds)
+        {
+            if (!byId.ContainsKey(id)) { throw DataError.File(file, $"no truth for training RowId {id} (expected one line per labelled row)"); }
+        }
         return byId;
     }
 

@@ -96,7 +96,7 @@ public static class Backtest
             var (train, scored, scoredRows) = Cut(labelled, day);
             var labels = SplitLabels.At(labelled.Label(Schema.InstallLabel).Values, scoredRows);
             var probabilities = truth is null ? null : scored.RowIds.Select(id => truth.TryGetValue(id, out var p) ? p
-                : throw new ConfigurationException($"the truth file has no probability for row {id}")).ToArray();
+                : throw new ArgumentException($"no true probability for row {id}", nameof(truth))).ToArray();
             var newAds = train.TryGetCategorical(Workflow.AdColumn, out var trainAds) && scored.TryGetCategorical(Workflow.AdColumn, out var ads)
                 ? Workflow.NewAdRows(ads, [.. trainAds.Levels])
                 : [];
