@@ -17,10 +17,26 @@ internal static class FeatureSelection
 {
     public const double ProbeLearningRate = 0.1;
 
-    /// <summary>At most this many training rows feed the probes (every k-th training row beyond it): a ranking of
-    /// features needs far fewer rows than the models, and the probes' cost must not grow with the data (at scale
-    /// 1.0, 3.4M rows, probes on every row took 6 of the run's minutes).</summary>
-    public const int ProbeRows = 400_000;
+    /// <summary>The probes see an eighth of the training rows (every k-th row), at least <see cref="MinProbeRows"/>
+    /// and at most <see cref="MaxProbeRows"/>, so their cost is a bounded fraction of the training they shorten:
+    /// ranking features by gain needs far fewer rows than the models. At scale 0.1 (339k rows) probes on every row
+    /// took 70 of the default's 192 s; on 48k rows they took 11 s and kept 202 of 276 features instead of 186, at
+    /// the same validation logloss. At scale 1.0 (3.39M rows) the cap gives the 376k rows measured there before
+    /// (48 s of probes). bench/results/time-to-quality.md, "Feature selection that pays for itself".</summary>
+    public static int ProbeRowsFor(int trainingRows) => Math.Clamp(trainingRows / 8, MinProbeRows, MaxProbeRows);
+
+    public const int MinProbeRows = 50_000;
+    public const int MaxProbeRows = 400_000;
+
+    /// <summary>The preset's selection steps aside below this many training rows, where the probes (and the second
+    /// feature fit and binning they bring) cost about what the cheaper rounds save. Measured per round (the models'
+    /// rounds vary ±15 % from run to run with the feature list, so wall times alone can't tell): at 174k rows the
+    /// probes took 8.4 s and saved 14 % a round (0.080 against 0.093 s) of ~40 s of rounds, a loss or a wash; at
+    /// 339k rows they took 10.7 s and saved 21 % a round (0.141 against 0.178 s) of ~95 s, a gain of ~10 s; at
+    /// 3.39M rows 48 s of probes made every round 1.7× cheaper over ~20 minutes. An explicit <c>--select-features</c>
+    /// selects at any size.</summary>
+    public const int PresetMinimumRows = 250_000;
+
     public const int ProbeRounds = 150;
     private const int ProbePatience = 20;
 
@@ -33,16 +49,23 @@ internal static class FeatureSelection
         {
             return options;
         }
+        if (options.SelectFeatures is null && split.TrainRows.Length < PresetMinimumRows)
+        {
+            logger.LogInformation("feature selection: skipped, {Rows:N0} training rows are fewer than {Minimum:N0}, where the probes cost more than they save (--select-features forces it)",
+                split.TrainRows.Length, PresetMinimumRows);
+            return options;
+        }
         using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer, stageTwo: false);
         var keep = timer.Time("feature selection", () => Select(probe, options, share, logger, ct));
         return options with { Features = options.Features with { Keep = keep } };
     }
 
-    /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRows"/> remain; the
+    /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRowsFor"/> remain; the
     /// validation day whole.</summary>
     internal static DaySplit ProbeSplit(DaySplit split)
     {
-        var stride = (split.TrainRows.Length + ProbeRows - 1) / ProbeRows;
+        var target = ProbeRowsFor(split.TrainRows.Length);
+        var stride = (split.TrainRows.Length + target - 1) / target;
         return stride <= 1 ? split : split with { TrainRows = [.. split.TrainRows.Where((_, i) => i % stride == 0)] };
     }
 

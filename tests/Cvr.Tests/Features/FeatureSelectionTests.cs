@@ -1,5 +1,8 @@
+using Cvr.Data;
 using Cvr.Features;
 using Cvr.Modeling;
+using Cvr.Tests.Modeling;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cvr.Tests.Features;
 
@@ -45,10 +48,54 @@ public class FeatureSelectionTests
     {
         var split = new DaySplit(66, 45, 65, [.. Enumerable.Range(0, 1_000_001)], [.. Enumerable.Range(2_000_000, 10)]);
         var probe = FeatureSelection.ProbeSplit(split);
-        Assert.InRange(probe.TrainRows.Length, FeatureSelection.ProbeRows / 2, FeatureSelection.ProbeRows);
-        Assert.Equal(Enumerable.Range(0, probe.TrainRows.Length).Select(i => i * 3), probe.TrainRows);
+        // An eighth of 1,000,001 rows: 125,000 at most, so every 9th row.
+        Assert.Equal(125_000, FeatureSelection.ProbeRowsFor(1_000_001));
+        Assert.Equal(Enumerable.Range(0, 111_112).Select(i => i * 9), probe.TrainRows);
         Assert.Equal(split.ValidationRows, probe.ValidationRows);
-        var small = split with { TrainRows = [.. Enumerable.Range(0, FeatureSelection.ProbeRows)] };
+        // The bounds: never fewer than 50,000 rows (every row below that), never more than 400,000.
+        Assert.Equal(FeatureSelection.MinProbeRows, FeatureSelection.ProbeRowsFor(300_000));
+        Assert.Equal(FeatureSelection.MaxProbeRows, FeatureSelection.ProbeRowsFor(3_387_880));
+        var small = split with { TrainRows = [.. Enumerable.Range(0, FeatureSelection.MinProbeRows)] };
         Assert.Same(small, FeatureSelection.ProbeSplit(small));
+        var tenth = split with { TrainRows = [.. Enumerable.Range(0, 338_791)] };
+        Assert.Equal(48_399, FeatureSelection.ProbeSplit(tenth).TrainRows.Length);
+    }
+}
+
+/// <summary>When the preset's selection runs: it steps aside below <see cref="FeatureSelection.PresetMinimumRows"/>
+/// training rows, and an explicit share selects at any size.</summary>
+[Trait("Category", "LightGbm")]
+public class FeatureSelectionRuleTests(ModelInputsTests.Data data) : IClassFixture<ModelInputsTests.Data>
+{
+    private static readonly TrainingOptions Options = new() { MaxRounds = 30, EarlyStoppingRounds = 10, Threads = 1, Baseline = false };
+
+    private static TrainingOptions Apply(Frame train, TrainingOptions options) =>
+        FeatureSelection.Apply(train, null, DaySplit.Of(train, null), options, NullLogger.Instance, new PhaseTimer(), CancellationToken.None);
+
+    [Fact]
+    public void Apply_PresetShareOnFewRows_StepsAsideAndKeepsEveryFeature()
+    {
+        var train = data.Train();
+        Assert.True(DaySplit.Of(train, null).TrainRows.Length < FeatureSelection.PresetMinimumRows);
+        Assert.Equal(0.99, Options.FeatureSelectionShare);
+
+        var applied = Apply(train, Options);
+
+        Assert.Same(Options, applied);
+        Assert.Null(applied.Features.Keep);
+    }
+
+    [Fact]
+    public void Apply_ExplicitShareOnFewRows_SelectsAnyway()
+    {
+        var train = data.Train();
+        var options = Options with { SelectFeatures = 0.9 };
+
+        var applied = Apply(train, options);
+
+        Assert.NotNull(applied.Features.Keep);
+        var all = new FeaturePipeline(options.Features).Fit(train).FeatureNames;
+        Assert.InRange(applied.Features.Keep!.Count, 1, all.Count - 1);
+        Assert.All(applied.Features.Keep, name => Assert.Contains(name, all));
     }
 }
