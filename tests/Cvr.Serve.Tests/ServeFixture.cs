@@ -99,6 +99,9 @@ public class ServeFixture : IDisposable
     private TrainingOptions Options(int rounds) => new()
     {
         MaxRounds = rounds, EarlyStoppingRounds = 5, Threads = 1, ClickModel = true, Members = _members,
+        // Selected explicitly: the preset selects only from 250,000 training rows, and the served bundles must carry
+        // a keep list so the per-row path is checked on a pruned pipeline, as users' larger bundles are.
+        SelectFeatures = 0.99,
         Mmoe = new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 },
     };
 

@@ -16,7 +16,7 @@ internal static class ModelOptions
 
     public static readonly Option<Preset> PresetOption = new("--preset")
     {
-        Description = "Settings: fast (learning rate 0.1, early stopping 50, the paper's features plus time-aware history, selected by importance) or paper (0.01, up to 20,000 rounds, stopping 500, the paper's features, every one).",
+        Description = "Settings: fast (learning rate 0.1, early stopping 50, the paper's features plus time-aware history, selected by importance from 250,000 training rows) or paper (0.01, up to 20,000 rounds, stopping 500, the paper's features, every one).",
         DefaultValueFactory = _ => Preset.Fast,
     };
 
@@ -43,7 +43,7 @@ internal static class ModelOptions
 
     public static readonly Option<double?> SelectFeaturesOption = new("--select-features")
     {
-        Description = "Keep only the features carrying this share of two probe models' gain (default 0.99 in the fast preset, none in paper; 0: every feature); the list goes into the bundle.",
+        Description = "Keep only the features carrying this share of two probe models' gain (default 0.99 in the fast preset from 250,000 training rows, every feature below that and in paper; 0: every feature); the list goes into the bundle.",
     };
 
     public static readonly Option<int?> TreeRowsOption = new("--tree-rows")
