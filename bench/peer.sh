@@ -100,7 +100,8 @@ def timed(path):
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", err)
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1048576
-    return seconds, rss
+    cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", err).group(1)) for k in ("User", "System"))
+    return seconds, rss, cpu
 
 rows = []
 for t in tools:
@@ -109,29 +110,30 @@ for t in tools:
         continue
     ev = json.load(open(os.path.join(d, "evaluate.json")))["is_installed"]
     if t.startswith("cvr"):
-        (w1, r1), (w2, r2) = timed(os.path.join(d, "train.stderr")), timed(os.path.join(d, "predict.stderr"))
-        wall, rss = w1 + w2, max(r1, r2)
+        (w1, r1, c1), (w2, r2, c2) = timed(os.path.join(d, "train.stderr")), timed(os.path.join(d, "predict.stderr"))
+        wall, rss, cpu = w1 + w2, max(r1, r2), c1 + c2
         m = json.load(open(os.path.join(d, "train.json")))
         valid = next(r["logloss"] for r in m["validation"]["models"] if r["model"] == "ensemble")
         iters = m["best_iterations"]
         phases = m["phases_seconds"]
     else:
-        wall, rss = timed(os.path.join(d, "peer.stderr"))
+        wall, rss, cpu = timed(os.path.join(d, "peer.stderr"))
         m = json.load(open(os.path.join(d, "peer.json")))
         valid = m["validation_logloss"]["ensemble"]
         iters = m["best_iterations"]
         phases = m["phases_seconds"]
-    rows.append((t, wall, rss, valid, ev["logloss"], ev.get("captured_share"), iters, phases))
+    rows.append((t, wall, cpu, rss, valid, ev["logloss"], ev.get("captured_share"), iters, phases))
 
-base = next((r[1] for r in rows if r[0] == "cvr"), None)
+base = next((r[1:3] for r in rows if r[0] == "cvr"), None)
 print()
-print("| tool | wall s (train + predict) | ÷ cvr | peak RSS GB | validation logloss | test logloss | captured | best iterations (e2e, like, install) |")
-print("|---|---|---|---|---|---|---|---|")
-for t, wall, rss, valid, test, captured, iters, _ in rows:
-    ratio = f"{wall / base:.2f}×" if base else ""
+print("| tool | wall s (train + predict) | ÷ cvr | CPU s (user + sys) | ÷ cvr | peak RSS GB | validation logloss | test logloss | captured | best iterations (e2e, like, install) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for t, wall, cpu, rss, valid, test, captured, iters, _ in rows:
+    ratio = f"{wall / base[0]:.2f}×" if base else ""
+    cpu_ratio = f"{cpu / base[1]:.2f}×" if base else ""
     cap = f"{captured * 100:.1f} %" if captured is not None else ""
     it = ", ".join(str(iters.get(k, "")) for k in ("e2e", "like", "install"))
-    print(f"| {names[t]} | {wall:.1f} | {ratio} | {rss:.2f} | {valid:.5f} | {test:.5f} | {cap} | {it} |")
+    print(f"| {names[t]} | {wall:.1f} | {ratio} | {cpu:.1f} | {cpu_ratio} | {rss:.2f} | {valid:.5f} | {test:.5f} | {cap} | {it} |")
 print()
 print("Phases (s):")
 for t, *_, phases in rows:
