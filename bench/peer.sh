@@ -58,11 +58,15 @@ if ! awk -v a="$have" -v b="$scale" 'BEGIN { exit !(a + 0 == b + 0) }'; then
   echo "error: $data holds scale $have, not $scale (use another WORK_DIR)" >&2; exit 2
 fi
 threads=$(nproc)
+# OpenMP threads spin while they wait unless told otherwise, which on a shared machine costs far more than it saves;
+# cvr's binding sets OMP_WAIT_POLICY=PASSIVE unless it is already set (docs/benchmarks.md). Every tool here gets the
+# same policy: PASSIVE by default, OMP_WAIT_POLICY=ACTIVE bench/peer.sh ... gives all of them spinning.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 mkdir -p "$work/runs"
 printf '{"history": {"keys": []}}\n' > "$work/paper-features.json"
 
 echo "machine: $threads cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "data: scale $scale, seed 42 ($data); python: ${py:-none}; OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}"
+echo "data: scale $scale, seed 42 ($data); python: ${py:-none}; OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 
 for t in "${tools[@]}"; do
   run="$work/runs/$t"
