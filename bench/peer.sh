@@ -10,7 +10,7 @@
 # Every tool starts from the text files (cvr with --no-cache, so no run reads a parsed cache) and runs in its own
 # process under /usr/bin/time -v; all use every core (threads = nproc) and seed 42.
 # CVR_CLI=path/to/Cvr.Cli.dll runs that build instead of building the checkout. PYTHON=path picks the interpreter
-# (else the first of python3, /usr/bin/python3 that imports pandas).
+# (else the first of python3, /usr/bin/python3 that imports pandas and numpy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage() { echo "usage: bench/peer.sh SCALE WORK_DIR [cvr|cvr-paper|xgboost|lightgbm ...]" >&2; exit 2; }
@@ -25,14 +25,15 @@ wants() { [[ " ${tools[*]} " == *" $1 "* ]]; }
 
 # Python: the peer needs pandas and numpy, and the engine's package.
 py=""
-for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+candidates=(python3 /usr/bin/python3); [ -n "${PYTHON:-}" ] && candidates=("$PYTHON")
+for candidate in "${candidates[@]}"; do
   if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import numpy, pandas' >/dev/null 2>&1; then
     py="$candidate"; break
   fi
 done
 if wants xgboost || wants lightgbm; then
   if [ -z "$py" ]; then
-    echo "error: no Python 3 with pandas and numpy (tried ${PYTHON:+$PYTHON, }python3, /usr/bin/python3);" \
+    echo "error: no Python 3 with pandas and numpy (tried ${candidates[*]});" \
       "on Debian: apt-get install python3-pandas python3-xgboost (or set PYTHON=/path/to/python3)" >&2
     exit 2
   fi
