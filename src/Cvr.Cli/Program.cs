@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(ModelCommands.Run(context));
         root.Subcommands.Add(ModelCommands.Train(context));
+        root.Subcommands.Add(LaunchCommand.Create(context));
         root.Subcommands.Add(ModelCommands.Predict(context));
         root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(ExplainCommand.Create(context));
