@@ -25,7 +25,7 @@ internal static class ModelCommands
                     DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status)
                 : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse), cluster,
                     DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
-            Output(context, parse, report);
+            if (cluster is null || cluster.Rank == 0) { Output(context, parse, report); } // the job's results: rank 0's
             return ExitCodes.Success;
         }, ct)));
         return command;
