@@ -127,6 +127,49 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.False(Alive(rank0), "rank 0 outlived the job"); // LightGBM's survivor can spin forever in recv (docs/pipeline.md)
     }
 
+    [Fact]
+    public async Task Train_PeerKilledWithoutLauncher_SurvivorExitsWithIoError()
+    {
+        // Killed while the survivor fits its features, the peer's sockets close cleanly and LightGBM's receive loop would
+        // spin forever once the survivor reaches the network again; its peer watch ends it (exit 4) once the peer has not
+        // reported models within --network-timeout. (If the kernel resets the connection instead, LightGBM fails the
+        // receive itself: exit 4 as well.)
+        using var dir = new TempDir();
+        var ports = Launcher.FreeLoopbackPorts(2);
+        var machines = $"127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}";
+        Process Rank(int rank) => Process.Start(Start(["train", "--data", data.Path, "--out", dir.File("model"), "--machines", machines,
+            "--rank", rank.ToString(CultureInfo.InvariantCulture), "--shared", dir.File("shared"), "--network-timeout", "15", .. s_training]))!;
+        using var survivor = Rank(0);
+        using var peer = Rank(1);
+        var err = new System.Text.StringBuilder();
+        var connected = new TaskCompletionSource();
+        survivor.ErrorDataReceived += (_, e) =>
+        {
+            lock (err) { err.AppendLine(e.Data); }
+            if (e.Data?.Contains("connected to 1 other ranks", StringComparison.Ordinal) == true) { connected.TrySetResult(); }
+        };
+        survivor.BeginErrorReadLine();
+        survivor.BeginOutputReadLine();
+        peer.BeginErrorReadLine();
+        peer.BeginOutputReadLine();
+        using var timeout = new CancellationTokenSource(s_jobTimeout);
+        try
+        {
+            await connected.Task.WaitAsync(timeout.Token);
+            peer.Kill();
+            await survivor.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!survivor.HasExited) { survivor.Kill(); }
+            if (!peer.HasExited) { peer.Kill(); }
+        }
+
+        Assert.True(survivor.ExitCode == ExitCodes.IoError, $"exit {survivor.ExitCode}: {err}");
+        Assert.Matches("did not report its models within 15 s|the network to the other ranks failed", err.ToString());
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
     [Theory]
     [InlineData(5000, @"error: rank 0 of 5000 would get no training rows \([\d,]+ training rows split into 5000 blocks\): use at most [\d,]+ ranks")]
     [InlineData(400, @"error: rank \d+ of 400 would get no liked training rows \(clicked or installed\) among its \d+ training rows")]

@@ -40,12 +40,15 @@ public static class ClusterTraining
         var fingerprint = ModelBundle.Fingerprint(set.Train);
         var digests = cluster.SharedDirectory is null ? null : new RankDigests(cluster.SharedDirectory, partition, cluster.Timeout);
         digests?.RemoveOwn(); // before the network: no rank reads digests before every rank has joined it
-        var system = Train(set, options with { Partition = partition }, partition, machines, cluster, logger, timer, ct, progress);
-        using (system)
+        var (system, digest) = Train(set, options with { Partition = partition }, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
         {
-            var digest = Digest(system, fingerprint);
+            var digest = Digest(trained, fingerprint);
             logger.LogInformation("rank {Rank}: models {Digest}", partition.Rank, digest);
             digests?.Publish(digest);
+            return digest;
+        });
+        using (system)
+        {
             if (partition.Rank != 0)
             {
                 logger.LogInformation("rank {Rank}: done; rank 0 writes the bundle", partition.Rank);
@@ -58,21 +61,41 @@ public static class ClusterTraining
         }
     }
 
-    private static TrainedSystem Train(DataSet set, TrainingOptions options, RankPartition partition, IReadOnlyList<string> machines, ClusterOptions cluster,
-        ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress)
+    /// <summary>Trains under the network and reports the models (<paramref name="report"/>: digest, published) before
+    /// the network closes, so a peer that sees this rank's sockets close can tell it finished (<see cref="PeerWatch"/>).</summary>
+    private static (TrainedSystem System, string Digest) Train(DataSet set, TrainingOptions options, RankPartition partition, IReadOnlyList<string> machines,
+        ClusterOptions cluster, ILogger logger, PhaseTimer timer, RankDigests? digests, CancellationToken ct, IProgress<ModelProgress>? progress,
+        Func<TrainedSystem, string> report)
     {
         if (!partition.Distributed)
         {
-            return new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+            var alone = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+            return (alone, Reported(alone, report));
         }
         using var network = Open(machines, cluster, logger);
+        using var watch = digests is null ? null : PeerWatch.Start(partition.Rank, digests.EveryOtherRankReported, cluster.Timeout, logger);
+        TrainedSystem system;
         try
         {
-            return new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+            system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
         }
         catch (LightGbmException e) when (e.NativeMessage.Contains("Socket", StringComparison.Ordinal))
         {
             throw new IOException($"rank {partition.Rank}: the network to the other ranks failed ({e.NativeMessage}); another rank may have stopped", e);
+        }
+        return (system, Reported(system, report));
+    }
+
+    private static string Reported(TrainedSystem system, Func<TrainedSystem, string> report)
+    {
+        try
+        {
+            return report(system);
+        }
+        catch
+        {
+            system.Dispose();
+            throw;
         }
     }
 
@@ -122,6 +145,9 @@ public static class ClusterTraining
         }
 
         public void Publish(string digest) => IO.AtomicFile.WriteAllText(PathOf(partition.Rank), digest + "\n");
+
+        /// <summary>Whether every other rank has published its digest (it does so before closing its network).</summary>
+        public bool EveryOtherRankReported() => Enumerable.Range(0, partition.Ranks).All(r => r == partition.Rank || File.Exists(PathOf(r)));
 
         public void AwaitAgreement(string digest, ILogger logger, CancellationToken ct)
         {
