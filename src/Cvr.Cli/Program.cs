@@ -10,8 +10,18 @@ public static class Program
     /// <summary>The whole CLI behind a seam that tests call with their own writers.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        Deep.MmoeKind.Register(); // the deep ensemble member: trained with --mmoe, loaded from bundles that have it
         var context = new CliContext(stdout, stderr);
+        var root = CreateRoot(context);
+        var parse = root.Parse(args);
+        var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // System.CommandLine reports parse errors with exit code 1; ours is the named usage code.
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
+    }
+
+    /// <summary>Every command, parsed but not run (tests parse the deploy examples' command lines with it).</summary>
+    internal static RootCommand CreateRoot(CliContext context)
+    {
+        Deep.MmoeKind.Register(); // the deep ensemble member: trained with --mmoe, loaded from bundles that have it
         var root = new RootCommand("cvr: predicts whether an ad impression leads to an app install (RecSys Challenge 2023, two-stage LightGBM).")
         {
             CliContext.VerboseOption,
@@ -21,6 +31,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(ModelCommands.Run(context));
         root.Subcommands.Add(ModelCommands.Train(context));
+        root.Subcommands.Add(LaunchCommand.Create(context));
         root.Subcommands.Add(ModelCommands.Predict(context));
         root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(ExplainCommand.Create(context));
@@ -29,9 +40,6 @@ public static class Program
         root.Subcommands.Add(BacktestCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(AnalyzeCommand.Create(context));
-        var parse = root.Parse(args);
-        var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
-        // System.CommandLine reports parse errors with exit code 1; ours is the named usage code.
-        return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
+        return root;
     }
 }

@@ -74,13 +74,20 @@ public sealed class DatasetStream : IDisposable
     /// Starts a dataset of <paramref name="rowCount"/> rows whose bins come from <paramref name="sample"/>: the
     /// rows <see cref="SampleRows"/> names, in its order, laid out as <paramref name="layout"/> says.
     /// </summary>
+    /// <param name="distributedRowCount">For data-parallel training (<see cref="Network"/>): the rows of every machine
+    /// together, whose sample <paramref name="sample"/> is (the same on every machine, so every machine gets the bins
+    /// and feature bundles one machine would get from all the rows); this machine's dataset holds
+    /// <paramref name="rowCount"/> of them. Null: the dataset holds every sampled row's matrix.</param>
     public static unsafe DatasetStream Begin(ReadOnlySpan<float> sample, int sampleRows, int columnCount, int rowCount,
-        LightGbmParameters parameters, MatrixLayout layout = MatrixLayout.ColumnMajor)
+        LightGbmParameters parameters, MatrixLayout layout = MatrixLayout.ColumnMajor, long? distributedRowCount = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnCount);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, sampleRows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
+        var totalRows = distributedRowCount ?? rowCount;
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalRows, sampleRows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalRows, rowCount);
         if (sample.Length != (long)sampleRows * columnCount)
         {
             throw new ArgumentException($"Expected {sampleRows} × {columnCount} sample values, got {sample.Length}.", nameof(sample));
@@ -129,7 +136,7 @@ public sealed class DatasetStream : IDisposable
             fixed (int* pc = counts)
             {
                 NativeCheck.Check(
-                    NativeMethods.LGBM_DatasetCreateFromSampledColumn(pv, pi, columnCount, pc, sampleRows, rowCount, rowCount,
+                    NativeMethods.LGBM_DatasetCreateFromSampledColumn(pv, pi, columnCount, pc, sampleRows, rowCount, totalRows,
                         parameters.ToParameterString(), out handle),
                     nameof(NativeMethods.LGBM_DatasetCreateFromSampledColumn));
             }

@@ -50,9 +50,12 @@ public sealed class Network : IDisposable
             {
                 throw new InvalidOperationException("A LightGBM network is already active in this process; dispose it first.");
             }
-            NativeCheck.Check(
-                NativeMethods.LGBM_NetworkInit(string.Join(',', machines), localListenPort, timeoutMinutes, machines.Count),
-                nameof(NativeMethods.LGBM_NetworkInit));
+            int status;
+            using (new StdoutToStderr())
+            {
+                status = NativeMethods.LGBM_NetworkInit(string.Join(',', machines), localListenPort, timeoutMinutes, machines.Count);
+            }
+            NativeCheck.Check(status, nameof(NativeMethods.LGBM_NetworkInit));
             var epoch = ++s_lastEpoch;
             Interlocked.Exchange(ref s_activeEpoch, epoch);
             return new Network(epoch, machines.Count);

@@ -16,11 +16,16 @@ internal static class ModelCommands
             ModelOptions.BaselineOption, ModelOptions.NoBaselineOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
+        foreach (var option in ClusterCommandOptions.All) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
-            var report = Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
-            Output(context, parse, report);
+            var cluster = ClusterCommandOptions.Read(parse);
+            var report = cluster is null
+                ? Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status)
+                : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse), cluster,
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+            if (cluster is null || cluster.Rank == 0) { Output(context, parse, report); } // the job's results: rank 0's
             return ExitCodes.Success;
         }, ct)));
         return command;

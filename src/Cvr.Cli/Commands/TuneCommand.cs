@@ -30,15 +30,20 @@ internal static class TuneCommand
         var noPrune = new Option<bool>("--no-prune") { Description = "Run every trial to early stopping (no median pruning)." };
         var pruneStartup = new Option<int>("--prune-startup") { Description = "Complete trials before pruning starts.", DefaultValueFactory = _ => 5 };
         var pruneWarmup = new Option<int?>("--prune-warmup") { Description = "Iterations before a trial can be pruned (default: the early-stopping patience)." };
+        var machines = ClusterCommandOptions.Refused("cvr tune");
         var command = new Command("tune", "Search LightGBM parameters (TPE) on the validation day's logloss and write them for cvr train --params.")
         {
             ModelOptions.DataOption, model, trials, timeout, outFile, sampler, noPrune, pruneStartup, pruneWarmup, ModelOptions.JsonOption,
             DataOptions.NoCacheOption, DataOptions.CacheDirOption,
             ModelOptions.PresetOption, ModelOptions.ConfigOption, ModelOptions.ParamsOption, ModelOptions.ValidationDayOption,
-            ModelOptions.StageOneOption, ModelOptions.SelectFeaturesOption, ModelOptions.TreeRowsOption, ModelOptions.SeedOption, ModelOptions.ThreadsOption, ModelOptions.MaxRoundsOption, ModelOptions.EarlyStoppingOption,
+            ModelOptions.StageOneOption, ModelOptions.SelectFeaturesOption, ModelOptions.TreeRowsOption, ModelOptions.SeedOption, ModelOptions.ThreadsOption, ModelOptions.MaxRoundsOption, ModelOptions.EarlyStoppingOption, machines,
         };
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
+            if (parse.GetValue(machines) is not null)
+            {
+                throw new ConfigurationException("cvr tune can't run across machines (--machines): each trial trains in this process; tune on one machine, then train with --params on several");
+            }
             var tune = new TuneOptions
             {
                 Model = parse.GetValue(model)!,

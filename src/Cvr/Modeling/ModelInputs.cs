@@ -27,6 +27,9 @@ public sealed class ModelInputs : IDisposable
     private readonly TrainingOptions _options;
     private readonly PhaseTimer _timer;
     private readonly bool _stageTwo;
+
+    /// <summary>This rank's block of training-row positions in a data-parallel job; null on one machine (every row).</summary>
+    private readonly (int Start, int End)? _block;
     private FeatureMatrix? _retained;
     private TrainingFeatures? _trainingFeatures;
 
@@ -39,9 +42,15 @@ public sealed class ModelInputs : IDisposable
         Pipeline = pipeline;
         Labels = labels;
         Validation = validation;
-        _binning = options.ParametersFor(ModelNames.EndToEnd);
+        _binning = Partition.Configure(options.ParametersFor(ModelNames.EndToEnd));
+        _block = Partition.Distributed ? Partition.Block(split.TrainRows.Length) : null;
         _timer = timer;
     }
+
+    /// <summary>This process's share of the training rows (<see cref="TrainingOptions.Partition"/>): every row on one machine.</summary>
+    private RankPartition Partition => _options.Partition ?? Single;
+
+    private static readonly RankPartition Single = new(0, 1);
 
     public DaySplit Split { get; }
 
@@ -114,6 +123,13 @@ public sealed class ModelInputs : IDisposable
         var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo) { _trainingFeatures = keepTrainingFeatures ? features : null };
         try
         {
+            if (inputs._block is not null && (retainTrainingMatrix || !features.Chunkable))
+            {
+                // Every rank must bin from the same sample of all rows; only the streamed path draws it that way.
+                throw new ConfigurationException(retainTrainingMatrix
+                    ? "distributed training bins each rank's rows streamed; a caller that keeps the whole training matrix (other max_bin values) can't run distributed"
+                    : "distributed training needs features computed in chunks of rows, and this feature config has a feature that reads other rows of the same day (history's same-day share): leave it out to train on several machines");
+            }
             if (retainTrainingMatrix || !features.Chunkable)
             {
                 inputs.BinDefault(timer.Time("features", () => new MatrixBox(features.Transform())), retainTrainingMatrix);
@@ -143,7 +159,7 @@ public sealed class ModelInputs : IDisposable
                 bins.LikedValid);
         }
         var (train, valid) = Labels.For(model);
-        bins.Train.SetLabel(train);
+        bins.Train.SetLabel(_block is { } block ? train[block.Start..block.End] : train);
         bins.Valid?.SetLabel(valid);
         return (bins.Train, bins.Valid);
     }
@@ -159,7 +175,9 @@ public sealed class ModelInputs : IDisposable
         IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null)
     {
         var (train, valid) = DataFor(model, maxBin);
-        var result = Fit(_options.ForRows(parameters, train.RowCount), train, valid, rounds, patience, callbacks, _timer, ct);
+        // Rows per tree from the rows of every rank, so each rank bags the same fraction of its own rows.
+        var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TrainRows.Length;
+        var result = Fit(Partition.Configure(_options.ForRows(parameters, rows)), train, valid, rounds, patience, callbacks, _timer, ct);
         if (Validation is null)
         {
             return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);
@@ -212,7 +230,7 @@ public sealed class ModelInputs : IDisposable
     private void BinStreamed(TrainingFeatures features, int chunkValues)
     {
         var (train, liked) = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer,
-            _stageTwo ? Labels.TrainLikedRows : null, chunkValues);
+            _stageTwo ? Labels.TrainLikedRows : null, chunkValues, _block);
         _bins[DefaultMaxBin] = WithValidation(train, liked);
     }
 
@@ -297,7 +315,7 @@ public sealed class ModelInputs : IDisposable
             if (liked is not null)
             {
                 liked.SetFeatureNames(Pipeline.FeatureNames);
-                liked.SetLabel(SplitLabels.At(Labels.TrainInstalled, Labels.TrainLikedRows));
+                liked.SetLabel(SplitLabels.At(Labels.TrainInstalled, LocalLikedRows()));
                 if (Validation is not null)
                 {
                     bins.LikedValid = CreateValidation(liked, Validation.SelectRows(Labels.ValidLikedRows));
@@ -311,6 +329,14 @@ public sealed class ModelInputs : IDisposable
             bins.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The liked training rows this process binned: all of them, or those in its rank's block.</summary>
+    private int[] LocalLikedRows()
+    {
+        var liked = Labels.TrainLikedRows;
+        if (_block is not { } block) { return liked; }
+        return [.. liked.Where(p => p >= block.Start && p < block.End)];
     }
 
     private Dataset CreateValidation(Dataset train, FeatureMatrix rows) =>

@@ -26,27 +26,33 @@ internal static class StreamedBinning
     /// Dataset (LGBM_DatasetGetSubset keeps the parent's sparse statistics, and on a subset denser than its parent
     /// LightGBM 4.7.0 overflows the row index of its multi-value bin and corrupts the heap: docs/lightgbm-subset-overflow.md).
     /// </summary>
+    /// <param name="block">One rank's rows of a data-parallel job (positions [Start, End), see <see cref="RankPartition"/>):
+    /// the Datasets hold only these rows (and the subset's among them), binned from the sample of all
+    /// <paramref name="rows"/> (and of the whole subset), which every rank draws and transforms alike, so every rank
+    /// bins exactly as one machine would. Call under the network. Null: every row, no network.</param>
     public static (Dataset All, Dataset? Subset) Build(int rows, int columns, LightGbmParameters binning, RowsTransform transform,
-        PhaseTimer timer, int[]? subset, int chunkValues = ChunkValues)
+        PhaseTimer timer, int[]? subset, int chunkValues = ChunkValues, (int Start, int End)? block = null)
     {
         // Whatever the caller's earlier phases left (a fit's temporaries: 1.1 GB at scale 1.0) would otherwise sit
         // beside the bins LightGBM allocates next, and set the peak.
         ModelInputs.ReleaseMemory();
-        using var stream = Begin(rows, columns, binning, transform, timer, null);
-        using var subsetStream = subset is null ? null : Begin(subset.Length, columns, binning, transform, timer, subset);
-        var next = 0;
-        InOrder(rows, Math.Max(1, chunkValues / columns), positions =>
+        var (start, end) = block ?? (0, rows);
+        var next = subset is null ? 0 : FirstAtOrAfter(subset, start);
+        var localSubset = subset is null ? 0 : FirstAtOrAfter(subset, end) - next;
+        using var stream = Begin(rows, end - start, columns, binning, transform, timer, null, block is not null);
+        using var subsetStream = subset is null ? null : Begin(subset.Length, localSubset, columns, binning, transform, timer, subset, block is not null);
+        InOrder(start, end, Math.Max(1, chunkValues / columns), positions =>
         {
             var matrix = timer.Time("features", () => transform(positions));
             timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, positions.Length));
             if (subsetStream is null) { return; }
-            var start = positions[0];
-            var end = start + positions.Length;
+            var chunkStart = positions[0];
+            var chunkEnd = chunkStart + positions.Length;
             var first = next;
-            while (next < subset!.Length && subset[next] < end) { next++; }
+            while (next < subset!.Length && subset[next] < chunkEnd) { next++; }
             if (next == first) { return; }
             var local = new int[next - first];
-            for (var i = 0; i < local.Length; i++) { local[i] = subset[first + i] - start; }
+            for (var i = 0; i < local.Length; i++) { local[i] = subset[first + i] - chunkStart; }
             var rowsOfSubset = matrix.SelectRows(local);
             timer.Time("lightgbm: dataset", () => subsetStream.Push(rowsOfSubset.Data, local.Length));
         });
@@ -62,16 +68,25 @@ internal static class StreamedBinning
         }
     }
 
-    /// <summary>A stream of <paramref name="rows"/> rows binned from LightGBM's own sample of them; the rows are
-    /// <paramref name="of"/>'s positions when given.</summary>
-    private static DatasetStream Begin(int rows, int columns, LightGbmParameters binning, RowsTransform transform, PhaseTimer timer, int[]? of)
+    /// <summary>The index of the first of the ascending <paramref name="positions"/> at or after <paramref name="position"/>.</summary>
+    private static int FirstAtOrAfter(int[] positions, int position)
+    {
+        var i = Array.BinarySearch(positions, position);
+        return i >= 0 ? i : ~i;
+    }
+
+    /// <summary>A stream of <paramref name="localRows"/> rows binned from LightGBM's own sample of all <paramref name="rows"/>;
+    /// the rows are <paramref name="of"/>'s positions when given. <paramref name="distributed"/>: the stream holds one
+    /// rank's rows of the <paramref name="rows"/> of every rank.</summary>
+    private static DatasetStream Begin(int rows, int localRows, int columns, LightGbmParameters binning, RowsTransform transform, PhaseTimer timer,
+        int[]? of, bool distributed)
     {
         var sample = DatasetStream.SampleRows(rows, binning);
         if (of is not null)
         {
             for (var i = 0; i < sample.Length; i++) { sample[i] = of[sample[i]]; }
         }
-        var stream = BeginFrom(timer.Time("features", () => transform(sample)), columns, rows, binning, timer);
+        var stream = BeginFrom(timer.Time("features", () => transform(sample)), columns, localRows, distributed ? rows : null, binning, timer);
         // The sample's matrix and the per-column copies Begin made of it (12 bytes per non-zero value: 0.4 GB for
         // 200,000 rows of 178 features) are garbage now; collected before the next stream's sample or the first chunk
         // is allocated beside them.
@@ -81,19 +96,22 @@ internal static class StreamedBinning
 
     /// <summary>In a frame of its own, so no local of the caller keeps the sample alive through the collection.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static DatasetStream BeginFrom(FeatureMatrix sampled, int columns, int rows, LightGbmParameters binning, PhaseTimer timer) =>
-        timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning));
+    private static DatasetStream BeginFrom(FeatureMatrix sampled, int columns, int rows, long? distributedRows, LightGbmParameters binning, PhaseTimer timer) =>
+        timer.Time("lightgbm: dataset", () => DatasetStream.Begin(sampled.Data, sampled.Rows, columns, rows, binning, MatrixLayout.ColumnMajor, distributedRows));
 
     /// <summary>
     /// The positions 0 … <paramref name="rows"/> − 1 in order, at most <paramref name="chunkRows"/> at a time, each
     /// chunk's garbage collected (<see cref="CollectChunk"/>) once <paramref name="consume"/> has returned: the pass
     /// every reader of training rows in chunks makes (the bins, the deep model's input statistics).
     /// </summary>
-    internal static void InOrder(int rows, int chunkRows, Action<int[]> consume)
+    internal static void InOrder(int rows, int chunkRows, Action<int[]> consume) => InOrder(0, rows, chunkRows, consume);
+
+    /// <summary>The positions <paramref name="from"/> … <paramref name="to"/> − 1, as <see cref="InOrder(int, int, Action{int[]})"/>.</summary>
+    internal static void InOrder(int from, int to, int chunkRows, Action<int[]> consume)
     {
-        for (var start = 0; start < rows; start += chunkRows)
+        for (var start = from; start < to; start += chunkRows)
         {
-            var positions = new int[Math.Min(chunkRows, rows - start)];
+            var positions = new int[Math.Min(chunkRows, to - start)];
             for (var i = 0; i < positions.Length; i++) { positions[i] = start + i; }
             consume(positions);
             CollectChunk();

@@ -84,6 +84,10 @@ public sealed record TrainingOptions
     /// <summary>The features' degree of parallelism, from <see cref="Threads"/>.</summary>
     [JsonIgnore] public ParallelOptions Parallel => new() { MaxDegreeOfParallelism = Threads ?? -1 };
 
+    /// <summary>This process's share of a data-parallel job (<see cref="RankPartition"/>); null: a single machine.
+    /// Not recorded in the bundle: the models are the job's, whichever rank wrote them.</summary>
+    [JsonIgnore] public RankPartition? Partition { get; init; }
+
     /// <summary>Overrides of the preset's round limit and early-stopping patience (tests use small ones).</summary>
     [JsonPropertyName("max_rounds")] public int? MaxRounds { get; init; }
 

@@ -27,7 +27,9 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     /// group statistics when the feature config asks for them.</summary>
     public TrainedSystem Train(Frame train, Frame? test, CancellationToken ct = default)
     {
-        Options.Validate();
+        // A rank of a data-parallel job was validated before its network opened (ClusterTraining): the check builds a
+        // LightGBM Dataset, which under the network would be binned across the ranks.
+        if (Options.Partition is not { Distributed: true }) { Options.Validate(); }
         LightGbmThreads.SetMax(Options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",

@@ -154,7 +154,7 @@ public static class Workflow
         return (labels, p);
     }
 
-    private static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
+    internal static RunReport Report(TrainedSystem system, DayMetrics? test, PhaseTimer timer, string model, string? submission)
         => new(system.ValidationMetrics, test, system.OmegaTs, system.OmegaE2e, system.EnsembleWeight,
             system.Models.Select(kv => KeyValuePair.Create(kv.Key, kv.Value.BestIteration))
                 .Concat(system.Members.Select(m => KeyValuePair.Create(m.Model.Name, m.Model.BestIteration))).ToDictionary(StringComparer.Ordinal), timer.Seconds(), model, submission,

@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using System.Text;
+using Cvr.Data;
+using Cvr.LightGbm;
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Modeling;
+
+/// <summary>
+/// <c>cvr train --machines … --rank N</c>: one rank of a data-parallel job. Every rank reads the whole data set and fits
+/// the features on every training row (the same fitted pipeline on every rank, bit for bit), then, under LightGBM's
+/// socket network, bins and trains on its own block of training rows (<see cref="RankPartition"/>) with bins from the
+/// sample of all rows, scores the whole validation day (so early stopping stops at the same round everywhere), and
+/// ends with the models of every other rank. Rank 0 writes the bundle; the others write nothing.
+/// </summary>
+/// <remarks>LightGBM's network is thread-local: everything from <see cref="Network.Initialize"/> to the last booster
+/// call runs on the calling thread, which the trainer never leaves for LightGBM work.</remarks>
+public static class ClusterTraining
+{
+    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, ClusterOptions cluster, DataSetOptions data,
+        ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
+    {
+        options.Validate(); // here, before the network: the check builds a small Dataset
+        if (options.Members.Count > 0)
+        {
+            throw new ConfigurationException("--mmoe can't train across machines (the deep model trains in one process): drop --mmoe or --machines");
+        }
+        if (options.Baseline)
+        {
+            throw new ConfigurationException("--baseline can't train across machines (the raw-columns baseline is a reference for one process): drop --baseline or --machines");
+        }
+        var partition = cluster.Partition;
+        var machines = partition.Distributed ? cluster.ResolveIPv4(ct) : cluster.Machines;
+        var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
+        var split = DaySplit.Of(set.Train, options.ValidationDay);
+        partition.CheckEveryRankHasRows(split.TrainRows.Length, new SplitLabels(set.Train, split, options.StageOneLabel).TrainLikedRows);
+        var (start, end) = partition.Block(split.TrainRows.Length);
+        logger.LogInformation("rank {Rank} of {Ranks}: training rows {Start:N0}..{End:N0} of {Rows:N0} (every rank: the whole validation day)",
+            partition.Rank, partition.Ranks, start, end - 1, split.TrainRows.Length);
+        var fingerprint = ModelBundle.Fingerprint(set.Train);
+        var digests = cluster.SharedDirectory is null ? null : new RankDigests(cluster.SharedDirectory, partition, cluster.Timeout);
+        digests?.RemoveOwn(); // before the network: no rank reads digests before every rank has joined it
+        var (system, digest) = Train(set, options with { Partition = partition }, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
+        {
+            var digest = Digest(trained, fingerprint);
+            logger.LogInformation("rank {Rank}: models {Digest}", partition.Rank, digest);
+            digests?.Publish(digest);
+            return digest;
+        });
+        using (system)
+        {
+            if (partition.Rank != 0)
+            {
+                logger.LogInformation("rank {Rank}: done; rank 0 writes the bundle", partition.Rank);
+                return Workflow.Report(system, null, timer, modelDir, null);
+            }
+            digests?.AwaitAgreement(digest, logger, ct);
+            timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, fingerprint));
+            logger.LogInformation("model bundle written to {Model}", modelDir);
+            return Workflow.Report(system, null, timer, modelDir, null);
+        }
+    }
+
+    /// <summary>Trains under the network and reports the models (<paramref name="report"/>: digest, published) before
+    /// the network closes, so a peer that sees this rank's sockets close can tell it finished (<see cref="PeerWatch"/>).</summary>
+    private static (TrainedSystem System, string Digest) Train(DataSet set, TrainingOptions options, RankPartition partition, IReadOnlyList<string> machines,
+        ClusterOptions cluster, ILogger logger, PhaseTimer timer, RankDigests? digests, CancellationToken ct, IProgress<ModelProgress>? progress,
+        Func<TrainedSystem, string> report)
+    {
+        if (!partition.Distributed)
+        {
+            var alone = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+            return (alone, Reported(alone, report));
+        }
+        using var network = Open(machines, cluster, logger);
+        using var watch = digests is null ? null : PeerWatch.Start(partition.Rank, digests.EveryOtherRankReported, cluster.Timeout, logger);
+        TrainedSystem system;
+        try
+        {
+            system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+        }
+        catch (LightGbmException e) when (e.NativeMessage.Contains("Socket", StringComparison.Ordinal))
+        {
+            throw new IOException($"rank {partition.Rank}: the network to the other ranks failed ({e.NativeMessage}); another rank may have stopped", e);
+        }
+        return (system, Reported(system, report));
+    }
+
+    private static string Reported(TrainedSystem system, Func<TrainedSystem, string> report)
+    {
+        try
+        {
+            return report(system);
+        }
+        catch
+        {
+            system.Dispose();
+            throw;
+        }
+    }
+
+    private static Network Open(IReadOnlyList<string> machines, ClusterOptions cluster, ILogger logger)
+    {
+        logger.LogInformation("rank {Rank}: connecting to {Machines} (listening on port {Port})", cluster.Rank, string.Join(',', machines), cluster.ListenPort);
+        try
+        {
+            var network = Network.Initialize(machines, cluster.ListenPort, Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes)));
+            logger.LogInformation("rank {Rank}: connected to {Others} other ranks", cluster.Rank, machines.Count - 1);
+            return network;
+        }
+        catch (LightGbmException e)
+        {
+            throw new IOException($"rank {cluster.Rank}: could not open the network on port {cluster.ListenPort}: {e.NativeMessage}", e);
+        }
+    }
+
+    /// <summary>SHA-256 over the data fingerprint, the fitted features and every model as the bundle saves it: equal on
+    /// every rank of a job that trained together.</summary>
+    internal static string Digest(TrainedSystem system, string dataFingerprint)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(dataFingerprint));
+        hash.AppendData(Encoding.UTF8.GetBytes(system.Pipeline.ToJson()));
+        foreach (var (name, model) in system.Models.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            hash.AppendData(Encoding.UTF8.GetBytes(model.Booster.SaveToString(iterationCount: model.BestIteration)));
+        }
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The ranks' digests in the shared folder (<c>rank-R.digest</c>, written atomically): rank 0 publishes the bundle only
+    /// once every rank has reported the digest it has itself. A rank that died, hung or trained a different model stops
+    /// the job there, with nothing written.
+    /// </summary>
+    private sealed class RankDigests(string directory, RankPartition partition, TimeSpan timeout)
+    {
+        private string PathOf(int rank) => Path.Combine(directory, $"rank-{rank}.digest");
+
+        public void RemoveOwn()
+        {
+            Directory.CreateDirectory(directory);
+            File.Delete(PathOf(partition.Rank));
+        }
+
+        public void Publish(string digest) => IO.AtomicFile.WriteAllText(PathOf(partition.Rank), digest + "\n");
+
+        /// <summary>Whether every other rank has published its digest (it does so before closing its network).</summary>
+        public bool EveryOtherRankReported() => Enumerable.Range(0, partition.Ranks).All(r => r == partition.Rank || File.Exists(PathOf(r)));
+
+        public void AwaitAgreement(string digest, ILogger logger, CancellationToken ct)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            for (var r = 1; r < partition.Ranks; r++)
+            {
+                var file = PathOf(r);
+                while (!File.Exists(file))
+                {
+                    if (DateTime.UtcNow >= deadline)
+                    {
+                        throw new IOException($"rank {r} reported no models in {directory} within {timeout.TotalSeconds:F0} s; the bundle is not written");
+                    }
+                    Task.Delay(TimeSpan.FromMilliseconds(200), ct).GetAwaiter().GetResult();
+                }
+                var theirs = File.ReadAllText(file).Trim();
+                if (theirs != digest)
+                {
+                    throw new InvalidOperationException($"rank {r} ended with other models than rank 0 ({theirs} against {digest}); the bundle is not written");
+                }
+            }
+            logger.LogInformation("rank 0: all {Ranks} ranks hold the same models", partition.Ranks);
+        }
+    }
+}

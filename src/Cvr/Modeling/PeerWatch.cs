@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cvr.Modeling;
+
+/// <summary>
+/// Ends a rank whose peer died, which LightGBM itself may never do: when a peer's socket is closed cleanly, LightGBM
+/// 4.7.0's receive loop (<c>Linkers::Recv</c>) reads 0 bytes and retries forever at full CPU. Once a second it looks
+/// for this process's TCP sockets in CLOSE_WAIT (the other end closed; Linux' /proc); when one appears and some other
+/// rank has not reported its models in the shared folder within the grace period (<c>--network-timeout</c>: a rank
+/// reports them before it closes its network, so a peer that closed without reporting has stopped; a long grace, because
+/// the socket can't tell which rank closed it, and a slow or paused rank still running must not be mistaken for a dead one), it prints why and exits the process with
+/// code 4 (an I/O error, as the CLI's other network failures): the training thread is inside native code and can't be
+/// interrupted. Linux only; elsewhere, and without a shared folder, nothing watches.
+/// </summary>
+internal sealed class PeerWatch : IDisposable
+{
+    /// <summary>The CLI's exit code for I/O errors (Cvr.Cli.ExitCodes.IoError).</summary>
+    internal const int IoErrorExitCode = 4;
+
+    private const string CloseWait = "08"; // the kernel's TCP_CLOSE_WAIT in /proc/net/tcp
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+
+    private PeerWatch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
+    {
+        _thread = new Thread(() => Watch(rank, everyPeerReported, grace, logger)) { IsBackground = true, Name = "cvr peer watch" };
+        _thread.Start();
+    }
+
+    public static PeerWatch? Start(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
+        => OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd") ? new PeerWatch(rank, everyPeerReported, grace, logger) : null;
+
+    private void Watch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
+    {
+        var token = _stop.Token;
+        while (!token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
+        {
+            if (!ClosedByPeer()) { continue; }
+            logger.LogWarning("rank {Rank}: a peer closed its connection; waiting up to {Seconds:F0} s for every rank's models in the shared folder", rank, grace.TotalSeconds);
+            var deadline = DateTime.UtcNow + grace;
+            while (!everyPeerReported())
+            {
+                if (token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500))) { return; }
+                if (DateTime.UtcNow < deadline) { continue; }
+                logger.LogError("rank {Rank}: a peer closed its connection and did not report its models within {Seconds:F0} s: it stopped, and LightGBM would wait for it forever; exiting",
+                    rank, grace.TotalSeconds);
+                Console.Error.Flush();
+                Environment.Exit(IoErrorExitCode);
+            }
+            return; // every peer finished normally: their closed sockets are the end of the job
+        }
+    }
+
+    /// <summary>Whether a TCP socket of this process is in CLOSE_WAIT: its other end has closed.</summary>
+    internal static bool ClosedByPeer()
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    inodes.Add(target[8..^1]);
+                }
+            }
+            catch (IOException) { /* closed meanwhile */ }
+            catch (UnauthorizedAccessException) { /* not ours to read */ }
+        }
+        if (inodes.Count == 0) { return false; }
+        foreach (var table in new[] { "/proc/self/net/tcp", "/proc/self/net/tcp6" })
+        {
+            if (!File.Exists(table)) { continue; }
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && fields[3] == CloseWait && inodes.Contains(fields[9])) { return true; }
+            }
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+    }
+}
