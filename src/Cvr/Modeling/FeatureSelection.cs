@@ -17,24 +17,22 @@ internal static class FeatureSelection
 {
     public const double ProbeLearningRate = 0.1;
 
-    /// <summary>The probes see an eighth of the training rows (every k-th row), at least <see cref="MinProbeRows"/>
-    /// and at most <see cref="MaxProbeRows"/>, so their cost is a bounded fraction of the training they shorten:
-    /// ranking features by gain needs far fewer rows than the models. At scale 0.1 (339k rows) probes on every row
-    /// took 70 of the default's 192 s; on 48k rows they took 11 s and kept 202 of 276 features instead of 186, at
-    /// the same validation logloss. At scale 1.0 (3.39M rows) the cap gives the 376k rows measured there before
-    /// (48 s of probes). bench/results/time-to-quality.md, "Feature selection that pays for itself".</summary>
-    public static int ProbeRowsFor(int trainingRows) => Math.Clamp(trainingRows / 8, MinProbeRows, MaxProbeRows);
-
-    public const int MinProbeRows = 50_000;
-    public const int MaxProbeRows = 400_000;
+    /// <summary>At most this many training rows feed the probes (every k-th training row beyond it): a ranking of
+    /// features needs fewer rows than the models, and the probes' cost must not grow with the data (at scale 1.0,
+    /// 3.4M rows, probes on every row took 6 of the run's minutes). Fewer rows were tried at scale 0.1: probes on
+    /// 48k of 339k rows made the run 0.6× as long, but the rolling backtest lost 0.00097 logloss on average over
+    /// three days (every day worse), so the probes keep every row up to this cap (bench/results/time-to-quality.md,
+    /// "Feature selection that pays for itself").</summary>
+    public const int ProbeRows = 400_000;
 
     /// <summary>The preset's selection steps aside below this many training rows, where the probes (and the second
-    /// feature fit and binning they bring) cost about what the cheaper rounds save. Measured per round (the models'
+    /// feature fit and binning they bring) cost more than the cheaper rounds save. Measured per round (the models'
     /// rounds vary ±15 % from run to run with the feature list, so wall times alone can't tell): at 174k rows the
-    /// probes took 8.4 s and saved 14 % a round (0.080 against 0.093 s) of ~40 s of rounds, a loss or a wash; at
-    /// 339k rows they took 10.7 s and saved 21 % a round (0.141 against 0.178 s) of ~95 s, a gain of ~10 s; at
-    /// 3.39M rows 48 s of probes made every round 1.7× cheaper over ~20 minutes. An explicit <c>--select-features</c>
-    /// selects at any size.</summary>
+    /// probes took 28 s and saved 30 % a round (0.065 against 0.093 s) of ~40 s of rounds; at 35k rows 5 s of
+    /// probes saved 7 % of 10 s. Selection made the default run 1.5× (174k rows) and 1.06× (35k rows) as long, and
+    /// the rolling backtest at 174k rows says what it bought (bench/results/time-to-quality.md). From 339k rows on it
+    /// runs: there it improved the backtest by ~0.001 logloss. An explicit <c>--select-features</c> selects at any
+    /// size.</summary>
     public const int PresetMinimumRows = 250_000;
 
     public const int ProbeRounds = 150;
@@ -60,12 +58,11 @@ internal static class FeatureSelection
         return options with { Features = options.Features with { Keep = keep } };
     }
 
-    /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRowsFor"/> remain; the
+    /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRows"/> remain; the
     /// validation day whole.</summary>
     internal static DaySplit ProbeSplit(DaySplit split)
     {
-        var target = ProbeRowsFor(split.TrainRows.Length);
-        var stride = (split.TrainRows.Length + target - 1) / target;
+        var stride = (split.TrainRows.Length + ProbeRows - 1) / ProbeRows;
         return stride <= 1 ? split : split with { TrainRows = [.. split.TrainRows.Where((_, i) => i % stride == 0)] };
     }
 

@@ -48,17 +48,11 @@ public class FeatureSelectionTests
     {
         var split = new DaySplit(66, 45, 65, [.. Enumerable.Range(0, 1_000_001)], [.. Enumerable.Range(2_000_000, 10)]);
         var probe = FeatureSelection.ProbeSplit(split);
-        // An eighth of 1,000,001 rows: 125,000 at most, so every 9th row.
-        Assert.Equal(125_000, FeatureSelection.ProbeRowsFor(1_000_001));
-        Assert.Equal(Enumerable.Range(0, 111_112).Select(i => i * 9), probe.TrainRows);
+        Assert.InRange(probe.TrainRows.Length, FeatureSelection.ProbeRows / 2, FeatureSelection.ProbeRows);
+        Assert.Equal(Enumerable.Range(0, probe.TrainRows.Length).Select(i => i * 3), probe.TrainRows);
         Assert.Equal(split.ValidationRows, probe.ValidationRows);
-        // The bounds: never fewer than 50,000 rows (every row below that), never more than 400,000.
-        Assert.Equal(FeatureSelection.MinProbeRows, FeatureSelection.ProbeRowsFor(300_000));
-        Assert.Equal(FeatureSelection.MaxProbeRows, FeatureSelection.ProbeRowsFor(3_387_880));
-        var small = split with { TrainRows = [.. Enumerable.Range(0, FeatureSelection.MinProbeRows)] };
+        var small = split with { TrainRows = [.. Enumerable.Range(0, FeatureSelection.ProbeRows)] };
         Assert.Same(small, FeatureSelection.ProbeSplit(small));
-        var tenth = split with { TrainRows = [.. Enumerable.Range(0, 338_791)] };
-        Assert.Equal(48_399, FeatureSelection.ProbeSplit(tenth).TrainRows.Length);
     }
 }
 
