@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(ModelCommands.Predict(context));
         root.Subcommands.Add(ModelCommands.Evaluate(context));
         root.Subcommands.Add(ExplainCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TuneCommand.Create(context));
         root.Subcommands.Add(BacktestCommand.Create(context));

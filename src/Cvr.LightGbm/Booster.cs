@@ -142,6 +142,25 @@ public sealed partial class Booster : IDisposable
         return written == results.Length ? results : results[..written];
     }
 
+    /// <summary>
+    /// The booster's current outputs on one of its own datasets (0: training, 1..: validation sets, in the order
+    /// added), one per row and class, transformed as the objective transforms predictions (probabilities for the
+    /// binary objective): the scores LightGBM's metrics are computed from, kept up to date by every iteration.
+    /// </summary>
+    public unsafe double[] CurrentOutputs(int dataIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dataIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(dataIndex, _dataNames.Count);
+        NativeCheck.Check(NativeMethods.LGBM_BoosterGetNumPredict(Handle, dataIndex, out var length), nameof(NativeMethods.LGBM_BoosterGetNumPredict));
+        var outputs = new double[length];
+        long written;
+        fixed (double* o = outputs)
+        {
+            NativeCheck.Check(NativeMethods.LGBM_BoosterGetPredict(Handle, dataIndex, out written, o), nameof(NativeMethods.LGBM_BoosterGetPredict));
+        }
+        return written == length ? outputs : throw new LightGbmException($"LGBM_BoosterGetPredict wrote {written} outputs, expected {length}");
+    }
+
     /// <summary>Every metric on every validation set (and the training data when <paramref name="includeTraining"/>).</summary>
     public IReadOnlyList<EvaluationResult> EvaluateAll(bool includeTraining = false)
     {

@@ -10,9 +10,14 @@ internal static class ModelCommands
     public static Command Train(CliContext context)
     {
         var outDir = new Option<string>("--out") { Description = "Model bundle folder to write (replaced atomically).", Required = true };
-        var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle.")
+        var reportDir = new Option<string>("--report")
         {
-            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
+            Description = "Training report folder (report.html, report.json; replaced atomically). Default: the bundle's folder name + \"-report\", beside it.",
+        };
+        var noReport = new Option<bool>("--no-report") { Description = "Write no training report." };
+        var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle, with a training report beside it.")
+        {
+            ModelOptions.DataOption, outDir, reportDir, noReport, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
             ModelOptions.BaselineOption, ModelOptions.NoBaselineOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
@@ -20,9 +25,15 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var cluster = ClusterCommandOptions.Read(parse);
+            var bundle = parse.GetValue(outDir)!;
+            if (parse.GetValue(noReport) && parse.GetValue(reportDir) is not null)
+            {
+                throw new ConfigurationException("--report and --no-report contradict each other: give one");
+            }
             var report = cluster is null
-                ? Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse),
-                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status)
+                ? Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, bundle, ModelOptions.Read(parse),
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status,
+                    parse.GetValue(noReport) ? null : parse.GetValue(reportDir) ?? DefaultReportFolder(bundle))
                 : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse), cluster,
                     DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
             if (cluster is null || cluster.Rank == 0) { Output(context, parse, report); } // the job's results: rank 0's
@@ -30,6 +41,10 @@ internal static class ModelCommands
         }, ct)));
         return command;
     }
+
+    /// <summary>The training report's folder when <c>--report</c> is not given: beside the bundle, named after it.</summary>
+    internal static string DefaultReportFolder(string bundle)
+        => Path.TrimEndingDirectorySeparator(Path.GetFullPath(bundle)) + "-report";
 
     public static Command Predict(CliContext context)
     {
@@ -75,7 +90,7 @@ internal static class ModelCommands
 
     public static Command Run(CliContext context)
     {
-        var outDir = new Option<string>("--out") { Description = "Output folder: model/, submission.csv, metrics.json.", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Output folder: model/, submission.csv, metrics.json and report/ (the training report).", Required = true };
         var command = new Command("run", "Train, predict and evaluate in one go: the main job.")
         {
             ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
@@ -112,6 +127,7 @@ internal static class ModelCommands
                 + "; " + string.Join(", ", report.MemberOmegas.Select(kv => string.Create(inv, $"ω_{kv.Key} {kv.Value:F4}"))));
         }
         context.Out.WriteLine("time (s): " + string.Join(", ", report.PhaseSeconds.Select(kv => string.Create(inv, $"{kv.Key} {kv.Value:F1}"))));
-        context.Out.WriteLine($"model: {report.Model}" + (report.Submission is null ? "" : $"; submission: {report.Submission}"));
+        context.Out.WriteLine($"model: {report.Model}" + (report.Submission is null ? "" : $"; submission: {report.Submission}")
+            + (report.Report is null ? "" : $"; report: {report.Report}"));
     }
 }

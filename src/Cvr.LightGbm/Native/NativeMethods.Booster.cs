@@ -60,6 +60,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int LGBM_BoosterGetNumPredict(BoosterHandle handle, int data_idx, out long out_len);
 
     [LibraryImport(Library)]
+    internal static partial int LGBM_BoosterGetPredict(BoosterHandle handle, int data_idx, out long out_len, double* out_result);
+
+    [LibraryImport(Library)]
     internal static partial int LGBM_BoosterCalcNumPredict(
         BoosterHandle handle, int num_row, int predict_type, int start_iteration, int num_iteration, out long out_len);
 

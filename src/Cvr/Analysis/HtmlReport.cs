@@ -1,61 +1,23 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
+using Cvr.Reporting;
 
 namespace Cvr.Analysis;
 
-/// <summary>
-/// The report as one self-contained HTML page: inline CSS, charts as base64 PNG data URIs, one small inline script
-/// that marks the body with <c>data-images-ok</c> once every image has decoded (what the browser test reads). No
-/// link leaves the file, so it opens offline.
-/// </summary>
+/// <summary>The data report as one self-contained HTML page (see <see cref="Html"/>).</summary>
 internal static partial class HtmlReport
 {
-    private const string Style = """
-        body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:24px auto;max-width:1180px;color:#222;line-height:1.4}
-        h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:2em}
-        nav a{margin-right:1em}table{border-collapse:collapse;margin:.6em 0;font-size:.86em}
-        th,td{border:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
-        th{background:#f3f3f3}td.l,th.l{text-align:left}.note{color:#666;font-size:.9em}
-        .bad{background:#fde2e2}.warn{background:#fff3cd}.ok{background:#e6f4ea}
-        .grid{display:flex;flex-wrap:wrap;gap:8px}.grid figure{margin:0}.grid img{width:520px;height:260px}
-        .leftout{background:#fff3cd;padding:8px 12px;border:1px solid #e0c36a}
-        .scroll{overflow-x:auto}.small table{font-size:.72em}
-        """;
-
-    private const string ImageCheckScript = """
-        (function(){
-          function mark(){
-            var imgs=document.images, ok=imgs.length>0;
-            for(var i=0;i<imgs.length;i++){ if(!imgs[i].complete||imgs[i].naturalWidth===0){ ok=false; } }
-            document.body.setAttribute('data-images-ok', ok?'true':'false');
-            document.body.setAttribute('data-image-count', String(imgs.length));
-          }
-          if(document.readyState==='complete'){ mark(); } else { window.addEventListener('load', mark); }
-        })();
-        """;
-
     public static readonly string[] SectionIds = ["overview", "columns", "base-values", "missing", "distributions", "duplicates", "churn", "timings"];
 
     public static string Render(AnalysisResult result)
     {
         var r = result.Report;
-        var h = new StringBuilder(1 << 20);
-        h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cvr data report</title><style>")
-            .Append(Style).Append("</style></head>\n<body>\n");
-        h.Append("<h1>Data report: ").Append(E(r.Data)).Append("</h1>\n");
+        var h = Html.Begin("cvr data report", "Data report: " + r.Data);
         h.Append("<p class=\"note\">Reproduces section 2 of the paper (Tables 1–3, Figure 1) on this data. Splits: ")
             .Append(E(string.Join(", ", r.Splits)));
         if (r.ValidationDay is { } v) { h.Append(Inv($"; validation = day {v}, the last labelled day")); }
-        h.Append(". Every number is also in report.json.</p>\n<nav>");
-        foreach (var id in SectionIds) { h.Append("<a href=\"#").Append(id).Append("\">").Append(id.Replace('-', ' ')).Append("</a>"); }
-        h.Append("</nav>\n");
-        if (r.LeftOut.Count > 0)
-        {
-            h.Append("<div class=\"leftout\" id=\"left-out\"><b>Left out:</b><ul>");
-            foreach (var note in r.LeftOut) { h.Append("<li>").Append(E(note)).Append("</li>"); }
-            h.Append("</ul></div>\n");
-        }
+        h.Append(". Every number is also in report.json.</p>\n");
+        Html.Nav(h, SectionIds);
+        Html.LeftOut(h, r.LeftOut);
         OverviewSection(h, r, result.Charts);
         ColumnsSection(h, r);
         BaseValuesSection(h, r);
@@ -64,8 +26,7 @@ internal static partial class HtmlReport
         DuplicatesSection(h, r);
         ChurnSection(h, r, result.Charts);
         TimingsSection(h, r);
-        h.Append("<script>").Append(ImageCheckScript).Append("</script>\n</body></html>\n");
-        return h.ToString();
+        return Html.End(h);
     }
 
     private static void TimingsSection(StringBuilder h, AnalysisReport r)
@@ -75,43 +36,19 @@ internal static partial class HtmlReport
         h.Append("</section>\n");
     }
 
-    private static void Open(StringBuilder h, string id, string title)
-        => h.Append("<section id=\"").Append(id).Append("\"><h2>").Append(E(title)).Append("</h2>\n");
+    private static void Open(StringBuilder h, string id, string title) => Html.Open(h, id, title);
 
-    private static void Image(StringBuilder h, IReadOnlyDictionary<string, byte[]> charts, string id, string alt)
-    {
-        if (!charts.TryGetValue(id, out var png)) { return; }
-        h.Append("<figure><img alt=\"").Append(E(alt)).Append("\" src=\"data:image/png;base64,")
-            .Append(Convert.ToBase64String(png)).Append("\"></figure>\n");
-    }
+    private static void Image(StringBuilder h, IReadOnlyDictionary<string, byte[]> charts, string id, string alt) => Html.Image(h, charts, id, alt);
 
-    /// <summary>Cells are pre-rendered HTML: <see cref="L"/> marks left-aligned text, anything else is right-aligned.</summary>
-    private static void Table(StringBuilder h, IReadOnlyList<string> header, IEnumerable<string[]> rows)
-    {
-        h.Append("<table><tr>");
-        foreach (var c in header) { h.Append("<th>").Append(E(c)).Append("</th>"); }
-        h.Append("</tr>\n");
-        foreach (var row in rows)
-        {
-            h.Append("<tr>");
-            foreach (var cell in row)
-            {
-                h.Append(cell.StartsWith("<td", StringComparison.Ordinal) ? cell : "<td>" + cell + "</td>");
-            }
-            h.Append("</tr>\n");
-        }
-        h.Append("</table>\n");
-    }
+    private static void Table(StringBuilder h, IReadOnlyList<string> header, IEnumerable<string[]> rows) => Html.Table(h, header, rows);
 
-    /// <summary>A left-aligned text cell, optionally with a CSS class.</summary>
-    private static string L(string text, string? css = null)
-        => $"<td class=\"l{(css is null ? "" : " " + css)}\">{E(text)}</td>";
+    private static string L(string text, string? css = null) => Html.L(text, css);
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string E(string s) => Html.E(s);
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    private static string Inv(FormattableString s) => Html.Inv(s);
 
-    private static string Pct(double? v, int digits = 2) => v is { } x ? x.ToString("P" + digits, CultureInfo.InvariantCulture) : "–";
+    private static string Pct(double? v, int digits = 2) => Html.Pct(v, digits);
 
-    private static string Num(double? v, string format = "G6") => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
+    private static string Num(double? v, string format = "G6") => Html.Num(v, format);
 }

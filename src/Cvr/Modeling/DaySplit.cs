@@ -36,4 +36,7 @@ public sealed record DaySplit(int ValidationDay, int FirstTrainDay, int LastTrai
         => new(int.MaxValue, train.Days.Min(), train.Days.Max(), [.. Enumerable.Range(0, train.RowCount)], []);
 
     public bool HasValidation => ValidationRows.Length > 0;
+
+    /// <summary>The days and row counts, as the bundle's manifest records them.</summary>
+    public DaySplitSummary Summary() => new(ValidationDay, FirstTrainDay, LastTrainDay, TrainRows.Length, ValidationRows.Length);
 }

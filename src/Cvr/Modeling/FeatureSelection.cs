@@ -1,8 +1,24 @@
+using System.Text.Json.Serialization;
 using Cvr.Data;
 using Cvr.LightGbm;
 using Microsoft.Extensions.Logging;
 
 namespace Cvr.Modeling;
+
+/// <summary>What feature selection decided and why: every candidate feature's share of the probe models' gain
+/// (each probe's total gain normalised to 1, the two summed, so the shares add up to 2), most important first, and
+/// whether it was kept. Recorded in the bundle's manifest for the training report.</summary>
+public sealed record FeatureSelectionDecision(
+    [property: JsonPropertyName("share")] double Share,
+    [property: JsonPropertyName("probe_rows")] int ProbeRows,
+    [property: JsonPropertyName("kept_gain_share")] double KeptGainShare,
+    [property: JsonPropertyName("features")] IReadOnlyList<FeatureGainShare> Features);
+
+/// <summary>One candidate feature of <see cref="FeatureSelectionDecision"/>.</summary>
+public sealed record FeatureGainShare(
+    [property: JsonPropertyName("feature")] string Feature,
+    [property: JsonPropertyName("gain_share")] double GainShare,
+    [property: JsonPropertyName("kept")] bool Kept);
 
 /// <summary>
 /// Feature selection by measured importance: two short probe models (e2e and like, the preset's parameters at learning rate
@@ -42,7 +58,13 @@ internal static class FeatureSelection
     /// asks for a selection and the feature config has no list of its own yet; the list then travels with the fitted
     /// pipeline into the bundle. The trainer and the tuner both start here.</summary>
     public static TrainingOptions Apply(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct)
+        => Apply(train, test, split, options, logger, timer, ct, out _);
+
+    /// <param name="decision">The decision with every feature's gain share; null when nothing was selected.</param>
+    public static TrainingOptions Apply(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct,
+        out FeatureSelectionDecision? decision)
     {
+        decision = null;
         if (options.FeatureSelectionShare is not { } share || options.Features.Keep is not null)
         {
             return options;
@@ -54,8 +76,9 @@ internal static class FeatureSelection
             return options;
         }
         using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer, stageTwo: false);
-        var keep = timer.Time("feature selection", () => Select(probe, options, share, logger, ct));
-        return options with { Features = options.Features with { Keep = keep } };
+        var made = timer.Time("feature selection", () => Decide(probe, options, share, logger, ct));
+        decision = made;
+        return options with { Features = options.Features with { Keep = KeptInOrder(probe, made) } };
     }
 
     /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRows"/> remain; the
@@ -66,7 +89,17 @@ internal static class FeatureSelection
         return stride <= 1 ? split : split with { TrainRows = [.. split.TrainRows.Where((_, i) => i % stride == 0)] };
     }
 
+    /// <summary>The kept features, in the pipeline's order.</summary>
     public static IReadOnlyList<string> Select(ModelInputs inputs, TrainingOptions options, double share, ILogger logger, CancellationToken ct)
+        => KeptInOrder(inputs, Decide(inputs, options, share, logger, ct));
+
+    private static string[] KeptInOrder(ModelInputs inputs, FeatureSelectionDecision decision)
+    {
+        var kept = decision.Features.Where(f => f.Kept).Select(f => f.Feature).ToHashSet(StringComparer.Ordinal);
+        return [.. inputs.Pipeline.FeatureNames.Where(kept.Contains)];
+    }
+
+    private static FeatureSelectionDecision Decide(ModelInputs inputs, TrainingOptions options, double share, ILogger logger, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
@@ -95,8 +128,8 @@ internal static class FeatureSelection
             kept.Add(j);
             sum += gain[j];
         }
-        var keep = Enumerable.Range(0, names.Count).Where(kept.Contains).Select(j => names[j]).ToArray();
-        logger.LogInformation("feature selection: {Kept} of {All} features carry {Share:P1} of the probe models' gain", keep.Length, names.Count, sum / gain.Sum());
-        return keep;
+        logger.LogInformation("feature selection: {Kept} of {All} features carry {Share:P1} of the probe models' gain", kept.Count, names.Count, sum / gain.Sum());
+        return new FeatureSelectionDecision(share, inputs.Split.TrainRows.Length, sum / gain.Sum(),
+            [.. order.Select(j => new FeatureGainShare(names[j], gain[j], kept.Contains(j)))]);
     }
 }

@@ -61,7 +61,7 @@ public static partial class ModelBundleLoader
                 var path = Path.Combine(directory, entry.File);
                 RequireFile(path);
                 var booster = Booster.LoadFromFile(path);
-                models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss);
+                models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss) { Curve = entry.Curve };
             }
             foreach (var required in new[] { ModelNames.EndToEnd, ModelNames.Like, ModelNames.Install })
             {
@@ -79,7 +79,7 @@ public static partial class ModelBundleLoader
         }
         var split = new DaySplit(manifest.Split.ValidationDay, manifest.Split.FirstTrainDay, manifest.Split.LastTrainDay, [], []);
         var system = new TrainedSystem(manifest.Options, pipeline, models, manifest.OmegaTs, manifest.OmegaE2e, manifest.EnsembleWeight,
-            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics };
+            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics, Selection = manifest.Selection };
         return (system, manifest);
     }
 

@@ -13,7 +13,12 @@ public sealed record BundledModel(
     [property: JsonPropertyName("best_iteration")] int BestIteration,
     [property: JsonPropertyName("iterations_run")] int IterationsRun,
     [property: JsonPropertyName("stop_reason")] string StopReason,
-    [property: JsonPropertyName("validation_logloss")] double? ValidationLogLoss);
+    [property: JsonPropertyName("validation_logloss")] double? ValidationLogLoss)
+{
+    /// <summary>Training and validation logloss per iteration (the training report's learning curve); absent in
+    /// bundles written before cvr recorded it.</summary>
+    [JsonPropertyName("learning_curve")] public Cvr.LightGbm.Training.LearningCurve? Curve { get; init; }
+}
 
 public sealed record BundleManifest
 {
@@ -45,6 +50,7 @@ public sealed record BundleManifest
     [JsonPropertyName("ensemble_weight_ts")] public double EnsembleWeight { get; init; }
     [JsonPropertyName("members")] public IReadOnlyDictionary<string, BundledMember> Members { get; init; } = new Dictionary<string, BundledMember>();
     [JsonPropertyName("validation_metrics")] public DayMetrics? ValidationMetrics { get; init; }
+    [JsonPropertyName("feature_selection")] public FeatureSelectionDecision? Selection { get; init; }
 }
 
 public sealed record DaySplitSummary(
@@ -90,7 +96,7 @@ public static class ModelBundle
                 var file = name + ".txt";
                 var text = model.Booster.SaveToString(iterationCount: model.BestIteration);
                 File.WriteAllText(Path.Combine(temp, file), text);
-                models[name] = new BundledModel(file, model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss);
+                models[name] = new BundledModel(file, model.BestIteration, model.IterationsRun, model.StopReason, model.ValidationLogLoss) { Curve = model.Curve };
             }
             File.WriteAllText(Path.Combine(temp, FeaturesFile), system.Pipeline.ToJson());
             var members = new Dictionary<string, BundledMember>(StringComparer.Ordinal);
@@ -104,8 +110,7 @@ public static class ModelBundle
                 FormatVersion = members.Count == 0 ? BundleManifest.CurrentFormatVersion : BundleManifest.MembersFormatVersion,
                 Options = system.Options,
                 TrainingSchema = system.TrainingSchema.Columns,
-                Split = new DaySplitSummary(system.Split.ValidationDay, system.Split.FirstTrainDay, system.Split.LastTrainDay,
-                    system.Split.TrainRows.Length, system.Split.ValidationRows.Length),
+                Split = system.Split.Summary(),
                 DataFingerprint = dataFingerprint,
                 FeatureNames = system.Pipeline.FeatureNames,
                 Models = models,
@@ -114,6 +119,7 @@ public static class ModelBundle
                 EnsembleWeight = system.EnsembleWeight,
                 Members = members,
                 ValidationMetrics = system.ValidationMetrics,
+                Selection = system.Selection,
             };
             File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));
             BundleChecksums.Write(temp);

@@ -172,22 +172,29 @@ public sealed class ModelInputs : IDisposable
     /// those predictions for every validation row.
     /// </summary>
     public (TrainedModel Model, double[]? Validation) Train(string model, LightGbmParameters parameters, int rounds, int patience,
-        IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null)
+        IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null, bool recordCurve = false)
     {
         var (train, valid) = DataFor(model, maxBin);
         // Rows per tree from the rows of every rank, so each rank bags the same fraction of its own rows.
         var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TrainRows.Length;
-        var result = Fit(Partition.Configure(_options.ForRows(parameters, rows)), train, valid, rounds, patience, callbacks, _timer, ct);
+        var recorder = recordCurve ? CurveRecorder(train, valid) : null;
+        var result = Fit(Partition.Configure(_options.ForRows(parameters, rows)), train, valid, rounds, patience,
+            recorder is null ? callbacks : callbacks.Append(recorder), _timer, ct);
         if (Validation is null)
         {
-            return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null), null);
+            return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null) { Curve = recorder?.Curve }, null);
         }
         var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, Validation, null));
         var logLoss = model == ModelNames.Install
             ? Metrics.LogLoss(SplitLabels.At(Labels.ValidInstalled, Labels.ValidLikedRows), SplitLabels.At(predictions, Labels.ValidLikedRows))
             : Metrics.LogLoss(Bytes(Labels.For(model).Valid), predictions);
-        return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss), predictions);
+        return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss) { Curve = recorder?.Curve }, predictions);
     }
+
+    /// <summary>A recorder of the learning curve of a model trained on <paramref name="train"/> (its labels as set
+    /// for that model) and early-stopped on <paramref name="valid"/>.</summary>
+    internal static LearningCurveRecorder CurveRecorder(Dataset train, Dataset? valid)
+        => new(train.GetLabel(), valid?.GetLabel(), LearningCurveRecorder.PeriodFor(train.RowCount));
 
     /// <summary>
     /// The training loop every model of the system goes through (the raw-columns baseline too): early stopping on

@@ -1,4 +1,5 @@
 using Cvr.LightGbm;
+using Cvr.LightGbm.Training;
 
 namespace Cvr.Modeling;
 
@@ -18,4 +19,8 @@ public sealed class TrainedModel(string name, Booster booster, int bestIteration
     /// <summary>LightGBM's binary_logloss on the validation day (stage 2: its liked rows) at the best iteration;
     /// null when trained without a validation day (refit).</summary>
     public double? ValidationLogLoss { get; } = validationLogLoss;
+
+    /// <summary>Training and validation logloss per iteration, for the training report; null when not recorded
+    /// (probes and tuning trials, bundles written before cvr recorded it, objectives other than binary).</summary>
+    public LearningCurve? Curve { get; init; }
 }

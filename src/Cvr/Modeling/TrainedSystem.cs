@@ -51,6 +51,9 @@ public sealed class TrainedSystem(
 
     public DayMetrics? ValidationMetrics { get; set; }
 
+    /// <summary>What feature selection decided, when it ran for this system.</summary>
+    public FeatureSelectionDecision? Selection { get; init; }
+
     public bool HasClickModel => Models.ContainsKey(ModelNames.Click);
 
     /// <summary>Scores rows of a frame (all when <paramref name="rows"/> is null).</summary>

@@ -34,7 +34,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
             split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
-        var effective = FeatureSelection.Apply(train, test, split, Options, logger, _timer, ct);
+        var effective = FeatureSelection.Apply(train, test, split, Options, logger, _timer, ct, out var selection);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         // Every model's validation-day probabilities, predicted once: ω, the weight and the metrics all use them.
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
                 m.Model.Name, m.Omega, m.Weight, weights![0], weights[1]);
         }
 
-        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers);
+        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers) { Selection = selection };
         var rowIds = split.ValidationRows.Select(r => train.RowIds[r]).ToArray();
         system.ValidationMetrics = system.Combine(rowIds, validation).Evaluate(split.ValidationDay, labels.ValidInstalled, null);
         if (!Options.Refit)
@@ -98,6 +98,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         return new TrainedSystem(effective, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema, refitMembers)
         {
             ValidationMetrics = system.ValidationMetrics,
+            Selection = selection,
         };
     }
 
@@ -120,7 +121,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     {
         var rounds = fixedRounds ?? Options.Rounds;
         logger.LogInformation("training {Model}: up to {Rounds} rounds", name, rounds);
-        var trained = inputs.Train(name, Options.ParametersFor(name), rounds, Options.Patience, Callbacks(name), ct);
+        var trained = inputs.Train(name, Options.ParametersFor(name), rounds, Options.Patience, Callbacks(name), ct, recordCurve: true);
         LogResult(trained.Model);
         return trained;
     }
@@ -160,10 +161,12 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         trainSet.SetLabel(trainLabels);
         validSet.SetLabel(validLabels);
         logger.LogInformation("training {Model}: up to {Rounds} rounds", ModelNames.Baseline, Options.Rounds);
-        var result = ModelInputs.Fit(Options.ForRows(parameters, trainSet.RowCount), trainSet, validSet, Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline), _timer, ct);
+        var recorder = ModelInputs.CurveRecorder(trainSet, validSet);
+        var result = ModelInputs.Fit(Options.ForRows(parameters, trainSet.RowCount), trainSet, validSet, Options.Rounds, Options.Patience,
+            [.. Callbacks(ModelNames.Baseline), recorder], _timer, ct);
         var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, validMatrix, Options.Threads));
         var model = new TrainedModel(ModelNames.Baseline, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason,
-            Metrics.LogLoss(labels.ValidInstalled, predictions));
+            Metrics.LogLoss(labels.ValidInstalled, predictions)) { Curve = recorder.Curve };
         LogResult(model);
         return (model, predictions);
     }
@@ -189,7 +192,12 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             inputs.ReleaseTrainingRows();
             foreach (var name in PaperModels)
             {
-                models[name] = TrainModel(inputs, name, Math.Max(1, chosen[name].BestIteration), ct).Model;
+                // The report's learning curve stays the validated one's: it is what chose the iteration count.
+                var refit = TrainModel(inputs, name, Math.Max(1, chosen[name].BestIteration), ct).Model;
+                models[name] = new TrainedModel(name, refit.Booster, refit.BestIteration, refit.IterationsRun, refit.StopReason, refit.ValidationLogLoss)
+                {
+                    Curve = chosen[name].Curve,
+                };
             }
             pipeline = inputs.Pipeline;
         }

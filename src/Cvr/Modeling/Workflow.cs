@@ -18,7 +18,8 @@ public sealed record RunReport(
     [property: JsonPropertyName("submission")] string? Submission,
     [property: JsonPropertyName("ensemble_weights")] IReadOnlyDictionary<string, double> EnsembleWeights,
     [property: JsonPropertyName("member_omegas")] IReadOnlyDictionary<string, double> MemberOmegas,
-    [property: JsonPropertyName("test_new_ads")] DayMetrics? TestNewAds = null);
+    [property: JsonPropertyName("test_new_ads")] DayMetrics? TestNewAds = null,
+    [property: JsonPropertyName("report")] string? Report = null);
 
 /// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
 public static class Workflow
@@ -27,19 +28,53 @@ public static class Workflow
     /// labelled day are the "new ads" reported apart.</summary>
     public const string AdColumn = "f_6";
 
-    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
-        => Train(dataDir, modelDir, options, data, logger, timer, ct, progress, out _);
+    /// <param name="reportDir">Where to write the training report (report.html, report.json); null: none.</param>
+    public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct,
+        IProgress<ModelProgress>? progress = null, string? reportDir = null)
+    {
+        var (system, set) = TrainSystem(dataDir, modelDir, options, data, logger, timer, ct, progress);
+        using (system)
+        {
+            if (reportDir is not null)
+            {
+                WriteReport(system, modelDir, dataDir, set.Train, null, timer, reportDir, logger);
+            }
+            return Report(system, null, timer, modelDir, null) with { Report = reportDir is null ? null : Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName) };
+        }
+    }
 
-    private static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer,
-        CancellationToken ct, IProgress<ModelProgress>? progress, out HashSet<int>? labelledAds)
+    /// <summary>Trains on the data's labelled days and writes the bundle; the caller disposes the system.</summary>
+    private static (TrainedSystem System, DataSet Set) TrainSystem(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger,
+        PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress)
     {
         options.Validate(); // bad --params fail before the data is read
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
-        labelledAds = set.Train.TryGetCategorical(AdColumn, out var ads) ? [.. ads.Levels] : null;
-        using var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
-        timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
+        var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+        try
+        {
+            timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
+        }
+        catch
+        {
+            system.Dispose();
+            throw;
+        }
         logger.LogInformation("model bundle written to {Model}", modelDir);
-        return Report(system, null, timer, modelDir, null);
+        return (system, set);
+    }
+
+    /// <summary>The training report of a system just trained on <paramref name="train"/>, with the run's phase times
+    /// and peak memory, written into <paramref name="reportDir"/> (replaced atomically).</summary>
+    private static void WriteReport(TrainedSystem system, string modelDir, string dataDir, Frame train, Reporting.LabelledTest? test, PhaseTimer timer,
+        string reportDir, ILogger logger)
+    {
+        var timings = new Reporting.RunTimings(timer.Seconds(), Reporting.TrainingReportBuilder.PeakResidentBytes());
+        timer.Time("report", () =>
+        {
+            var report = Reporting.TrainingReportBuilder.Build(system, system.Split.Summary(), modelDir, dataDir, sameData: true, train, test, timings);
+            Reporting.TrainingReportWriter.Write(reportDir, report, system.Options.Parallel);
+        });
+        logger.LogInformation("training report written to {Report}", Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName));
     }
 
     /// <summary>Scores the test split of <paramref name="dataDir"/> with a bundle and writes the submission.</summary>
@@ -69,41 +104,91 @@ public static class Workflow
         return test;
     }
 
-    /// <summary>Train, predict and evaluate in one go: the main job.</summary>
+    /// <summary>
+    /// <c>cvr report</c>: rebuilds a bundle's training report into <paramref name="outDir"/>. With a data folder (the
+    /// training data, or any data in its layout) it measures SHAP, reliability and per-day metrics there, the test
+    /// day too when its labels are known; without one it shows what the bundle alone holds. Timings are the
+    /// training run's and are not in a rebuilt report.
+    /// </summary>
+    public static Reporting.TrainingReport RebuildReport(string modelDir, string? dataDir, string outDir, bool overwrite, DataSetOptions data, ILogger logger)
+    {
+        var (system, manifest) = ModelBundleLoader.Load(modelDir);
+        using (system)
+        {
+            Frame? train = null;
+            Reporting.LabelledTest? test = null;
+            var sameData = false;
+            if (dataDir is not null)
+            {
+                var set = DataSet.Load(dataDir, data, logger);
+                ModelBundleLoader.CheckColumns(manifest, set.Train, FrameReader.Display(FrameReader.ListSources(Path.Combine(dataDir, DataSet.TrainFolder))[0], dataDir));
+                train = set.Train;
+                sameData = ModelBundle.Fingerprint(set.Train) == manifest.DataFingerprint;
+                if (set.Test is { } frame)
+                {
+                    ModelBundleLoader.CheckColumns(manifest, frame, FrameReader.Display(FrameReader.ListSources(Path.Combine(dataDir, DataSet.TestFolder))[0], dataDir));
+                    var (labels, truth) = TestLabels(frame.RowIds, frame, dataDir, logger);
+                    test = labels is null ? null : new Reporting.LabelledTest(frame, labels, truth);
+                }
+            }
+            var report = Reporting.TrainingReportBuilder.Build(system, manifest.Split, modelDir, dataDir, sameData, train, test, timings: null);
+            Reporting.TrainingReportWriter.Write(outDir, report, system.Options.Parallel, overwrite);
+            return report;
+        }
+    }
+
+    /// <summary>The folder of <c>cvr run</c>'s training report, inside its output folder.</summary>
+    public const string RunReportFolder = "report";
+
+    /// <summary>Train, predict and evaluate in one go: the main job. Writes model/, submission.csv, metrics.json and
+    /// the training report (with the test day when its labels are known) into report/.</summary>
     public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
     {
         Directory.CreateDirectory(outDir);
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
-        var trained = Train(dataDir, model, options, data, logger, timer, ct, progress, out var labelledAds);
-        var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
-        var (testMetrics, newAds) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
-        var report = trained with { Test = testMetrics, TestNewAds = newAds, Submission = submission, PhaseSeconds = timer.Seconds() };
-        IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
-        return report;
+        var (system, set) = TrainSystem(dataDir, model, options, data, logger, timer, ct, progress);
+        using (system)
+        {
+            var labelledAds = set.Train.TryGetCategorical(AdColumn, out var ads) ? ads.Levels.ToHashSet() : null;
+            var trained = Report(system, null, timer, model, null);
+            var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
+            var (testMetrics, newAds, labels) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
+            var reportDir = Path.Combine(outDir, RunReportFolder);
+            WriteReport(system, model, dataDir, set.Train, labels is null ? null : new Reporting.LabelledTest(test, labels.Value.Installed, labels.Value.Truth),
+                timer, reportDir, logger);
+            var report = trained with
+            {
+                Test = testMetrics, TestNewAds = newAds, Submission = submission, PhaseSeconds = timer.Seconds(),
+                Report = Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName),
+            };
+            IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
+            return report;
+        }
     }
 
     /// <summary>The five rows on the test day, when its labels are known (in the test files or a truth file), over
-    /// every test row and over the rows whose ad (<see cref="AdColumn"/>) no labelled day has.</summary>
-    private static (DayMetrics? All, DayMetrics? NewAds) EvaluateTest(ModelScores scores, Frame test, string dataDir, HashSet<int>? labelledAds, ILogger logger)
+    /// every test row and over the rows whose ad (<see cref="AdColumn"/>) no labelled day has; and the labels.</summary>
+    private static (DayMetrics? All, DayMetrics? NewAds, (byte[] Installed, double[]? Truth)? Labels) EvaluateTest(ModelScores scores, Frame test, string dataDir,
+        HashSet<int>? labelledAds, ILogger logger)
     {
         var day = test.Days.Length == 0 ? 0 : test.Days.Max();
-        var (labels, truth) = TestLabels(scores, test, dataDir, logger);
+        var (labels, truth) = TestLabels(scores.RowIds, test, dataDir, logger);
         if (labels is null)
         {
-            return (null, null);
+            return (null, null, null);
         }
         var all = scores.Evaluate(day, labels, truth);
         if (labelledAds is null || !test.TryGetCategorical(AdColumn, out var ads))
         {
-            return (all, null);
+            return (all, null, (labels, truth));
         }
         var rows = NewAdRows(ads, labelledAds);
         if (rows.Length == 0)
         {
-            return (all, null);
+            return (all, null, (labels, truth));
         }
-        return (all, scores.Select(rows).Evaluate(day, SplitLabels.At(labels, rows), truth is null ? null : SplitLabels.At(truth, rows)));
+        return (all, scores.Select(rows).Evaluate(day, SplitLabels.At(labels, rows), truth is null ? null : SplitLabels.At(truth, rows)), (labels, truth));
     }
 
     /// <summary>Rows whose value of <paramref name="ads"/> is not among <paramref name="labelledAds"/> (a missing value is
@@ -119,7 +204,9 @@ public static class Workflow
         return [.. rows];
     }
 
-    private static (byte[]? Labels, double[]? Truth) TestLabels(ModelScores scores, Frame test, string dataDir, ILogger logger)
+    /// <summary>The install labels (and true probabilities, when known) of test rows <paramref name="rowIds"/>, in
+    /// that order: from the test files when they carry labels, else from <c>truth/test.csv</c>; null when neither.</summary>
+    internal static (byte[]? Labels, double[]? Truth) TestLabels(long[] rowIds, Frame test, string dataDir, ILogger logger)
     {
         if (test.HasLabels)
         {
@@ -140,13 +227,13 @@ public static class Workflow
         var byId = new Dictionary<long, int>(truth.Rows);
         var ids = truth.Column(Submission.RowIdColumn);
         for (var i = 0; i < ids.Length; i++) { byId[(long)ids[i]] = i; }
-        var labels = new byte[scores.RowIds.Length];
+        var labels = new byte[rowIds.Length];
         var p = truth.Has(SubmissionEvaluator.TruthProbability) ? new double[labels.Length] : null;
         for (var i = 0; i < labels.Length; i++)
         {
-            if (!byId.TryGetValue(scores.RowIds[i], out var t))
+            if (!byId.TryGetValue(rowIds[i], out var t))
             {
-                throw DataError.File(truthFile, $"no truth for test RowId {scores.RowIds[i]} (expected one line per test row)");
+                throw DataError.File(truthFile, $"no truth for test RowId {rowIds[i]} (expected one line per test row)");
             }
             labels[i] = installed[t];
             if (p is not null) { p[i] = truth.Column(SubmissionEvaluator.TruthProbability)[t]; }
