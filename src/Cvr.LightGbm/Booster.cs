@@ -147,18 +147,36 @@ public sealed partial class Booster : IDisposable
     /// added), one per row and class, transformed as the objective transforms predictions (probabilities for the
     /// binary objective): the scores LightGBM's metrics are computed from, kept up to date by every iteration.
     /// </summary>
-    public unsafe double[] CurrentOutputs(int dataIndex)
+    public double[] CurrentOutputs(int dataIndex)
+    {
+        var outputs = new double[CurrentOutputCount(dataIndex)];
+        CurrentOutputs(dataIndex, outputs);
+        return outputs;
+    }
+
+    /// <summary>The number of values <see cref="CurrentOutputs(int)"/> returns for one dataset.</summary>
+    public long CurrentOutputCount(int dataIndex)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dataIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(dataIndex, _dataNames.Count);
         NativeCheck.Check(NativeMethods.LGBM_BoosterGetNumPredict(Handle, dataIndex, out var length), nameof(NativeMethods.LGBM_BoosterGetNumPredict));
-        var outputs = new double[length];
+        return length;
+    }
+
+    /// <summary><see cref="CurrentOutputs(int)"/> into a caller-owned buffer of exactly <see cref="CurrentOutputCount"/> values.</summary>
+    public unsafe void CurrentOutputs(int dataIndex, Span<double> outputs)
+    {
+        var length = CurrentOutputCount(dataIndex);
+        if (outputs.Length != length)
+        {
+            throw new ArgumentException($"Expected a buffer of {length} values, got {outputs.Length}.", nameof(outputs));
+        }
         long written;
         fixed (double* o = outputs)
         {
             NativeCheck.Check(NativeMethods.LGBM_BoosterGetPredict(Handle, dataIndex, out written, o), nameof(NativeMethods.LGBM_BoosterGetPredict));
         }
-        return written == length ? outputs : throw new LightGbmException($"LGBM_BoosterGetPredict wrote {written} outputs, expected {length}");
+        if (written != length) { throw new LightGbmException($"LGBM_BoosterGetPredict wrote {written} outputs, expected {length}"); }
     }
 
     /// <summary>Every metric on every validation set (and the training data when <paramref name="includeTraining"/>).</summary>
