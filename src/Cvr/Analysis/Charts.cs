@@ -116,7 +116,8 @@ internal static class Charts
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
-    private static Plot NewPlot()
+    /// <summary>A plot in the reports' font.</summary>
+    internal static Plot NewPlot()
     {
         var plot = new Plot();
         plot.Font.Set(FontName);

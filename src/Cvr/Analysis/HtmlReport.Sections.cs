@@ -1,4 +1,5 @@
 using System.Text;
+using static Cvr.Reporting.Html;
 
 namespace Cvr.Analysis;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Cvr.Reporting;
+using static Cvr.Reporting.Html;
 
 namespace Cvr.Analysis;
 
@@ -35,20 +36,4 @@ internal static partial class HtmlReport
         Table(h, ["section", "seconds"], r.Timings.Select(t => new[] { L(t.Section), Inv($"{t.Seconds:F2}") }));
         h.Append("</section>\n");
     }
-
-    private static void Open(StringBuilder h, string id, string title) => Html.Open(h, id, title);
-
-    private static void Image(StringBuilder h, IReadOnlyDictionary<string, byte[]> charts, string id, string alt) => Html.Image(h, charts, id, alt);
-
-    private static void Table(StringBuilder h, IReadOnlyList<string> header, IEnumerable<string[]> rows) => Html.Table(h, header, rows);
-
-    private static string L(string text, string? css = null) => Html.L(text, css);
-
-    private static string E(string s) => Html.E(s);
-
-    private static string Inv(FormattableString s) => Html.Inv(s);
-
-    private static string Pct(double? v, int digits = 2) => Html.Pct(v, digits);
-
-    private static string Num(double? v, string format = "G6") => Html.Num(v, format);
 }

@@ -155,7 +155,7 @@ public static class Workflow
             var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
             var (testMetrics, newAds, labels) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
             var reportDir = Path.Combine(outDir, RunReportFolder);
-            WriteReport(system, model, dataDir, set.Train, labels is null ? null : new Reporting.LabelledTest(test, labels.Value.Installed, labels.Value.Truth),
+            WriteReport(system, model, dataDir, set.Train, labels is null ? null : new Reporting.LabelledTest(test, labels.Value.Installed, labels.Value.Truth, scores),
                 timer, reportDir, logger);
             var report = trained with
             {
@@ -192,17 +192,22 @@ public static class Workflow
     }
 
     /// <summary>Rows whose value of <paramref name="ads"/> is not among <paramref name="labelledAds"/> (a missing value is
-    /// not an ad, so never new).</summary>
-    internal static int[] NewAdRows(CategoricalColumn ads, HashSet<int> labelledAds)
+    /// not an ad, so never new): of every row, or, with <paramref name="rows"/>, positions into those rows.</summary>
+    internal static int[] NewAdRows(CategoricalColumn ads, HashSet<int> labelledAds, int[]? rows = null)
     {
-        var rows = new List<int>();
-        for (var i = 0; i < ads.Codes.Length; i++)
+        var found = new List<int>();
+        var count = rows?.Length ?? ads.Codes.Length;
+        for (var i = 0; i < count; i++)
         {
-            var code = ads.Codes[i];
-            if (code != CategoricalColumn.Missing && !labelledAds.Contains(ads.Levels[code])) { rows.Add(i); }
+            var code = ads.Codes[rows is null ? i : rows[i]];
+            if (code != CategoricalColumn.Missing && !labelledAds.Contains(ads.Levels[code])) { found.Add(i); }
         }
-        return [.. rows];
+        return [.. found];
     }
+
+    /// <summary>The ads (values of <paramref name="ads"/>) on <paramref name="rows"/>.</summary>
+    internal static HashSet<int> AdsOn(CategoricalColumn ads, int[] rows)
+        => [.. rows.Select(r => ads.Codes[r]).Where(c => c != CategoricalColumn.Missing).Select(c => ads.Levels[c])];
 
     /// <summary>The install labels (and true probabilities, when known) of test rows <paramref name="rowIds"/>, in
     /// that order: from the test files when they carry labels, else from <c>truth/test.csv</c>; null when neither.</summary>

@@ -4,8 +4,9 @@ using Cvr.Modeling;
 
 namespace Cvr.Reporting;
 
-/// <summary>The test day's rows with their install labels (and true probabilities on generated data).</summary>
-public sealed record LabelledTest(Frame Frame, byte[] Installed, double[]? Truth);
+/// <summary>The test day's rows with their install labels (and true probabilities on generated data), and the
+/// system's scores of them when they were already computed (<c>cvr run</c> scored them for its submission).</summary>
+public sealed record LabelledTest(Frame Frame, byte[] Installed, double[]? Truth, ModelScores? Scores = null);
 
 /// <summary>
 /// Computes a <see cref="TrainingReport"/> from a trained (or reloaded) system and the labelled frame it was trained
@@ -122,9 +123,7 @@ public static class TrainingReportBuilder
         var reliability = new List<ReliabilityDay> { Reliability(split.ValidationDay, ValidationSplit, validScores, validLabels, refit) };
         if (train.TryGetCategorical(Workflow.AdColumn, out var ads))
         {
-            var trainingAds = split.TrainRows.Select(r => ads.Codes[r]).Where(c => c != CategoricalColumn.Missing).Select(c => ads.Levels[c]).ToHashSet();
-            var newInValidation = Enumerable.Range(0, split.ValidationRows.Length)
-                .Where(i => ads.Codes[split.ValidationRows[i]] is var c && c != CategoricalColumn.Missing && !trainingAds.Contains(ads.Levels[c])).ToArray();
+            var newInValidation = Workflow.NewAdRows(ads, Workflow.AdsOn(ads, split.TrainRows), split.ValidationRows);
             if (newInValidation.Length > 0)
             {
                 days.Add(Day(split.ValidationDay, ValidationSplit, DayRow.NewAdRows, validScores.Select(newInValidation), SplitLabels.At(validLabels, newInValidation), null,
@@ -134,7 +133,7 @@ public static class TrainingReportBuilder
         if (test is not null)
         {
             var testDay = test.Frame.Days.Length == 0 ? 0 : test.Frame.Days.Max();
-            var testScores = system.Score(test.Frame);
+            var testScores = test.Scores ?? system.Score(test.Frame);
             days.Add(Day(testDay, TestSplit, DayRow.AllRows, testScores, test.Installed, test.Truth, test.Frame.RowCount, inSample: false));
             reliability.Add(Reliability(testDay, TestSplit, testScores, test.Installed, inSample: false));
             if (train.TryGetCategorical(Workflow.AdColumn, out var labelled) && test.Frame.TryGetCategorical(Workflow.AdColumn, out var testAds))

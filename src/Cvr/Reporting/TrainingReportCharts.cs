@@ -5,9 +5,7 @@ namespace Cvr.Reporting;
 /// <summary>The training report's charts as PNG (ScottPlot), by id; drawn in parallel.</summary>
 internal static class TrainingReportCharts
 {
-    public const int Width = 520;
-    public const int Height = 260;
-    public const int WideWidth = 900;
+    private const int Width = Analysis.Charts.Width, Height = Analysis.Charts.Height, WideWidth = Analysis.Charts.WideWidth;
 
     /// <summary>Features drawn in an importance or SHAP bar chart.</summary>
     public const int TopFeatures = 20;
@@ -61,7 +59,7 @@ internal static class TrainingReportCharts
 
     private static byte[] Curve(ModelSection m, LightGbm.Training.LearningCurve curve)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         AddLine(plot, curve.Iterations, curve.Training, "training", TrainColor);
         AddLine(plot, curve.Iterations, curve.Validation, "validation day", ValidColor);
         var best = plot.Add.VerticalLine(m.BestIteration);
@@ -88,7 +86,7 @@ internal static class TrainingReportCharts
     /// <summary>Horizontal bars, the largest on top.</summary>
     private static byte[] Bars(string title, string xLabel, (string Label, double Value)[] bars)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         var n = bars.Length;
         plot.Add.Bars(bars.Select((b, i) => new Bar { Position = n - 1 - i, Value = b.Value, FillColor = Color.FromHex(TrainColor), Orientation = Orientation.Horizontal }).ToArray());
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, n).Select(i => (double)(n - 1 - i))], [.. bars.Select(b => b.Label)]);
@@ -100,7 +98,7 @@ internal static class TrainingReportCharts
 
     private static byte[] Dependence(string model, ShapDependence d)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         var points = plot.Add.ScatterPoints(d.Values.Select(v => (double)v).ToArray(), d.Contributions.ToArray());
         points.MarkerSize = 3;
         points.Color = Color.FromHex(TrainColor).WithAlpha(0.5);
@@ -112,7 +110,7 @@ internal static class TrainingReportCharts
 
     private static byte[] Selection(Modeling.FeatureSelectionDecision selection)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         var kept = selection.Features.Select((f, i) => (f, i)).Where(p => p.f.Kept).ToArray();
         var dropped = selection.Features.Select((f, i) => (f, i)).Where(p => !p.f.Kept).ToArray();
         if (kept.Length > 0) { plot.Add.Bars(kept.Select(p => new Bar { Position = p.i, Value = p.f.GainShare, FillColor = Color.FromHex(TestColor) }).ToArray()).LegendText = "kept"; }
@@ -127,7 +125,7 @@ internal static class TrainingReportCharts
 
     private static byte[] Reliability(ReliabilityDay day, bool calibrated)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         var curves = day.Curves.Where(c => c.Calibrated == calibrated).ToArray();
         var max = curves.SelectMany(c => c.Bins).Select(b => Math.Max(b.MeanPredicted, b.ObservedRate)).DefaultIfEmpty(1).Max();
         var diagonal = plot.Add.Line(0, 0, max, max);
@@ -152,7 +150,7 @@ internal static class TrainingReportCharts
 
     private static byte[] Days(TrainingReport report)
     {
-        var plot = NewPlot();
+        var plot = Analysis.Charts.NewPlot();
         foreach (var (split, color) in new[] { (TrainingReportBuilder.TrainSplit, TrainColor), (TrainingReportBuilder.ValidationSplit, ValidColor), (TrainingReportBuilder.TestSplit, TestColor) })
         {
             var rows = report.Days.Where(d => d.Split == split && d.RowSet == DayRow.AllRows).ToArray();
@@ -168,12 +166,5 @@ internal static class TrainingReportCharts
         plot.YLabel("logloss");
         plot.ShowLegend(Alignment.LowerLeft);
         return plot.GetImageBytes(WideWidth, Height, ImageFormat.Png);
-    }
-
-    private static Plot NewPlot()
-    {
-        var plot = new Plot();
-        plot.Font.Set(Analysis.Charts.FontName);
-        return plot;
     }
 }
