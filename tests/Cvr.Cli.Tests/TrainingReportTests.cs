@@ -146,6 +146,22 @@ public partial class TrainingReportTests(TrainedRun run) : IClassFixture<Trained
         Assert.False(Directory.Exists(dir.File("r2")));
     }
 
+    [Fact]
+    public void Train_WithAReportPathThatIsAFile_FailsBeforeTraining_AndWritesNoBundle()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("report");
+        File.WriteAllText(file, "mine");
+        var (exit, output, err) = CliRunner.Run("train", "--data", run.Data, "--out", dir.File("model"), "--report", file, "--no-cache", "-q");
+        Assert.Equal(ExitCodes.IoError, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: Output path '{file}' is a file, not a folder.", err.Trim());
+        Assert.Equal(["report"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        (exit, _, err) = CliRunner.Run("train", "--data", run.Data, "--out", dir.File("model"), "--report", dir.File("r"), "--no-report", "-q");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("error: --report and --no-report contradict each other: give one", err.Trim());
+    }
+
     [ChromiumFact]
     public void Report_InHeadlessChromium_RendersEverySectionAndImage()
     {

@@ -32,6 +32,7 @@ public static class Workflow
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct,
         IProgress<ModelProgress>? progress = null, string? reportDir = null)
     {
+        if (reportDir is not null) { Reporting.ReportFolder.Check(reportDir, overwrite: true); } // not after minutes of training
         var (system, set) = TrainSystem(dataDir, modelDir, options, data, logger, timer, ct, progress);
         using (system)
         {
@@ -112,6 +113,7 @@ public static class Workflow
     /// </summary>
     public static Reporting.TrainingReport RebuildReport(string modelDir, string? dataDir, string outDir, bool overwrite, DataSetOptions data, ILogger logger)
     {
+        Reporting.ReportFolder.Check(outDir, overwrite);
         var (system, manifest) = ModelBundleLoader.Load(modelDir);
         using (system)
         {
@@ -145,6 +147,7 @@ public static class Workflow
     public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
     {
         Directory.CreateDirectory(outDir);
+        Reporting.ReportFolder.Check(Path.Combine(outDir, RunReportFolder), overwrite: true);
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
         var (system, set) = TrainSystem(dataDir, model, options, data, logger, timer, ct, progress);

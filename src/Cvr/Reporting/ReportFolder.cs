@@ -6,7 +6,8 @@ namespace Cvr.Reporting;
 /// </summary>
 internal static class ReportFolder
 {
-    public static void Write(string outDir, bool overwrite, params (string Name, Func<string> Content)[] files)
+    /// <summary>Throws the error <see cref="Write"/> would, so a command can fail before its work rather than after.</summary>
+    public static void Check(string outDir, bool overwrite)
     {
         var target = Path.GetFullPath(outDir);
         if (File.Exists(target)) { throw new IOException($"Output path '{outDir}' is a file, not a folder."); }
@@ -14,6 +15,12 @@ internal static class ReportFolder
         {
             throw new IOException($"Output folder '{outDir}' exists and is not empty; choose another folder or pass --overwrite.");
         }
+    }
+
+    public static void Write(string outDir, bool overwrite, params (string Name, Func<string> Content)[] files)
+    {
+        Check(outDir, overwrite);
+        var target = Path.GetFullPath(outDir);
         var parent = Path.GetDirectoryName(target) ?? throw new ConfigurationException($"Output folder '{outDir}' cannot be a file-system root.");
         Directory.CreateDirectory(parent);
         var temp = IO.AtomicFolder.TemporarySibling(target);
