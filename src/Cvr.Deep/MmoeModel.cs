@@ -15,7 +15,8 @@ internal sealed record MmoeSummary(
     [property: JsonPropertyName("epochs_run")] int EpochsRun,
     [property: JsonPropertyName("stop_reason")] string StopReason,
     [property: JsonPropertyName("validation_logloss_ctcvr")] double ValidationLogLossCtcvr,
-    [property: JsonPropertyName("validation_logloss_ctr_x_cvr")] double ValidationLogLossProduct);
+    [property: JsonPropertyName("validation_logloss_ctr_x_cvr")] double ValidationLogLossProduct,
+    [property: JsonPropertyName("learning_curve")] Cvr.LightGbm.Training.LearningCurve? Curve = null);
 
 /// <summary>The configuration file written beside the weights: the architecture, the fitted inputs, the summary.</summary>
 internal sealed record MmoeFile(
@@ -35,6 +36,10 @@ internal sealed class MmoeModel(MmoeNetwork network, MmoeInputEncoder inputs, Mm
     public string Name => MemberName;
 
     public int BestIteration => Summary.BestEpoch;
+
+    /// <summary>Per epoch: the epoch's mean multi-task training loss, and the validation day's install logloss of
+    /// the better head (the value early stopping watches).</summary>
+    public Cvr.LightGbm.Training.LearningCurve? Curve => Summary.Curve;
 
     public MmoeNetwork Network { get; } = network;
 

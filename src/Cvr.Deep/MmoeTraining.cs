@@ -117,6 +117,7 @@ internal static class MmoeTraining
         Dictionary<string, Tensor>? best = null;
         var (bestLoss, bestEpoch, bestHead, bestCtcvr, bestProduct) = (double.PositiveInfinity, 0, MmoeHeads.Ctcvr, 0.0, 0.0);
         var stop = "max epochs";
+        var (curveEpochs, curveTraining, curveValidation) = (new List<int>(), new List<double?>(), new List<double?>());
         int epochs;
         try
         {
@@ -126,6 +127,9 @@ internal static class MmoeTraining
                 var ctcvr = Metrics.LogLoss(valid.Installed, predictions.Ctcvr);
                 var product = Metrics.LogLoss(valid.Installed, predictions.Product);
                 var epochBest = Math.Min(ctcvr, product);
+                curveEpochs.Add(epoch);
+                curveTraining.Add(loss);
+                curveValidation.Add(epochBest);
                 logger.LogInformation("mmoe: epoch {Epoch}/{Max}: training loss {Loss:F5}; validation install logloss CTCVR {Ctcvr:F5}, CTR×CVR {Product:F5} ({Seconds:F1} s)",
                     epoch, options.MaxEpochs, loss, ctcvr, product, clock.Elapsed.TotalSeconds);
                 progress?.Report(new ModelProgress(MmoeModel.MemberName, new TrainingProgress(epoch, options.MaxEpochs, clock.Elapsed,
@@ -156,7 +160,8 @@ internal static class MmoeTraining
         {
             Release(best);
         }
-        var summary = new MmoeSummary(bestHead, bestEpoch, epochs, stop, bestCtcvr, bestProduct);
+        var summary = new MmoeSummary(bestHead, bestEpoch, epochs, stop, bestCtcvr, bestProduct,
+            new Cvr.LightGbm.Training.LearningCurve(curveEpochs, curveTraining, curveValidation));
         logger.LogInformation("mmoe: best epoch {Best} of {Run} ({Reason}); install estimate used: {Head} (validation logloss CTCVR {Ctcvr:F5}, CTR×CVR {Product:F5})",
             bestEpoch, epochs, stop, bestHead, bestCtcvr, bestProduct);
         return new MmoeModel(network, inputs, options, summary);

@@ -24,12 +24,28 @@ public class MmoeCommandTests
         Assert.Equal(1, weights.Values.Sum(), 1e-9);
         Assert.Contains(report.GetProperty("validation").GetProperty("models").EnumerateArray(), m => m.GetProperty("model").GetString() == "Model_mmoe-cal");
         var manifest = JsonDocument.Parse(File.ReadAllText(dir.File("model/manifest.json"))).RootElement;
-        Assert.InRange(manifest.GetProperty("members").GetProperty("mmoe").GetProperty("details").GetProperty("epochs_run").GetInt32(), 1, 2);
+        var details = manifest.GetProperty("members").GetProperty("mmoe").GetProperty("details");
+        var epochs = details.GetProperty("epochs_run").GetInt32();
+        Assert.InRange(epochs, 1, 2);
+        // The training report draws the member per epoch, from the curve its bundle keeps.
+        var section = JsonDocument.Parse(File.ReadAllText(dir.File("model-report/report.json"))).RootElement.GetProperty("models").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == "mmoe");
+        Assert.Equal("member", section.GetProperty("kind").GetString());
+        foreach (var side in new[] { "training", "validation" })
+        {
+            Assert.Equal(Values(details.GetProperty("learning_curve").GetProperty(side)), Values(section.GetProperty("learning_curve").GetProperty(side)));
+        }
+        Assert.Equal(Enumerable.Range(1, epochs), section.GetProperty("learning_curve").GetProperty("iterations").EnumerateArray().Select(e => e.GetInt32()));
+        var best = details.GetProperty("best_epoch").GetInt32();
+        Assert.Equal(Math.Min(details.GetProperty("validation_logloss_ctcvr").GetDouble(), details.GetProperty("validation_logloss_ctr_x_cvr").GetDouble()),
+            section.GetProperty("learning_curve").GetProperty("validation")[best - 1].GetDouble());
 
         (exit, _, err) = CliRunner.Run("predict", "--model", dir.File("model"), "--data", data, "--out", dir.File("sub.csv"), "--no-cache", "-q");
         Assert.True(exit == ExitCodes.Success, err);
         Assert.True(File.ReadAllLines(dir.File("sub.csv")).Length > 1);
     }
+
+    private static double[] Values(JsonElement array) => [.. array.EnumerateArray().Select(v => v.GetDouble())];
 
     [Fact]
     public void TrainMmoe_WithRefit_RefitsTheMemberForItsBestEpochs()

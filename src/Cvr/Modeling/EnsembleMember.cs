@@ -19,6 +19,9 @@ public interface IEnsembleMember : IDisposable
     /// <summary>The training round (an epoch for the MMOE) whose state was kept: the best on the validation day.</summary>
     int BestIteration { get; }
 
+    /// <summary>The loss per training round for the training report; null when the member records none.</summary>
+    Cvr.LightGbm.Training.LearningCurve? Curve => null;
+
     /// <summary>Uncalibrated install probabilities of <paramref name="rows"/> of <paramref name="frame"/> (all
     /// when null), whose fitted features are <paramref name="features"/>.</summary>
     double[] PredictInstall(Frame frame, int[]? rows, FeatureMatrix features);

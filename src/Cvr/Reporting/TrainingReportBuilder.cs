@@ -52,9 +52,10 @@ public static class TrainingReportBuilder
         }
         foreach (var member in system.Members)
         {
-            models.Add(new ModelSection(member.Model.Name, ModelSection.MemberKind, member.Model.BestIteration, null, null, null, null, [], null));
-            leftOut.Add($"{member.Model.Name}: ensemble members are shown by their best epoch and weight only; importance and SHAP explain the boosters "
-                + "(the members' per-epoch validation losses are in the training log)");
+            models.Add(new ModelSection(member.Model.Name, ModelSection.MemberKind, member.Model.BestIteration, member.Model.Curve?.Iterations.Count, null,
+                ValueAt(member.Model.Curve, member.Model.BestIteration), member.Model.Curve, [], null));
+            leftOut.Add($"{member.Model.Name}: an ensemble member is shown by its per-epoch curve (training: the epoch's mean multi-task loss; "
+                + "validation: the better head's install logloss) and its weight; importance and SHAP explain the boosters");
         }
         if (system.Models.ContainsKey(ModelNames.Baseline))
         {
@@ -151,6 +152,13 @@ public static class TrainingReportBuilder
             leftOut.Add("test day: no labels were given for it (no labels in test/, no truth/test.csv), so it has no metrics or reliability here");
         }
         return (days, reliability);
+    }
+
+    /// <summary>The validation value a curve recorded at <paramref name="iteration"/>, if it did.</summary>
+    private static double? ValueAt(LightGbm.Training.LearningCurve? curve, int iteration)
+    {
+        var k = curve?.Iterations is { } iterations ? iterations.ToList().IndexOf(iteration) : -1;
+        return k < 0 ? null : curve!.Validation[k];
     }
 
     /// <summary>The process's peak resident memory so far (VmHWM on Linux).</summary>

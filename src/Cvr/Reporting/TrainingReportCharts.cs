@@ -60,14 +60,16 @@ internal static class TrainingReportCharts
     private static byte[] Curve(ModelSection m, LightGbm.Training.LearningCurve curve)
     {
         var plot = Analysis.Charts.NewPlot();
-        AddLine(plot, curve.Iterations, curve.Training, "training", TrainColor);
+        var member = m.Kind == ModelSection.MemberKind;
+        AddLine(plot, curve.Iterations, curve.Training, member ? "training loss (multi-task)" : "training", TrainColor);
         AddLine(plot, curve.Iterations, curve.Validation, "validation day", ValidColor);
         var best = plot.Add.VerticalLine(m.BestIteration);
         best.Color = Colors.Black.WithAlpha(0.5);
         best.LinePattern = LinePattern.Dashed;
-        best.LegendText = $"best iteration {m.BestIteration}";
-        plot.Title($"{m.Name}: logloss per iteration");
-        plot.XLabel("iteration");
+        var round = member ? "epoch" : "iteration";
+        best.LegendText = $"best {round} {m.BestIteration}";
+        plot.Title($"{m.Name}: {(member ? "loss" : "logloss")} per {round}");
+        plot.XLabel(round);
         plot.YLabel("logloss");
         plot.ShowLegend(Alignment.UpperRight);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
