@@ -9,7 +9,14 @@ namespace Cvr.LightGbm.Training;
 public sealed record LearningCurve(
     [property: JsonPropertyName("iterations")] IReadOnlyList<int> Iterations,
     [property: JsonPropertyName("training")] IReadOnlyList<double?> Training,
-    [property: JsonPropertyName("validation")] IReadOnlyList<double?> Validation);
+    [property: JsonPropertyName("validation")] IReadOnlyList<double?> Validation)
+{
+    /// <summary>Equal when every value is (a record compares its lists by reference).</summary>
+    public bool Equals(LearningCurve? other)
+        => other is not null && Iterations.SequenceEqual(other.Iterations) && Training.SequenceEqual(other.Training) && Validation.SequenceEqual(other.Validation);
+
+    public override int GetHashCode() => HashCode.Combine(Iterations.Count, Iterations.Count == 0 ? 0 : Iterations[^1], Validation.Count == 0 ? null : Validation[^1]);
+}
 
 /// <summary>
 /// Records a binary model's <see cref="LearningCurve"/> from the scores LightGBM keeps for its own datasets
