@@ -3,10 +3,10 @@
 # Usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
 #   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model (and the MMOE when
 #               MMOE=1), cvr predict
-#   latency     single impressions, 4 connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
+#   latency     single impressions, $CONNECTIONS (default 4) connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
 #   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
-#   explain     single impressions explained (POST /v1/models/cvr:explain, top 10), 4 connections, 30 s
-#   beside      single-impression predicts at 4 connections with single-impression explains at $EXPLAIN_CONNECTIONS
+#   explain     single impressions explained (POST /v1/models/cvr:explain, top 10), $CONNECTIONS (default 4) connections, 30 s
+#   beside      single-impression predicts at $CONNECTIONS (default 4) connections with single-impression explains at $EXPLAIN_CONNECTIONS
 #               (default 1) beside them, 30 s: both latency lines (compare predict's with the latency mode's)
 #   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
 #   reload      $RELOADS (default 15) SIGHUP reloads of the same bundle, 2 s of single impressions before each:
@@ -55,11 +55,11 @@ metrics() { curl -s "$url/metrics" | grep -E '^(cvr_requests_total|cvr_rows_scor
 case "$mode" in
   latency)
     run warmup "$work/single.jsonl" 5 >/dev/null
-    run single "$work/single.jsonl" 30
+    run single "$work/single.jsonl" 30 /v1/models/cvr:predict "${CONNECTIONS:-4}"
     ;;
   explain)
     run warmup "$work/single.jsonl" 5 /v1/models/cvr:explain >/dev/null
-    run explain "$work/single.jsonl" 30 /v1/models/cvr:explain
+    run explain "$work/single.jsonl" 30 /v1/models/cvr:explain "${CONNECTIONS:-4}"
     ;;
   beside)
     # Two wrk processes at once: the server CPU per request of each line counts both (the server's CPU over the
@@ -67,7 +67,7 @@ case "$mode" in
     run warmup "$work/single.jsonl" 5 >/dev/null
     run explain_beside "$work/single.jsonl" 30 /v1/models/cvr:explain "${EXPLAIN_CONNECTIONS:-1}" &
     beside=$!
-    run predict_beside "$work/single.jsonl" 30
+    run predict_beside "$work/single.jsonl" 30 /v1/models/cvr:predict "${CONNECTIONS:-4}"
     wait $beside
     ;;
   throughput)
