@@ -64,6 +64,12 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.Contains("[tree_learner: data]", e2e, StringComparison.Ordinal);
         Assert.Contains($"[num_machines: {ranks}]", e2e, StringComparison.Ordinal);
         Assert.Equal(FeatureNames(single), FeatureNames(distributed));
+        // Rank 0 wrote the training report beside the bundle, with a curve for every model.
+        using (var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(distributed + "-report/report.json")))
+        {
+            Assert.All(report.RootElement.GetProperty("models").EnumerateArray(),
+                m => Assert.True(m.GetProperty("learning_curve").GetProperty("iterations").GetArrayLength() > 0));
+        }
         // The first tree, grown from equal gradients, is one machine's to the bit: the same bins (one global sample) and
         // every training row exactly once across the ranks (its root counts them all).
         Assert.Equal(FirstTree(await File.ReadAllTextAsync(System.IO.Path.Combine(single, "e2e.txt"))), FirstTree(e2e));
@@ -124,6 +130,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         // The killed rank (137: SIGKILL) or its peer, when the reset connection stopped it first (exit 4, an I/O error).
         Assert.Matches(@"cvr launch: (rank 1 exited with code 137|rank 0 exited with code 4); stopping the other ranks", err.ToString());
         Assert.False(Directory.Exists(model), "a bundle was published by a failed job");
+        Assert.False(Directory.Exists(model + "-report"), "a report was written by a failed job");
         Assert.False(Alive(rank0), "rank 0 outlived the job"); // LightGBM's survivor can spin forever in recv (docs/pipeline.md)
     }
 

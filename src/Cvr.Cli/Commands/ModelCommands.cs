@@ -30,12 +30,12 @@ internal static class ModelCommands
             {
                 throw new ConfigurationException("--report and --no-report contradict each other: give one");
             }
+            var reportFolder = parse.GetValue(noReport) ? null : parse.GetValue(reportDir) ?? DefaultReportFolder(bundle);
             var report = cluster is null
                 ? Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, bundle, ModelOptions.Read(parse),
-                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status,
-                    parse.GetValue(noReport) ? null : parse.GetValue(reportDir) ?? DefaultReportFolder(bundle))
-                : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse), cluster,
-                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, reportFolder)
+                : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, bundle, ModelOptions.Read(parse), cluster,
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, reportFolder);
             if (cluster is null || cluster.Rank == 0) { Output(context, parse, report); } // the job's results: rank 0's
             return ExitCodes.Success;
         }, ct)));

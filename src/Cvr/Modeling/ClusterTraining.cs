@@ -17,10 +17,12 @@ namespace Cvr.Modeling;
 /// call runs on the calling thread, which the trainer never leaves for LightGBM work.</remarks>
 public static class ClusterTraining
 {
+    /// <param name="reportDir">Where rank 0 writes the training report (its curves' training side: rank 0's rows); null: none.</param>
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, ClusterOptions cluster, DataSetOptions data,
-        ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
+        ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null, string? reportDir = null)
     {
         options.Validate(); // here, before the network: the check builds a small Dataset
+        if (reportDir is not null && cluster.Rank == 0) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
         if (options.Members.Count > 0)
         {
             throw new ConfigurationException("--mmoe can't train across machines (the deep model trains in one process): drop --mmoe or --machines");
@@ -57,7 +59,7 @@ public static class ClusterTraining
             digests?.AwaitAgreement(digest, logger, ct);
             timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, fingerprint));
             logger.LogInformation("model bundle written to {Model}", modelDir);
-            return Workflow.Report(system, null, timer, modelDir, null);
+            return Workflow.Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
         }
     }
 
@@ -72,8 +74,9 @@ public static class ClusterTraining
             var alone = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
             return (alone, Reported(alone, report));
         }
-        using var network = Open(machines, cluster, logger);
-        using var watch = digests is null ? null : PeerWatch.Start(partition.Rank, digests.EveryOtherRankReported, cluster.Timeout, logger);
+        var (network, connected) = Open(machines, cluster, logger);
+        using var opened = network;
+        using var watch = digests is null ? null : PeerWatch.Start(partition.Rank, digests.EveryOtherRankReported, cluster.Timeout, logger, connected);
         TrainedSystem system;
         try
         {
@@ -99,14 +102,17 @@ public static class ClusterTraining
         }
     }
 
-    private static Network Open(IReadOnlyList<string> machines, ClusterOptions cluster, ILogger logger)
+    /// <summary>Opens LightGBM's network; with it, this process's TCP sockets, taken before the log line that tells a
+    /// watching launcher (or test) the rank is connected.</summary>
+    private static (Network Network, IReadOnlySet<string> Connected) Open(IReadOnlyList<string> machines, ClusterOptions cluster, ILogger logger)
     {
         logger.LogInformation("rank {Rank}: connecting to {Machines} (listening on port {Port})", cluster.Rank, string.Join(',', machines), cluster.ListenPort);
         try
         {
             var network = Network.Initialize(machines, cluster.ListenPort, Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes)));
+            var connected = PeerWatch.TcpSockets();
             logger.LogInformation("rank {Rank}: connected to {Others} other ranks", cluster.Rank, machines.Count - 1);
-            return network;
+            return (network, connected);
         }
         catch (LightGbmException e)
         {

@@ -21,21 +21,26 @@ internal sealed class PeerWatch : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
 
-    private PeerWatch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
+    private PeerWatch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger, IReadOnlySet<string> connected)
     {
-        _thread = new Thread(() => Watch(rank, everyPeerReported, grace, logger)) { IsBackground = true, Name = "cvr peer watch" };
+        _thread = new Thread(() => Watch(rank, everyPeerReported, grace, logger, connected)) { IsBackground = true, Name = "cvr peer watch" };
         _thread.Start();
     }
 
-    public static PeerWatch? Start(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
-        => OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd") ? new PeerWatch(rank, everyPeerReported, grace, logger) : null;
+    /// <param name="connected">This process's TCP sockets once the network was open (<see cref="TcpSockets"/>), taken
+    /// before anything could tell a peer it was: one of them gone from the kernel's tables while still open here was
+    /// reset by its peer.</param>
+    public static PeerWatch? Start(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger, IReadOnlySet<string> connected)
+        => IsSupported ? new PeerWatch(rank, everyPeerReported, grace, logger, connected) : null;
 
-    private void Watch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger)
+    private static bool IsSupported => OperatingSystem.IsLinux() && Directory.Exists("/proc/self/fd");
+
+    private void Watch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger, IReadOnlySet<string> connected)
     {
         var token = _stop.Token;
         while (!token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
         {
-            if (!ClosedByPeer()) { continue; }
+            if (!ClosedByPeer(connected)) { continue; }
             logger.LogWarning("rank {Rank}: a peer closed its connection; waiting up to {Seconds:F0} s for every rank's models in the shared folder", rank, grace.TotalSeconds);
             var deadline = DateTime.UtcNow + grace;
             while (!everyPeerReported())
@@ -51,8 +56,33 @@ internal sealed class PeerWatch : IDisposable
         }
     }
 
-    /// <summary>Whether a TCP socket of this process is in CLOSE_WAIT: its other end has closed.</summary>
-    internal static bool ClosedByPeer()
+    /// <summary>Whether the other end closed a TCP socket of this process: one is in CLOSE_WAIT (the peer closed it
+    /// cleanly), or one of <paramref name="connected"/> is still open here but gone from the kernel's TCP tables (the
+    /// peer reset it: a process killed with unread data sends a reset, the socket leaves the tables, and LightGBM's
+    /// receive loop then reads 0 bytes forever just the same).</summary>
+    internal static bool ClosedByPeer(IReadOnlySet<string> connected)
+    {
+        var open = OpenSocketInodes();
+        if (open.Count == 0) { return false; }
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (inode, state) in TcpTable())
+        {
+            if (!open.Contains(inode)) { continue; }
+            if (state == CloseWait) { return true; }
+            listed.Add(inode);
+        }
+        return connected.Any(inode => open.Contains(inode) && !listed.Contains(inode));
+    }
+
+    /// <summary>The inodes of this process's open TCP sockets (empty where /proc can't tell).</summary>
+    internal static IReadOnlySet<string> TcpSockets()
+    {
+        if (!IsSupported) { return new HashSet<string>(); }
+        var open = OpenSocketInodes();
+        return TcpTable().Select(e => e.Inode).Where(open.Contains).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static HashSet<string> OpenSocketInodes()
     {
         var inodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
@@ -67,17 +97,21 @@ internal sealed class PeerWatch : IDisposable
             catch (IOException) { /* closed meanwhile */ }
             catch (UnauthorizedAccessException) { /* not ours to read */ }
         }
-        if (inodes.Count == 0) { return false; }
+        return inodes;
+    }
+
+    /// <summary>Every socket of the kernel's TCP tables (IPv4 and IPv6) as seen from this process: its inode and state.</summary>
+    private static IEnumerable<(string Inode, string State)> TcpTable()
+    {
         foreach (var table in new[] { "/proc/self/net/tcp", "/proc/self/net/tcp6" })
         {
             if (!File.Exists(table)) { continue; }
             foreach (var line in File.ReadLines(table).Skip(1))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 9 && fields[3] == CloseWait && inodes.Contains(fields[9])) { return true; }
+                if (fields.Length > 9) { yield return (fields[9], fields[3]); }
             }
         }
-        return false;
     }
 
     public void Dispose()

@@ -36,12 +36,19 @@ public static class Workflow
         var (system, set) = TrainSystem(dataDir, modelDir, options, data, logger, timer, ct, progress);
         using (system)
         {
-            if (reportDir is not null)
-            {
-                WriteReport(system, modelDir, dataDir, set.Train, null, timer, reportDir, logger);
-            }
-            return Report(system, null, timer, modelDir, null) with { Report = reportDir is null ? null : Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName) };
+            return Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
         }
+    }
+
+    /// <summary>After the bundle is written: the training report (when <paramref name="reportDir"/> is given) and
+    /// what <c>cvr train</c> prints.</summary>
+    internal static RunReport Finish(TrainedSystem system, string modelDir, string dataDir, Frame train, PhaseTimer timer, string? reportDir, ILogger logger)
+    {
+        if (reportDir is not null)
+        {
+            WriteReport(system, modelDir, dataDir, train, null, timer, reportDir, logger);
+        }
+        return Report(system, null, timer, modelDir, null) with { Report = reportDir is null ? null : Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName) };
     }
 
     /// <summary>Trains on the data's labelled days and writes the bundle; the caller disposes the system.</summary>

@@ -149,7 +149,7 @@ public static class TrainingReportBuilder
         }
         else
         {
-            leftOut.Add("test day: no labels were given for it (no labels in test/, no truth/test.csv), so it has no metrics or reliability here");
+            leftOut.Add("test day: not measured (cvr train measures no test day; cvr run and cvr report --data add it when its labels are known, in test/ or truth/test.csv)");
         }
         return (days, reliability);
     }
