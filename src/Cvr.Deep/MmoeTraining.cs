@@ -133,7 +133,7 @@ internal static class MmoeTraining
                 logger.LogInformation("mmoe: epoch {Epoch}/{Max}: training loss {Loss:F5}; validation install logloss CTCVR {Ctcvr:F5}, CTR×CVR {Product:F5} ({Seconds:F1} s)",
                     epoch, options.MaxEpochs, loss, ctcvr, product, clock.Elapsed.TotalSeconds);
                 progress?.Report(new ModelProgress(MmoeModel.MemberName, new TrainingProgress(epoch, options.MaxEpochs, clock.Elapsed,
-                    [new EvaluationResult(ModelInputs.ValidationName, TrainingOptions.Metric, epochBest)])));
+                    [new EvaluationResult(ModelFitter.ValidationName, TrainingOptions.Metric, epochBest)])));
                 if (epochBest < bestLoss - 1e-9)
                 {
                     Release(best);
@@ -223,7 +223,7 @@ internal static class MmoeTraining
                     }
                 }
                 chunk = null;
-                StreamedBinning.CollectChunk();
+                MemoryPolicy.ChunkConsumed();
             }
             if (!afterEpoch(epoch, lossSum / Math.Max(1, batches)))
             {

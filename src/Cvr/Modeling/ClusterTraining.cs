@@ -21,7 +21,11 @@ public static class ClusterTraining
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, ClusterOptions cluster, DataSetOptions data,
         ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null, string? reportDir = null)
     {
-        options.Validate(); // here, before the network: the check builds a small Dataset
+        var partition = cluster.Partition;
+        // The instance every later step gets, checked here, before the network: the check builds a small Dataset,
+        // which under the network would be binned across the ranks (the trainer's check of it is then free).
+        options = options with { Partition = partition };
+        options.Validate();
         if (reportDir is not null && cluster.Rank == 0) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
         if (options.Members.Count > 0)
         {
@@ -31,7 +35,6 @@ public static class ClusterTraining
         {
             throw new ConfigurationException("--baseline can't train across machines (the raw-columns baseline is a reference for one process): drop --baseline or --machines");
         }
-        var partition = cluster.Partition;
         var machines = partition.Distributed ? cluster.ResolveIPv4(ct) : cluster.Machines;
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
         var split = DaySplit.Of(set.Train, options.ValidationDay);
@@ -42,7 +45,7 @@ public static class ClusterTraining
         var fingerprint = ModelBundle.Fingerprint(set.Train);
         var digests = cluster.SharedDirectory is null ? null : new RankDigests(cluster.SharedDirectory, partition, cluster.Timeout);
         digests?.RemoveOwn(); // before the network: no rank reads digests before every rank has joined it
-        var (system, digest) = Train(set, options with { Partition = partition }, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
+        var (system, digest) = Train(set, options, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
         {
             var digest = Digest(trained, fingerprint);
             logger.LogInformation("rank {Rank}: models {Digest}", partition.Rank, digest);

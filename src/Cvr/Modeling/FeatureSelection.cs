@@ -54,31 +54,32 @@ internal static class FeatureSelection
     public const int ProbeRounds = 150;
     private const int ProbePatience = 20;
 
-    /// <summary>The options with the features <see cref="Select"/> keeps, when <see cref="TrainingOptions.FeatureSelectionShare"/>
-    /// asks for a selection and the feature config has no list of its own yet; the list then travels with the fitted
-    /// pipeline into the bundle. The trainer and the tuner both start here.</summary>
-    public static TrainingOptions Apply(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct)
-        => Apply(train, test, split, options, logger, timer, ct, out _);
-
+    /// <summary>
+    /// The features to keep, in the pipeline's order, when <see cref="TrainingOptions.FeatureSelectionShare"/> asks
+    /// for a selection and the feature config has no list of its own; null: the config's features, all of them or its
+    /// own list. The options are left alone: the list is the plan's (<see cref="TrainingPlan.Kept"/>), fitted by
+    /// <see cref="ModelInputs.Build(Frame, Frame?, DaySplit, TrainingOptions, ILogger, PhaseTimer?, bool, bool, bool, IReadOnlyList{string}?)"/>
+    /// and recorded by the fitted pipeline in the bundle, so prediction computes exactly those columns.
+    /// </summary>
     /// <param name="decision">The decision with every feature's gain share; null when nothing was selected.</param>
-    public static TrainingOptions Apply(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct,
+    public static IReadOnlyList<string>? Select(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger, PhaseTimer timer, CancellationToken ct,
         out FeatureSelectionDecision? decision)
     {
         decision = null;
         if (options.FeatureSelectionShare is not { } share || options.Features.Keep is not null)
         {
-            return options;
+            return null;
         }
         if (options.SelectFeatures is null && split.TrainRows.Length < PresetMinimumRows)
         {
             logger.LogInformation("feature selection: skipped, {Rows:N0} training rows are fewer than {Minimum:N0}, where the probes cost more than they save (--select-features forces it)",
                 split.TrainRows.Length, PresetMinimumRows);
-            return options;
+            return null;
         }
         using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer, stageTwo: false);
         var made = timer.Time("feature selection", () => Decide(probe, options, share, logger, ct));
         decision = made;
-        return options with { Features = options.Features with { Keep = KeptInOrder(probe, made) } };
+        return KeptInOrder(probe, made);
     }
 
     /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRows"/> remain; the
@@ -88,10 +89,6 @@ internal static class FeatureSelection
         var stride = (split.TrainRows.Length + ProbeRows - 1) / ProbeRows;
         return stride <= 1 ? split : split with { TrainRows = [.. split.TrainRows.Where((_, i) => i % stride == 0)] };
     }
-
-    /// <summary>The kept features, in the pipeline's order.</summary>
-    public static IReadOnlyList<string> Select(ModelInputs inputs, TrainingOptions options, double share, ILogger logger, CancellationToken ct)
-        => KeptInOrder(inputs, Decide(inputs, options, share, logger, ct));
 
     private static string[] KeptInOrder(ModelInputs inputs, FeatureSelectionDecision decision)
     {

@@ -10,8 +10,8 @@ namespace Cvr.Modeling;
 /// The one data path of training and tuning: the day split, the features fitted on the training days (and the
 /// validation day's features from that fit), the labels, and LightGBM Datasets binned once — the training rows,
 /// the validation day on the same bins, and stage 2's liked rows binned as Datasets of their own. <see cref="TwoStageTrainer"/>
-/// trains every paper model on it and the tuner trains its trials on it, through the same <see cref="Train"/>, so
-/// a trial and <c>cvr train --params</c> with the trial's parameters train the same model.
+/// trains every paper model on it and the tuner trains its trials on it, through the same <see cref="Train"/> (and
+/// <see cref="ModelFitter"/>), so a trial and <c>cvr train --params</c> with the trial's parameters train the same model.
 /// </summary>
 /// <remarks>
 /// e2e, like and click share the binned rows and differ only in labels, which <see cref="Train"/> sets before
@@ -21,7 +21,6 @@ namespace Cvr.Modeling;
 /// </remarks>
 public sealed class ModelInputs : IDisposable
 {
-    internal const string ValidationName = "validation";
     private readonly Dictionary<int, Bins> _bins = [];
     private readonly LightGbmParameters _binning;
     private readonly TrainingOptions _options;
@@ -78,25 +77,28 @@ public sealed class ModelInputs : IDisposable
     /// <param name="keepTrainingFeatures">Keep <see cref="TrainingFeatures"/>: ensemble members read the training rows from it.</param>
     /// <param name="stageTwo">Bin stage 2's liked rows too (every caller that trains the install model); without it
     /// <see cref="DataFor"/> refuses the install model.</param>
+    /// <param name="kept">The features to fit and output (feature selection's list, <see cref="TrainingPlan.Kept"/>);
+    /// null: the feature config's own <see cref="FeatureConfig.Keep"/>. The options are left as they are.</param>
     public static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
-        PhaseTimer? timer = null, bool retainTrainingMatrix = false, bool keepTrainingFeatures = false, bool stageTwo = true)
+        PhaseTimer? timer = null, bool retainTrainingMatrix = false, bool keepTrainingFeatures = false, bool stageTwo = true, IReadOnlyList<string>? kept = null)
     {
-        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, StreamedBinning.ChunkValues, keepTrainingFeatures, stageTwo);
+        var inputs = Build(train, test, split, options, logger, timer, retainTrainingMatrix, StreamedBinning.ChunkValues, keepTrainingFeatures, stageTwo, kept);
         // The fit's inputs (every training row's keys and numbers) and the last chunk are garbage from here on;
         // collected here, where no frame of Build can still hold them, so training starts from the smallest heap.
-        ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
         return inputs;
     }
 
     /// <param name="chunkValues">Feature values per streamed chunk of training rows (tests make it small).</param>
     internal static ModelInputs Build(Frame train, Frame? test, DaySplit split, TrainingOptions options, ILogger logger,
-        PhaseTimer? timer, bool retainTrainingMatrix, int chunkValues, bool keepTrainingFeatures = false, bool stageTwo = true)
+        PhaseTimer? timer, bool retainTrainingMatrix, int chunkValues, bool keepTrainingFeatures = false, bool stageTwo = true, IReadOnlyList<string>? kept = null)
     {
         timer ??= new PhaseTimer();
         // Whatever earlier phases left (feature selection's probes: a matrix and datasets of their own) would
         // otherwise sit beside the largest structures built next.
-        ReleaseMemory();
-        var features = timer.Time("features", () => new FeaturePipeline(options.Features).FitForTraining(train, split.TrainRows, test, options.Parallel));
+        MemoryPolicy.PhaseEnded();
+        var config = kept is null ? options.Features : options.Features with { Keep = kept };
+        var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel));
         var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
@@ -165,11 +167,10 @@ public sealed class ModelInputs : IDisposable
     }
 
     /// <summary>
-    /// Trains one model (with the options' rows per tree, <see cref="TrainingOptions.ForRows"/>): up to <paramref name="rounds"/> iterations, early-stopped after <paramref name="patience"/>
-    /// rounds without a better validation logloss when there is a validation day. The booster's best iteration is
-    /// set. Returns the model with its validation logloss (stage 2: on the liked rows), computed by
-    /// <see cref="Metrics.LogLoss"/> from its predictions — bit-reproducible, unlike LightGBM's parallel sum — and
-    /// those predictions for every validation row.
+    /// Trains one model through <see cref="ModelFitter"/> (with the options' rows per tree, <see cref="TrainingOptions.ForRows"/>):
+    /// up to <paramref name="rounds"/> iterations, early-stopped after <paramref name="patience"/> rounds without a
+    /// better validation logloss when there is a validation day. Returns the model with its validation logloss (stage
+    /// 2: on the liked rows) and its predictions for every validation row.
     /// </summary>
     public (TrainedModel Model, double[]? Validation) Train(string model, LightGbmParameters parameters, int rounds, int patience,
         IEnumerable<ITrainingCallback> callbacks, CancellationToken ct, int? maxBin = null, bool recordCurve = false)
@@ -177,43 +178,10 @@ public sealed class ModelInputs : IDisposable
         var (train, valid) = DataFor(model, maxBin);
         // Rows per tree from the rows of every rank, so each rank bags the same fraction of its own rows.
         var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TrainRows.Length;
-        var recorder = recordCurve ? CurveRecorder(train, valid) : null;
-        var result = Fit(Partition.Configure(_options.ForRows(parameters, rows)), train, valid, rounds, patience,
-            recorder is null ? callbacks : callbacks.Append(recorder), _timer, ct);
-        if (Validation is null)
-        {
-            return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, null) { Curve = recorder?.Curve }, null);
-        }
-        var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, Validation, null));
-        var logLoss = model == ModelNames.Install
-            ? Metrics.LogLoss(SplitLabels.At(Labels.ValidInstalled, Labels.ValidLikedRows), SplitLabels.At(predictions, Labels.ValidLikedRows))
-            : Metrics.LogLoss(Bytes(Labels.For(model).Valid), predictions);
-        return (new TrainedModel(model, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss) { Curve = recorder?.Curve }, predictions);
-    }
-
-    /// <summary>A recorder of the learning curve of a model trained on <paramref name="train"/> (its labels as set
-    /// for that model) and early-stopped on <paramref name="valid"/>.</summary>
-    internal static LearningCurveRecorder CurveRecorder(Dataset train, Dataset? valid)
-        => new(train.GetLabel(), valid?.GetLabel(), LearningCurveRecorder.PeriodFor(train.RowCount));
-
-    /// <summary>
-    /// The training loop every model of the system goes through (the raw-columns baseline too): early stopping on
-    /// the validation set's binary_logloss when there is one; the booster's best iteration set (all iterations
-    /// run without validation).
-    /// </summary>
-    internal static TrainingResult Fit(LightGbmParameters parameters, Dataset train, Dataset? valid, int rounds, int patience,
-        IEnumerable<ITrainingCallback> callbacks, PhaseTimer timer, CancellationToken ct)
-    {
-        var all = callbacks.ToList();
-        if (valid is not null)
-        {
-            all.Add(new EarlyStopping(patience, metric: TrainingOptions.Metric, dataName: ValidationName));
-        }
-        var result = timer.Time("lightgbm: train", () => Trainer.Train(parameters, train, rounds,
-            valid is null ? null : [(ValidationName, valid)], all, cancellationToken: ct));
-        var best = valid is null ? result.IterationsRun : result.BestIteration;
-        result.Booster.BestIteration = best;
-        return result with { BestIteration = best };
+        var data = Validation is null ? new FitData(train)
+            : model == ModelNames.Install ? new FitData(train, valid, Validation, Labels.ValidInstalled, Labels.ValidLikedRows)
+            : new FitData(train, valid, Validation, Bytes(Labels.For(model).Valid));
+        return ModelFitter.Fit(model, Partition.Configure(_options.ForRows(parameters, rows)), data, rounds, patience, callbacks, recordCurve, _timer, ct);
     }
 
     internal static byte[] Bytes(float[] labels)
@@ -252,11 +220,9 @@ public sealed class ModelInputs : IDisposable
             return;
         }
         // The binned dataset holds all training needs from here on; drop the float matrix (2.4 GB at scale 1.0).
-        // LightGBM allocates natively while it trains, so no managed allocation would trigger the collection, and
-        // a plain collection frees the matrix without giving its pages back: resident memory stayed at 5 GB through
-        // training at scale 1.0 with a 1.4 GB managed heap. An aggressive collection decommits them.
+        // LightGBM allocates natively while it trains, so no managed allocation would trigger the collection.
         matrix = null;
-        ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
     }
 
     /// <summary>Drops a retained training matrix and the kept training features once nothing needs them any more
@@ -266,11 +232,8 @@ public sealed class ModelInputs : IDisposable
         if (_retained is null && _trainingFeatures is null) { return; }
         _retained = null;
         _trainingFeatures = null;
-        ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
     }
-
-    /// <summary>Collects dropped matrices and returns their pages to the system (see <see cref="BinDefault"/>).</summary>
-    internal static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>LightGBM's default max_bin, used when the binning parameters leave it unset.</summary>
     private int DefaultMaxBin => _binning.MaxBin ?? 255;

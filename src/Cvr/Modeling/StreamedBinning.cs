@@ -35,7 +35,7 @@ internal static class StreamedBinning
     {
         // Whatever the caller's earlier phases left (a fit's temporaries: 1.1 GB at scale 1.0) would otherwise sit
         // beside the bins LightGBM allocates next, and set the peak.
-        ModelInputs.ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
         var (start, end) = block ?? (0, rows);
         var next = subset is null ? 0 : FirstAtOrAfter(subset, start);
         var localSubset = subset is null ? 0 : FirstAtOrAfter(subset, end) - next;
@@ -90,7 +90,7 @@ internal static class StreamedBinning
         // The sample's matrix and the per-column copies Begin made of it (12 bytes per non-zero value: 0.4 GB for
         // 200,000 rows of 178 features) are garbage now; collected before the next stream's sample or the first chunk
         // is allocated beside them.
-        ModelInputs.ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
         return stream;
     }
 
@@ -101,7 +101,7 @@ internal static class StreamedBinning
 
     /// <summary>
     /// The positions 0 … <paramref name="rows"/> − 1 in order, at most <paramref name="chunkRows"/> at a time, each
-    /// chunk's garbage collected (<see cref="CollectChunk"/>) once <paramref name="consume"/> has returned: the pass
+    /// chunk's garbage collected (<see cref="MemoryPolicy.ChunkConsumed"/>) once <paramref name="consume"/> has returned: the pass
     /// every reader of training rows in chunks makes (the bins, the deep model's input statistics).
     /// </summary>
     internal static void InOrder(int rows, int chunkRows, Action<int[]> consume) => InOrder(0, rows, chunkRows, consume);
@@ -114,15 +114,7 @@ internal static class StreamedBinning
             var positions = new int[Math.Min(chunkRows, to - start)];
             for (var i = 0; i < positions.Length; i++) { positions[i] = start + i; }
             consume(positions);
-            CollectChunk();
+            MemoryPolicy.ChunkConsumed();
         }
     }
-
-    /// <summary>
-    /// Collects a chunk's garbage once it is consumed. Each chunk's matrix and inputs are large-object garbage, which
-    /// a workstation collector may leave for many chunks (the heap grew by 6 GB over scale 1.0's 38 chunks): collected
-    /// here, the next chunk reuses the same memory. Marking is cheap — the live heap is mostly arrays of numbers.
-    /// Every reader of training rows in chunks calls it (the bins, the deep model's inputs).
-    /// </summary>
-    internal static void CollectChunk() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 }

@@ -133,12 +133,7 @@ public sealed class TrainedSystem(
     /// <summary>Model_ts's, Model_e2e's and each member's weight, in <see cref="CombineRow"/>'s order; computed once.</summary>
     private double[] MixWeights => field ??= [EnsembleWeight, E2eWeight, .. Members.Select(m => m.Weight)];
 
-    private double[] Predict(TrainedModel model, FeatureMatrix features) => Predict(model.Booster, features, Options.Threads);
-
-    /// <summary>A booster's probabilities for a (column-major) feature matrix, at its best iteration: the one
-    /// prediction call of training, validation and scoring.</summary>
-    internal static double[] Predict(Booster booster, FeatureMatrix features, int? threads)
-        => booster.Predict(features.Data, features.Rows, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
+    private double[] Predict(TrainedModel model, FeatureMatrix features) => model.Booster.Predict(features, Options.Threads);
 
     public void Dispose()
     {

@@ -194,10 +194,28 @@ public sealed record TrainingOptions
     /// <summary>
     /// The one check of the user's LightGBM parameters: every section names a model, every name is LightGBM's,
     /// and LightGBM accepts every value (<see cref="LightGbmParameters.Validate"/>), before any data is read.
+    /// An instance is checked once, however many entry points ask (a command before it reads the data, the
+    /// <see cref="TrainingPlan"/>, a rank before its network opens): the check builds a native booster per model, and
+    /// options can't change once made (a <c>with</c> copy is a new instance, checked anew).
     /// </summary>
     /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's complaint.</exception>
     public void Validate()
     {
+        if (s_validated.TryGetValue(this, out _)) { return; }
+        Check();
+        s_validated.AddOrUpdate(this, s_validated);
+    }
+
+    /// <summary>Instances that passed <see cref="Validate"/>, by reference (a record's value equality would let
+    /// an equal but unchecked copy pass, which is harmless, but the table must not keep either alive).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TrainingOptions, object> s_validated = new();
+
+    /// <summary>How many full checks this thread ran (tests: an instance is checked once).</summary>
+    [ThreadStatic] internal static int t_checksRun;
+
+    private void Check()
+    {
+        t_checksRun++;
         ValidateMembers();
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {

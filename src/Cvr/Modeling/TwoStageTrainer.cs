@@ -9,8 +9,9 @@ namespace Cvr.Modeling;
 /// <summary>
 /// The paper's Sections 4–5: features fitted on the training days; Model_e2e on is_installed; Model_ts = stage 1
 /// (is_like over all rows) × stage 2 (is_installed over liked rows, on a subset of stage 1's binned data); each
-/// early-stopped on the validation day's logloss, then calibrated there (ω), then blended 0.5/0.5. Every model
-/// trains on one <see cref="ModelInputs"/>, the data path the tuner shares.
+/// early-stopped on the validation day's logloss, then calibrated there (ω), then blended 0.5/0.5. The run starts
+/// from a <see cref="TrainingPlan"/> and every model trains on one <see cref="ModelInputs"/> through
+/// <see cref="ModelFitter"/>: the prologue, data path and fitter the tuner shares.
 /// </summary>
 public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null)
 {
@@ -27,21 +28,18 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     /// group statistics when the feature config asks for them.</summary>
     public TrainedSystem Train(Frame train, Frame? test, CancellationToken ct = default)
     {
-        // A rank of a data-parallel job was validated before its network opened (ClusterTraining): the check builds a
-        // LightGBM Dataset, which under the network would be binned across the ranks.
-        if (Options.Partition is not { Distributed: true }) { Options.Validate(); }
-        LightGbmThreads.SetMax(Options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
-        var split = DaySplit.Of(train, Options.ValidationDay);
-        logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
-            split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
-        var effective = FeatureSelection.Apply(train, test, split, Options, logger, _timer, ct, out var selection);
+        // A rank of a data-parallel job validated these options before its network opened (ClusterTraining): the
+        // check builds a LightGBM Dataset, which under the network would be binned across the ranks; the plan's check
+        // of the same instance is then free.
+        var plan = TrainingPlan.Make(train, test, Options, "training", logger, _timer, ct);
+        var split = plan.Split;
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         // Every model's validation-day probabilities, predicted once: ω, the weight and the metrics all use them.
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
         FittedFeaturePipeline pipeline;
         SplitLabels labels;
         var members = new List<(IEnsembleMember Model, double[] Validation)>();
-        using (var inputs = ModelInputs.Build(train, test, split, effective, logger, _timer, keepTrainingFeatures: Options.Members.Count > 0))
+        using (var inputs = plan.Inputs(train, test, split, logger, _timer, keepTrainingFeatures: Options.Members.Count > 0))
         {
             try
             {
@@ -85,7 +83,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
                 m.Model.Name, m.Omega, m.Weight, weights![0], weights[1]);
         }
 
-        var system = new TrainedSystem(effective, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers) { Selection = selection };
+        var system = new TrainedSystem(Options, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers) { Selection = plan.Selection };
         var rowIds = split.ValidationRows.Select(r => train.RowIds[r]).ToArray();
         system.ValidationMetrics = system.Combine(rowIds, validation).Evaluate(split.ValidationDay, labels.ValidInstalled, null);
         if (!Options.Refit)
@@ -94,11 +92,11 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         }
         // The validation metrics, ω and weight stay those of the validated models: after a refit on every
         // labelled day there is no held-out day left to measure them on.
-        var (refitPipeline, refitModels, refitMembers) = Refit(train, test, effective, models, trainedMembers, ct);
-        return new TrainedSystem(effective, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema, refitMembers)
+        var (refitPipeline, refitModels, refitMembers) = Refit(train, test, plan, models, trainedMembers, ct);
+        return new TrainedSystem(Options, refitPipeline, refitModels, omegaTs, omegaE2e, weight, split, train.Schema, refitMembers)
         {
             ValidationMetrics = system.ValidationMetrics,
-            Selection = selection,
+            Selection = plan.Selection,
         };
     }
 
@@ -146,7 +144,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         return product;
     }
 
-    /// <summary>The raw-columns baseline: its own matrix and bins, the same training loop and early stopping.</summary>
+    /// <summary>The raw-columns baseline: its own matrix and bins, the same fitter and early stopping.</summary>
     private (TrainedModel Model, double[] Validation) TrainBaseline(Frame train, DaySplit split, SplitLabels labels, CancellationToken ct)
     {
         var columns = RawMatrix.Columns(train.Schema);
@@ -156,24 +154,21 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             positions => RawMatrix.Build(train, columns, split.TrainRows, positions), _timer);
         trainSet.SetFeatureNames(columns);
         using var validSet = _timer.Time("lightgbm: dataset", () => trainSet.CreateValidation(validMatrix.Data, validMatrix.Rows, MatrixLayout.ColumnMajor));
-        ModelInputs.ReleaseMemory();
+        MemoryPolicy.PhaseEnded();
         var (trainLabels, validLabels) = labels.For(ModelNames.Baseline);
         trainSet.SetLabel(trainLabels);
         validSet.SetLabel(validLabels);
         logger.LogInformation("training {Model}: up to {Rounds} rounds", ModelNames.Baseline, Options.Rounds);
-        var recorder = ModelInputs.CurveRecorder(trainSet, validSet);
-        var result = ModelInputs.Fit(Options.ForRows(parameters, trainSet.RowCount), trainSet, validSet, Options.Rounds, Options.Patience,
-            [.. Callbacks(ModelNames.Baseline), recorder], _timer, ct);
-        var predictions = _timer.Time("lightgbm: predict", () => TrainedSystem.Predict(result.Booster, validMatrix, Options.Threads));
-        var model = new TrainedModel(ModelNames.Baseline, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason,
-            Metrics.LogLoss(labels.ValidInstalled, predictions)) { Curve = recorder.Curve };
+        var (model, predictions) = ModelFitter.Fit(ModelNames.Baseline, Options.ForRows(parameters, trainSet.RowCount),
+            new FitData(trainSet, validSet, validMatrix, labels.ValidInstalled), Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline),
+            recordCurve: true, _timer, ct);
         LogResult(model);
-        return (model, predictions);
+        return (model, predictions!);
     }
 
     /// <summary>Retrains features, models and members on every labelled day with the iteration counts (epochs for
     /// a member) found above; ω and the weights stay the validated ones.</summary>
-    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>, TrainedMember[]) Refit(Frame train, Frame? test, TrainingOptions options,
+    private (FittedFeaturePipeline, Dictionary<string, TrainedModel>, TrainedMember[]) Refit(Frame train, Frame? test, TrainingPlan plan,
         Dictionary<string, TrainedModel> chosen, TrainedMember[] chosenMembers, CancellationToken ct)
     {
         var everyDay = DaySplit.AllDays(train);
@@ -183,7 +178,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         FittedFeaturePipeline pipeline;
         try
         {
-            using var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer, keepTrainingFeatures: chosenMembers.Length > 0);
+            using var inputs = plan.Inputs(train, test, everyDay, logger, _timer, keepTrainingFeatures: chosenMembers.Length > 0);
             for (var i = 0; i < chosenMembers.Length; i++)
             {
                 var kind = EnsembleMembers.TryGet(Options.Members[i], out var k) ? k : throw new ConfigurationException($"unknown ensemble member '{Options.Members[i]}'");

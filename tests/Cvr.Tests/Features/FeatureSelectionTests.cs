@@ -63,33 +63,33 @@ public class FeatureSelectionRuleTests(ModelInputsTests.Data data) : IClassFixtu
 {
     private static readonly TrainingOptions Options = new() { MaxRounds = 30, EarlyStoppingRounds = 10, Threads = 1, Baseline = false };
 
-    private static TrainingOptions Apply(Frame train, TrainingOptions options) =>
-        FeatureSelection.Apply(train, null, DaySplit.Of(train, null), options, NullLogger.Instance, new PhaseTimer(), CancellationToken.None);
+    private static IReadOnlyList<string>? Select(Frame train, TrainingOptions options) =>
+        FeatureSelection.Select(train, null, DaySplit.Of(train, null), options, NullLogger.Instance, new PhaseTimer(), CancellationToken.None, out _);
 
     [Fact]
-    public void Apply_PresetShareOnFewRows_StepsAsideAndKeepsEveryFeature()
+    public void Select_PresetShareOnFewRows_StepsAsideAndKeepsEveryFeature()
     {
         var train = data.Train();
         Assert.True(DaySplit.Of(train, null).TrainRows.Length < FeatureSelection.PresetMinimumRows);
         Assert.Equal(0.99, Options.FeatureSelectionShare);
 
-        var applied = Apply(train, Options);
+        var kept = Select(train, Options);
 
-        Assert.Same(Options, applied);
-        Assert.Null(applied.Features.Keep);
+        Assert.Null(kept);
     }
 
     [Fact]
-    public void Apply_ExplicitShareOnFewRows_SelectsAnyway()
+    public void Select_ExplicitShareOnFewRows_SelectsAnyway()
     {
         var train = data.Train();
         var options = Options with { SelectFeatures = 0.9 };
 
-        var applied = Apply(train, options);
+        var kept = Select(train, options);
 
-        Assert.NotNull(applied.Features.Keep);
+        Assert.NotNull(kept);
         var all = new FeaturePipeline(options.Features).Fit(train).FeatureNames;
-        Assert.InRange(applied.Features.Keep!.Count, 1, all.Count - 1);
-        Assert.All(applied.Features.Keep, name => Assert.Contains(name, all));
+        Assert.InRange(kept!.Count, 1, all.Count - 1);
+        Assert.All(kept, name => Assert.Contains(name, all));
+        Assert.Equal(all.Where(kept.Contains), kept); // in the pipeline's order
     }
 }

@@ -66,7 +66,7 @@ public sealed class Explainer
             var booster = _system.Models[BoosterNames[b]].Booster;
             contributions[b] = booster.Predict(features.Data, n, PredictionKind.Contributions, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
             raw[b] = booster.Predict(features.Data, n, PredictionKind.RawScore, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
-            probabilities[BoosterNames[b]] = TrainedSystem.Predict(booster, features, threads);
+            probabilities[BoosterNames[b]] = booster.Predict(features, threads);
         }
         foreach (var member in _system.Members)
         {

@@ -21,7 +21,7 @@ public static partial class LightGbmTuner
         var parameters = training.ParametersFor(model).WithOverrides(sampled) with { Metrics = [TrainingOptions.Metric] };
         // cvr train bins every model with e2e's parameters: like and install train on e2e's (tuned) max_bin.
         var bins = model == ModelNames.EndToEnd ? parameters.MaxBin : maxBin;
-        var pruning = new PruningCallback(trial, TrainingOptions.Metric, ModelInputs.ValidationName);
+        var pruning = new PruningCallback(trial, TrainingOptions.Metric, ModelFitter.ValidationName);
         var (trained, _) = inputs.Train(model, parameters, training.Rounds, training.Patience, [pruning], ct, bins);
         using var booster = trained.Booster;
         pruning.ThrowIfPruned();

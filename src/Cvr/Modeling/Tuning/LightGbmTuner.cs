@@ -31,20 +31,18 @@ public static partial class LightGbmTuner
     public static TuneReport Run(string dataDir, TuneOptions tune, TrainingOptions training, DataSetOptions dataOptions, ILogger logger, CancellationToken ct)
     {
         Validate(tune, training);
-        Cvr.LightGbm.LightGbmThreads.SetMax(training.Threads ?? 0);
         var clock = Stopwatch.StartNew();
         // Open (and so check) every study before the data is read: a bad study file fails in seconds.
         var studies = tune.Models.ToDictionary(m => m, m => OpenStudy(tune, training, m), StringComparer.Ordinal);
         var set = DataSet.Load(dataDir, dataOptions, logger);
         var setup = Setup(set.Train, training);
         foreach (var study in studies.Values) { CheckSetup(study, setup); }
-        var split = DaySplit.Of(set.Train, training.ValidationDay);
-        logger.LogInformation("tuning on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
-            split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
+        // The trainer's prologue (options, threads, days, feature selection), so trials see the features cvr train would.
+        var timer = new PhaseTimer();
+        var plan = TrainingPlan.Make(set.Train, set.Test, training, "tuning", logger, timer, ct);
         // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features;
         // the deep model's trials read the training rows as cvr train --mmoe does, from the kept training features.
-        var selected = FeatureSelection.Apply(set.Train, set.Test, split, training, logger, new PhaseTimer(), ct);
-        using var inputs = ModelInputs.Build(set.Train, set.Test, split, selected, logger,
+        using var inputs = plan.Inputs(set.Train, set.Test, plan.Split, logger, timer,
             retainTrainingMatrix: tune.Models.Any(m => m != ModelNames.Mmoe), keepTrainingFeatures: tune.Models.Contains(ModelNames.Mmoe));
         var results = new List<ModelTuneResult>();
         var timedOut = false;
@@ -56,9 +54,11 @@ public static partial class LightGbmTuner
             timedOut |= run.TimedOut;
             var result = Summarise(study, model, run.Count);
             results.Add(result);
-            if (model == ModelNames.EndToEnd && result.Parameters?.GetValueOrDefault(SearchSpaces.MaxBin) is { } tunedBins)
+            if (model == ModelNames.EndToEnd && study.BestTrial?.Params.GetValueOrDefault(SearchSpaces.MaxBin) is { } tunedBins)
             {
-                maxBin = int.Parse(tunedBins, System.Globalization.CultureInfo.InvariantCulture); // like and install share e2e's bins in cvr train, so they are tuned on them too
+                // The best trial's own value (a choice of whole numbers), not its text in the written file: like and
+                // install share e2e's bins in cvr train, so they are tuned on them too.
+                maxBin = Convert.ToInt32(tunedBins.Value, CultureInfo.InvariantCulture);
             }
         }
         var written = TunedParametersFile.Write(tune.OutFile, training.Parameters, results, logger);
