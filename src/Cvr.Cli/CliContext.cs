@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Cvr.Data;
 using Microsoft.Extensions.Logging;
 
 namespace Cvr.Cli;
@@ -67,9 +66,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
         var (code, line) = e switch
         {
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
-            ConfigurationException => (ExitCodes.Usage, $"error: {e.Message}"),
-            DataFormatException or Cvr.Tuning.StudyFileException => (ExitCodes.DataError, $"error: {e.Message}"),
-            Cvr.Modeling.ModelBundleException => (ExitCodes.ModelError, $"error: {e.Message}"),
+            CvrException fault => (ExitCodes.Of(fault.Category), $"error: {CommandLineFlags.Worded(fault)}"),
             IOException or UnauthorizedAccessException => (ExitCodes.IoError, $"error: {e.Message}"),
             Cvr.LightGbm.LightGbmException => (ExitCodes.InternalError, $"error: {e.Message}" + VerboseHint(verbose)),
             _ => (ExitCodes.InternalError, $"internal error: {e.GetType().Name}: {e.Message}" + VerboseHint(verbose)),

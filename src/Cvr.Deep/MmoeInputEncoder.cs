@@ -154,7 +154,7 @@ internal sealed record MmoeInputEncoder(
     private static double SignedLog(float v) => Math.Sign(v) * Math.Log(1 + Math.Abs((double)v));
 
     /// <summary>Encodes rows of <paramref name="frame"/> whose fitted features are <paramref name="features"/>.</summary>
-    /// <exception cref="ConfigurationException">A feature the encoder was fitted on is not in the matrix.</exception>
+    /// <exception cref="ModelBundleException">A feature the encoder was fitted on is not in the matrix.</exception>
     public EncodedRows Encode(FeatureMatrix features, Frame frame, int[]? rows)
     {
         var columns = ColumnsIn(features.Names);
@@ -190,13 +190,13 @@ internal sealed record MmoeInputEncoder(
     }
 
     /// <summary>Where each input is in a row of features named <paramref name="names"/>.</summary>
-    /// <exception cref="ConfigurationException">A feature the encoder was fitted on is not among them.</exception>
+    /// <exception cref="ModelBundleException">A feature the encoder was fitted on is not among them.</exception>
     public (int[] Categoricals, int[] Numerics) ColumnsIn(IReadOnlyList<string> names)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var j = 0; j < names.Count; j++) { index[names[j]] = j; }
         int Column(string name) => index.TryGetValue(name, out var j) ? j
-            : throw new ConfigurationException($"the deep model's input {name} is not among the fitted features");
+            : throw new ModelBundleException($"the deep model's input {name} is not among the fitted features");
         return (Categoricals.Select(c => Column(c.Name)).ToArray(), Numerics.Select(n => Column(n.Name)).ToArray());
     }
 

@@ -21,13 +21,13 @@ internal sealed class MmoeRowScorer : IMemberRowScorer
     private readonly float[] _numerics;
     private readonly MmoeForward.Scratch _scratch;
 
-    /// <exception cref="ConfigurationException">An input of the model is not among the features or the row's columns.</exception>
+    /// <exception cref="ModelBundleException">An input of the model is not among the features or the row's columns.</exception>
     public MmoeRowScorer(MmoeModel model, IReadOnlyList<string> featureNames, Schema rowSchema)
     {
         _model = model;
         (_categoricalColumns, _numericColumns) = model.Inputs.ColumnsIn(featureNames);
         _rawColumns = model.Inputs.Numerics.Select(n => n.RawColumn is null ? -1 : rowSchema.IndexOf(n.RawColumn) is >= 0 and var c ? c
-            : throw new ConfigurationException($"the deep model reads the raw column {n.RawColumn}, which is not one of the row's columns")).ToArray();
+            : throw new ModelBundleException($"the deep model reads the raw column {n.RawColumn}, which is not one of the row's columns")).ToArray();
         _categories = new int[_categoricalColumns.Length];
         _numerics = new float[model.Inputs.NumericWidth];
         _scratch = model.Scoring.CreateScratch();

@@ -72,8 +72,8 @@ internal sealed class ModelHost : IDisposable
         {
             next = LoadedModel.Load(_directory, _lanes);
         }
-        catch (Exception e) when (e is Modeling.ModelBundleException or IOException or UnauthorizedAccessException
-            or Data.DataFormatException or ConfigurationException or System.Text.Json.JsonException or LightGbm.LightGbmException)
+        catch (Exception e) when (e is CvrException or IOException or UnauthorizedAccessException
+            or System.Text.Json.JsonException or LightGbm.LightGbmException)
         {
             _refusedStamp = LoadedModel.StampOf(_directory);
             _metrics.Reloaded(ok: false);

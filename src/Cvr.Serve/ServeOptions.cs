@@ -35,15 +35,15 @@ public sealed record ServeOptions
     /// <exception cref="ConfigurationException">A value out of range.</exception>
     public void Validate()
     {
-        if (MaxBatch < 1) { throw new ConfigurationException($"--max-batch {MaxBatch}: expected at least 1"); }
-        if (ReloadInterval < TimeSpan.Zero) { throw new ConfigurationException($"--watch-interval {ReloadInterval.TotalSeconds}: expected 0 (off) or more seconds"); }
-        if (Scorers is < 1 or > 256) { throw new ConfigurationException($"--scorers {Scorers}: expected 1 to 256"); }
-        if (MaxBodyBytes is < 1) { throw new ConfigurationException($"--max-body-bytes {MaxBodyBytes}: expected at least 1"); }
+        if (MaxBatch < 1) { throw new ConfigurationException("max_batch", $"{MaxBatch}: expected at least 1"); }
+        if (ReloadInterval < TimeSpan.Zero) { throw new ConfigurationException("reload_interval", $"{ReloadInterval.TotalSeconds}: expected 0 (off) or more seconds"); }
+        if (Scorers is < 1 or > 256) { throw new ConfigurationException("scorers", $"{Scorers}: expected 1 to 256"); }
+        if (MaxBodyBytes is < 1) { throw new ConfigurationException("max_body_bytes", $"{MaxBodyBytes}: expected at least 1"); }
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
             {
-                throw new ConfigurationException($"--urls '{url}': expected http://HOST:PORT (several separated by ';')");
+                throw new ConfigurationException("urls", $"'{url}': expected http://HOST:PORT (several separated by ';')");
             }
         }
     }

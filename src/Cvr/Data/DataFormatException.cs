@@ -5,7 +5,7 @@ namespace Cvr.Data;
 /// was expected, so a user can open the file at that spot. Every data error is raised through
 /// <see cref="DataError"/> so the message format stays the same everywhere (tests pin it).
 /// </summary>
-public sealed class DataFormatException : Exception
+public sealed class DataFormatException : CvrException
 {
     internal DataFormatException(string message, string file, long? line, string? column, string? value)
         : base(message)
@@ -25,6 +25,8 @@ public sealed class DataFormatException : Exception
     public string? Column { get; }
 
     public string? Value { get; }
+
+    public override ErrorCategory Category => ErrorCategory.Data;
 }
 
 /// <summary>The one place that words data errors.</summary>

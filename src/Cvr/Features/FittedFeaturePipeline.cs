@@ -76,7 +76,7 @@ public sealed record FittedFeaturePipeline(
         {
             if (!frame.Schema.Contains(name))
             {
-                throw new ConfigurationException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
+                throw new DataContentException($"the data lacks column {name}, which the fitted feature pipeline was trained with");
             }
         }
         return Transform(new FeatureInputs(frame, rows, BaseColumns, KeySteps), null, parallel ?? new ParallelOptions());

@@ -67,7 +67,7 @@ internal sealed class RowBinder(Schema schema, FittedBaseColumns baseColumns, IR
     public int Column(string name)
     {
         var i = schema.IndexOf(name);
-        return i >= 0 ? i : throw new ConfigurationException($"the fitted pipeline reads {name}, which is not one of its input columns");
+        return i >= 0 ? i : throw new Modeling.ModelBundleException($"the fitted pipeline reads {name}, which is not one of its input columns");
     }
 
     /// <summary>A categorical column's raw value, <see cref="FeatureInputs.MissingKey"/> when missing.</summary>

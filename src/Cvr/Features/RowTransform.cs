@@ -35,7 +35,7 @@ public sealed class RowTransform
             throw new ConfigurationException($"the fitted features include {reason}, which has no per-row form yet: this bundle can be scored in batches (cvr predict) but not served row by row");
         }
         Schema = new Schema(pipeline.Fingerprint.Columns.Select(n => new ColumnSpec(n, Schema.KindOf(n)
-            ?? throw new ConfigurationException($"the fitted pipeline's input column {n} is not a column of the data format"))).ToArray());
+            ?? throw new Modeling.ModelBundleException($"the fitted pipeline's input column {n} is not a column of the data format"))).ToArray());
         _fill = pipeline.BaseColumns.MissingValue;
         var binder = new RowBinder(Schema, pipeline.BaseColumns, pipeline.KeySteps);
         // Binding builds each step's lookups now, not on the first request.

@@ -66,7 +66,7 @@ public static class Backtest
     public static BacktestReport Run(Frame labelled, IReadOnlyList<int> days, IReadOnlyList<BacktestVariant> variants, IReadOnlyDictionary<long, double>? truth,
         ILogger logger, CancellationToken ct)
     {
-        if (!labelled.HasLabels) { throw new ConfigurationException("the backtest needs labelled rows (is_clicked, is_installed)"); }
+        if (!labelled.HasLabels) { throw new DataContentException("the backtest needs labelled rows (is_clicked, is_installed)"); }
         if (variants.Count == 0) { throw new ConfigurationException("the backtest needs at least one variant"); }
         if (variants.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() != variants.Count)
         {
@@ -76,7 +76,7 @@ public static class Backtest
         {
             if (v.Options.ValidationDay is not null)
             {
-                throw new ConfigurationException($"variant {v.Name}: --validation-day can't be set in a backtest (each fold validates on the day before the one it scores)");
+                throw new ConfigurationException("validation_day", $"can't be set in a backtest (variant {v.Name}: each fold validates on the day before the one it scores)");
             }
             v.Options.Validate();
         }

@@ -38,21 +38,21 @@ public sealed record ClusterOptions
         var list = machines.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (list.Length == 0)
         {
-            throw new ConfigurationException("--machines must list every machine of the job as HOST:PORT,HOST:PORT,…");
+            throw new ConfigurationException("machines", "must list every machine of the job as HOST:PORT,HOST:PORT,…");
         }
         foreach (var machine in list) { Parse(machine); }
         var duplicate = list.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ConfigurationException($"--machines lists {duplicate.Key} twice (every rank needs a HOST:PORT of its own)");
+            throw new ConfigurationException("machines", $"lists {duplicate.Key} twice (every rank needs a HOST:PORT of its own)");
         }
         if (rank < 0 || rank >= list.Length)
         {
-            throw new ConfigurationException($"--rank {rank} is not a rank of the {list.Length} machines in --machines (expected 0..{list.Length - 1})");
+            throw new ConfigurationException("rank", $"{rank} is not a rank of the {list.Length} machines listed (expected 0..{list.Length - 1})");
         }
         if (timeout is { } t && t <= TimeSpan.Zero)
         {
-            throw new ConfigurationException("--network-timeout must be positive");
+            throw new ConfigurationException("network_timeout", "must be positive");
         }
         return new ClusterOptions { Machines = list, Rank = rank, SharedDirectory = shared, Timeout = timeout ?? TimeSpan.FromMinutes(10) };
     }
@@ -80,7 +80,7 @@ public sealed record ClusterOptions
                 }
                 if (DateTime.UtcNow >= deadline)
                 {
-                    throw new ConfigurationException($"--machines: {host} has no IPv4 address after {Timeout.TotalSeconds:F0} s ({why}); LightGBM's network needs IPv4");
+                    throw new ConfigurationException("machines", $": {host} has no IPv4 address after {Timeout.TotalSeconds:F0} s ({why}); LightGBM's network needs IPv4");
                 }
                 Task.Delay(TimeSpan.FromSeconds(1), ct).GetAwaiter().GetResult();
             }
@@ -115,7 +115,7 @@ public sealed record ClusterOptions
         var colon = machine.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(machine.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new ConfigurationException($"--machines: '{machine}' is not HOST:PORT (a host name or IPv4 address, a port 1..65535)");
+            throw new ConfigurationException("machines", $": '{machine}' is not HOST:PORT (a host name or IPv4 address, a port 1..65535)");
         }
         return (machine[..colon], port);
     }

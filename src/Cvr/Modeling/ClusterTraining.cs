@@ -29,11 +29,11 @@ public static class ClusterTraining
         if (reportDir is not null && cluster.Rank == 0) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
         if (options.Members.Count > 0)
         {
-            throw new ConfigurationException("--mmoe can't train across machines (the deep model trains in one process): drop --mmoe or --machines");
+            throw new ConfigurationException("members", "can't train across machines (an ensemble member trains in one process): leave the members out or train on one machine");
         }
         if (options.Baseline)
         {
-            throw new ConfigurationException("--baseline can't train across machines (the raw-columns baseline is a reference for one process): drop --baseline or --machines");
+            throw new ConfigurationException("baseline", "can't train across machines (the raw-columns baseline is a reference for one process): leave it out or train on one machine");
         }
         var machines = partition.Distributed ? cluster.ResolveIPv4(ct) : cluster.Machines;
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));

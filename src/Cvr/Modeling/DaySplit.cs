@@ -20,11 +20,13 @@ public sealed record DaySplit(int ValidationDay, int FirstTrainDay, int LastTrai
         }
         if (validRows.Count == 0)
         {
-            throw new ConfigurationException($"no training rows on validation day {day} (the labelled days are {days.Min()}..{days.Max()})");
+            throw new ConfigurationException("validation_day", $"{day} has no training rows (the labelled days are {days.Min()}..{days.Max()})");
         }
         if (trainRows.Count == 0)
         {
-            throw new ConfigurationException($"no labelled rows before validation day {day}: nothing to train on");
+            // One labelled day in all is the data's shape, which no other day can mend; the first of several is a choice.
+            var problem = $"no labelled rows before validation day {day}: nothing to train on";
+            throw days.Distinct().Skip(1).Any() ? new ConfigurationException(problem) : new DataContentException(problem + " (the data has one labelled day)");
         }
         var first = days.Where(d => d < day).Min();
         var last = days.Where(d => d < day).Max();

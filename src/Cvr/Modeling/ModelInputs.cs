@@ -105,22 +105,22 @@ public sealed class ModelInputs : IDisposable
         logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
         if (labels.TrainLikedRows.Length == 0)
         {
-            throw new ConfigurationException("no liked training rows (clicked or installed): stage 2 (install given like) has nothing to learn from");
+            throw new DataContentException("no liked training rows (clicked or installed): stage 2 (install given like) has nothing to learn from");
         }
         if (split.HasValidation && labels.ValidLikedRows.Length == 0)
         {
-            throw new ConfigurationException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
+            throw new DataContentException($"no liked rows on validation day {split.ValidationDay}: stage 2 (install given like) can't be validated");
         }
         // Without a positive the models learn a constant 0, and calibration (ω = install rate ÷ mean prediction) on a
         // day without installs is 0: either way every probability written would be 0, an infinite logloss on the
         // first install. Refused, as the two cases above, instead of a model that looks trained.
         if (!labels.TrainInstalled.Contains(1f))
         {
-            throw new ConfigurationException("no installed training rows (is_installed = 1): nothing to learn P(install) from");
+            throw new DataContentException("no installed training rows (is_installed = 1): nothing to learn P(install) from");
         }
         if (split.HasValidation && !labels.ValidInstalled.Contains((byte)1))
         {
-            throw new ConfigurationException($"no installs on validation day {split.ValidationDay}: calibration (ω = install rate ÷ mean prediction) would be 0 and every probability 0; choose another --validation-day");
+            throw new DataContentException($"no installs on validation day {split.ValidationDay}: calibration (ω = install rate ÷ mean prediction) would be 0 and every probability 0; choose another validation day");
         }
         var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo) { _trainingFeatures = keepTrainingFeatures ? features : null };
         try

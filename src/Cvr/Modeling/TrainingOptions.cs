@@ -219,11 +219,11 @@ public sealed record TrainingOptions
         ValidateMembers();
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {
-            throw new ConfigurationException($"--select-features must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            throw new ConfigurationException("select_features", $"must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
         if (TreeRows is < 0)
         {
-            throw new ConfigurationException($"--tree-rows must be a number of rows, or 0 for every row, not {TreeRows}");
+            throw new ConfigurationException("tree_rows", $"must be a number of rows, or 0 for every row, not {TreeRows}");
         }
         foreach (var key in Parameters.Keys)
         {

@@ -45,21 +45,21 @@ internal static class DataShapes
 
         // Days and labels.
         new("one-labelled-day", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Day = 66; } }),
-            new Refusal(ExitCodes.Usage, "no labelled rows before validation day 66: nothing to train on")),
+            new Refusal(ExitCodes.DataError, "no labelled rows before validation day 66: nothing to train on (the data has one labelled day)")),
         new("a-day-without-installs", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 50)) { r.Installed = 0; } })),
         new("validation-day-without-installs", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 66)) { r.Installed = 0; } }),
-            new Refusal(ExitCodes.Usage, "no installs on validation day 66", "choose another --validation-day")),
+            new Refusal(ExitCodes.DataError, "no installs on validation day 66", "choose another validation day")),
         new("no-installs-at-all", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Installed = 0; } }),
-            new Refusal(ExitCodes.Usage, "no installed training rows (is_installed = 1)")),
+            new Refusal(ExitCodes.DataError, "no installed training rows (is_installed = 1)")),
         new("every-row-liked", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Clicked = 1; } })),
         new("every-row-installed", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train) { r.Installed = 1; } })),
         // The authors' prior gives a category past n_min no pseudo-rows: a pure one is a Beta with a zero shape.
         new("a-category-always-installed", () => Edit(ShapeData.Plain(Rows), d => Pure(d, installed: true)), Config: AuthorsPrior),
         new("a-category-never-installed", () => Edit(ShapeData.Plain(Rows), d => Pure(d, installed: false)), Config: AuthorsPrior),
         new("validation-day-without-likes", () => Edit(ShapeData.Plain(Rows), d => { foreach (var r in d.Train.Where(r => r.Day == 66)) { r.Clicked = r.Installed = 0; } }),
-            new Refusal(ExitCodes.Usage, "no liked rows on validation day 66", "can't be validated")),
+            new Refusal(ExitCodes.DataError, "no liked rows on validation day 66", "can't be validated")),
         new("no-likes-at-all", () => ShapeData.Plain(Rows, likeShare: 0),
-            new Refusal(ExitCodes.Usage, "no liked training rows", "nothing to learn from")),
+            new Refusal(ExitCodes.DataError, "no liked training rows", "nothing to learn from")),
         new("thirty-liked-rows", () => Edit(ShapeData.Plain(Rows, likeShare: 0), d =>
         {
             // 30 liked rows, 4 of them on the validation day, installs on half.

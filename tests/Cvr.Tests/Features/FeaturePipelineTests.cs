@@ -165,7 +165,7 @@ public partial class FeaturePipelineTests
         var fitted = new FeaturePipeline(SmallConfig()).Fit(FeatureFrames.Random(200, seed: 11));
         using var dir = new TempDir();
         var other = FrameReader.Read(dir.Write("t.csv", "f_0\tf_1\tf_2\n1\t67\t3\n"), new ReadOptions());
-        var e = Assert.Throws<ConfigurationException>(() => fitted.Transform(other));
+        var e = Assert.Throws<DataContentException>(() => fitted.Transform(other)); // the data's fault, not a setting's
         Assert.Equal("the data lacks column f_4, which the fitted feature pipeline was trained with", e.Message);
     }
 }

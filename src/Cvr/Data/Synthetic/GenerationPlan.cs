@@ -26,7 +26,7 @@ internal sealed class GenerationPlan
         TestRows = Math.Max(1, (int)Math.Round(RealData.TestRows * scale));
         Shards = options.TrainShards ?? DefaultShards(TrainRows);
         if (Shards > TrainRows)
-            throw new ConfigurationException($"--train-shards {Shards} is more than the {TrainRows} train rows at scale {scale}.");
+            throw new ConfigurationException("train_shards", $"{Shards} is more than the {TrainRows} train rows at scale {scale}.");
 
         DayOffset = new byte[TrainRows];
         int i = 0;

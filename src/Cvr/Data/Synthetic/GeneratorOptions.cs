@@ -10,13 +10,13 @@ public sealed record GeneratorOptions(double Scale = 1.0, ulong Seed = 42, bool 
     public const double MaxScale = 10;
     public const int MaxTrainShards = 1000;
 
-    /// <summary>Throws <see cref="ConfigurationException"/> with a message fit for a command-line user.</summary>
+    /// <summary>Throws <see cref="ConfigurationException"/> naming the setting at fault.</summary>
     public void Validate()
     {
         if (double.IsNaN(Scale) || Scale <= 0 || Scale > MaxScale)
-            throw new ConfigurationException($"--scale must be greater than 0 and at most {MaxScale} (got {Scale}).");
+            throw new ConfigurationException("scale", $"must be greater than 0 and at most {MaxScale} (got {Scale}).");
         if (TrainShards is { } shards && (shards < 1 || shards > MaxTrainShards))
-            throw new ConfigurationException($"--train-shards must be between 1 and {MaxTrainShards} (got {shards}).");
+            throw new ConfigurationException("train_shards", $"must be between 1 and {MaxTrainShards} (got {shards}).");
     }
 }
 

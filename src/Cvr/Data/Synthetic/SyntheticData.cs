@@ -51,7 +51,7 @@ public static partial class SyntheticData
         string outDir, GeneratorOptions options, IProgress<GenerationProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(outDir)) throw new ConfigurationException("--out must name a folder.");
+        if (string.IsNullOrWhiteSpace(outDir)) throw new ConfigurationException("out", "must name a folder.");
         options.Validate();
         var clock = Stopwatch.StartNew();
         string target = Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar);

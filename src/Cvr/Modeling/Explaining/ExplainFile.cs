@@ -17,7 +17,7 @@ public static class ExplainFile
     {
         if (top < 0)
         {
-            throw new ConfigurationException($"--top {top}: expected the number of features to list per model (0: all)");
+            throw new ConfigurationException("top", $"{top}: expected the number of features to list per model (0: all)");
         }
         var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir));
         using (system)

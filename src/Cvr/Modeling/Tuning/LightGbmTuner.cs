@@ -105,6 +105,10 @@ public static partial class LightGbmTuner
         {
             throw new ConfigurationException(e.Message, e); // another sampler or seed: a usage error, not a bug
         }
+        catch (StudyFileException e)
+        {
+            throw DataError.File(e.Path, e.Problem); // the tuning library references nothing: its fault becomes cvr's here
+        }
         return study;
     }
 

@@ -105,7 +105,8 @@ public sealed class SyntheticDataOutputTests : IDisposable
     public void Generate_InvalidScale_ThrowsConfigurationExceptionAndWritesNothing(double scale)
     {
         var error = Assert.Throws<ConfigurationException>(() => SyntheticData.Generate(Dir("x"), new GeneratorOptions(scale)));
-        Assert.Contains("--scale", error.Message);
+        Assert.Equal("scale", error.Setting);
+        Assert.StartsWith("scale must be greater than 0", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
 

@@ -96,7 +96,8 @@ public class LightGbmTunerTests(TuningFixture fixture) : IClassFixture<TuningFix
         var tune = new TuneOptions { Model = ModelNames.EndToEnd, Trials = 1, OutFile = dir.File("p.json") };
         File.WriteAllText(tune.StudyPath(ModelNames.EndToEnd), "{\"format\": \"cvr-study/1\"");
 
-        var e = Assert.Throws<StudyFileException>(() => fixture.Tune(tune));
+        var e = Assert.Throws<Cvr.Data.DataFormatException>(() => fixture.Tune(tune)); // a study file is input data (exit 3)
+        Assert.Equal(tune.StudyPath(ModelNames.EndToEnd), e.File);
         Assert.StartsWith($"{tune.StudyPath(ModelNames.EndToEnd)}: not a valid study file", e.Message, StringComparison.Ordinal);
     }
 
