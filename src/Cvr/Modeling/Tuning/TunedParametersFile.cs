@@ -27,7 +27,6 @@ internal static class TunedParametersFile
         {
             return false;
         }
-        var catalog = Cvr.LightGbm.ParameterCatalog.Instance;
         var sections = baseParameters.ToDictionary(kv => kv.Key, kv => new Dictionary<string, string>(kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var result in results.Where(r => r.Parameters is not null))
         {
@@ -35,7 +34,7 @@ internal static class TunedParametersFile
             foreach (var (key, value) in result.Parameters!)
             {
                 // Drop a base alias of a tuned name (num_leaf for num_leaves): which one won would depend on order.
-                foreach (var alias in section.Keys.Where(k => k != key && result.Model != ModelNames.Mmoe && catalog.Resolve(k) == key).ToList()) { section.Remove(alias); }
+                foreach (var alias in section.Keys.Where(k => k != key && result.Model != ModelNames.Mmoe && Cvr.LightGbm.LightGbmParameters.MainName(k) == key).ToList()) { section.Remove(alias); }
                 section[key] = value;
             }
         }
