@@ -162,6 +162,25 @@ public partial class TrainingReportTests(TrainedRun run) : IClassFixture<Trained
         Assert.Equal("error: --report and --no-report contradict each other: give one", err.Trim());
     }
 
+    [Fact]
+    public void Run_NoReport_WritesNoneAndRemovesAnEarlierRunsReport()
+    {
+        using var dir = new TempDir();
+        var stale = Path.Combine(dir.File("run"), "report");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "report.html"), "an earlier run's model");
+
+        var (exit, output, err) = CliRunner.Run("run", "--data", run.Data, "--out", dir.File("run"), "--max-rounds", "5", "--no-baseline", "--no-report",
+            "--json", "--no-cache", "-q");
+
+        Assert.True(exit == ExitCodes.Success, err);
+        Assert.False(Directory.Exists(stale));
+        Assert.True(File.Exists(Path.Combine(dir.File("run"), "submission.csv")));
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("run"), "metrics.json"))).RootElement;
+        Assert.Equal(JsonValueKind.Null, metrics.GetProperty("report").ValueKind);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(output).RootElement.GetProperty("report").ValueKind);
+    }
+
     [ChromiumFact]
     public void Report_InHeadlessChromium_RendersEverySectionAndImage()
     {

@@ -14,7 +14,7 @@ internal static class ModelCommands
         {
             Description = "Training report folder (report.html, report.json; replaced atomically). Default: the bundle's folder name + \"-report\", beside it.",
         };
-        var noReport = new Option<bool>("--no-report") { Description = "Write no training report." };
+        var noReport = NoReportOption();
         var command = new Command("train", "Fit the features and train Model_e2e and Model_ts (with calibration and the ensemble) into a model bundle, with a training report beside it.")
         {
             ModelOptions.DataOption, outDir, reportDir, noReport, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
@@ -88,19 +88,23 @@ internal static class ModelCommands
         return command;
     }
 
+    /// <summary>--no-report, for the commands that write a training report.</summary>
+    private static Option<bool> NoReportOption() => new("--no-report") { Description = "Write no training report (a report a run wrote there before is removed)." };
+
     public static Command Run(CliContext context)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder: model/, submission.csv, metrics.json and report/ (the training report).", Required = true };
+        var noReport = NoReportOption();
         var command = new Command("run", "Train, predict and evaluate in one go: the main job.")
         {
-            ModelOptions.DataOption, outDir, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
+            ModelOptions.DataOption, outDir, noReport, ModelOptions.JsonOption, DataOptions.NoCacheOption, DataOptions.CacheDirOption,
             ModelOptions.NoBaselineOption, ModelOptions.BaselineOption,
         };
         foreach (var option in ModelOptions.TrainingOptionsList) { command.Options.Add(option); }
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse, baselineByDefault: true),
-                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, writeReport: !parse.GetValue(noReport));
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

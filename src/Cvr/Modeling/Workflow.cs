@@ -151,10 +151,14 @@ public static class Workflow
 
     /// <summary>Train, predict and evaluate in one go: the main job. Writes model/, submission.csv, metrics.json and
     /// the training report (with the test day when its labels are known) into report/.</summary>
-    public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null)
+    /// <param name="writeReport">false: no report/, and one an earlier run left in <paramref name="outDir"/> is
+    /// removed, so the folder never holds a report of another model.</param>
+    public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct,
+        IProgress<ModelProgress>? progress = null, bool writeReport = true)
     {
         Directory.CreateDirectory(outDir);
-        Reporting.ReportFolder.Check(Path.Combine(outDir, RunReportFolder), overwrite: true);
+        var reportDir = Path.Combine(outDir, RunReportFolder);
+        if (writeReport) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
         var (system, set) = TrainSystem(dataDir, model, options, data, logger, timer, ct, progress);
@@ -164,13 +168,20 @@ public static class Workflow
             var trained = Report(system, null, timer, model, null);
             var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
             var (testMetrics, newAds, labels) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
-            var reportDir = Path.Combine(outDir, RunReportFolder);
-            WriteReport(system, model, dataDir, set.Train, labels is null ? null : new Reporting.LabelledTest(test, labels.Value.Installed, labels.Value.Truth, scores),
-                timer, reportDir, logger);
+            if (writeReport)
+            {
+                WriteReport(system, model, dataDir, set.Train, labels is null ? null : new Reporting.LabelledTest(test, labels.Value.Installed, labels.Value.Truth, scores),
+                    timer, reportDir, logger);
+            }
+            else if (Directory.Exists(reportDir))
+            {
+                Directory.Delete(reportDir, recursive: true);
+                logger.LogInformation("removed {Report}: an earlier run's training report, of another model", reportDir);
+            }
             var report = trained with
             {
                 Test = testMetrics, TestNewAds = newAds, Submission = submission, PhaseSeconds = timer.Seconds(),
-                Report = Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName),
+                Report = writeReport ? Path.Combine(reportDir, Reporting.TrainingReportWriter.HtmlName) : null,
             };
             IO.AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(report, ModelBundle.Json));
             return report;
