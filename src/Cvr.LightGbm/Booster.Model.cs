@@ -7,12 +7,21 @@ namespace Cvr.LightGbm;
 public sealed partial class Booster
 {
     /// <summary>Loads a model saved by any LightGBM (CLI, Python, R, this binding).</summary>
-    public static unsafe Booster LoadFromString(string model)
+    public static Booster LoadFromString(string model)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
+        return LoadFromUtf8(Encoding.UTF8.GetBytes(model));
+    }
+
+    /// <summary>Loads a model from its text as UTF-8 bytes (a model file's contents, e.g. already read and verified
+    /// by the caller), so many copies can be made from one read.</summary>
+    public static unsafe Booster LoadFromUtf8(ReadOnlySpan<byte> model)
+    {
+        if (model.IsEmpty) { throw new ArgumentException("The model text is empty.", nameof(model)); }
         LightGbmLibrary.EnsureInitialized();
-        var utf8 = new byte[Encoding.UTF8.GetByteCount(model) + 1];
-        Encoding.UTF8.GetBytes(model, utf8);
+        // LightGBM reads a NUL-terminated string.
+        var utf8 = new byte[model.Length + 1];
+        model.CopyTo(utf8);
         BoosterHandle handle;
         fixed (byte* text = utf8)
         {

@@ -86,6 +86,7 @@ public sealed partial class Booster
     // LightGBM reads num_iteration <= 0 as "all iterations".
     private int ResolveIterations(int? iterationCount) => iterationCount ?? (BestIteration > 0 ? BestIteration : -1);
 
+    /// <summary>Guards LightGBM's per-booster single-row state for every <see cref="SingleRowPredictor"/> of this booster (see its remarks).</summary>
     internal Lock SingleRowLock => _singleRowLock;
 
     // Which predictor last configured LightGBM's per-booster single-row state, per prediction kind.

@@ -9,6 +9,13 @@ namespace Cvr.LightGbm;
 /// all fast configs; when another predictor of the same kind (e.g. with other iterations) was used in between,
 /// this one re-initialises before scoring, so results never mix.
 /// </summary>
+/// <remarks>
+/// The booster's single-row lock (<c>Booster.SingleRowLock</c>) is this binding's one guard of that shared native
+/// state: the check of which predictor last configured it, the re-initialisation and the call must happen as one
+/// step when predictors of one booster are used from several threads, which a library caller may do. It is not a
+/// scorer's guard: a caller that gives each thread its own boosters (as <c>cvr serve</c>'s lanes do) never waits on
+/// it, and nothing above it (row scorers, explainers) adds another.
+/// </remarks>
 public sealed class SingleRowPredictor : ISingleRowScorer
 {
     private readonly Booster _booster;

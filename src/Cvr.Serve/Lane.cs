@@ -5,25 +5,39 @@ using Cvr.Modeling.Explaining;
 
 namespace Cvr.Serve;
 
-/// <summary>One scoring unit: a copy of the bundle's boosters with its row scorer, its row explainer and a reusable row.</summary>
+/// <summary>One scoring unit: one copy of the model's boosters (<see cref="ScoringSet"/>) with its row scorer, its
+/// row explainer and a reusable row. A lane is rented to one request at a time (<see cref="LoadedModel.RentAsync"/>):
+/// that is what keeps the scorer's buffers and the boosters' single-row state to one thread, with no other guard.</summary>
 internal sealed class Lane : IDisposable
 {
-    private readonly TrainedSystem _system;
+    private readonly int _validationDay;
 
-    public Lane(TrainedSystem system)
+    public Lane(ScoringModel model, ScoringSet scoring)
     {
-        _system = system;
-        Scorer = new RowScorer(system);
-        Explainer = new Explainer(system).CreateRowExplainer(Scorer);
+        Scoring = scoring;
+        _validationDay = model.ValidationDay;
+        Scorer = new RowScorer(scoring);
+        try
+        {
+            Explainer = new Explainer(scoring).CreateRowExplainer(Scorer);
+        }
+        catch
+        {
+            Scorer.Dispose();
+            throw;
+        }
         Row = Scorer.CreateRow();
     }
+
+    /// <summary>This lane's boosters, with the model's shared pipeline and members.</summary>
+    public ScoringSet Scoring { get; }
 
     public RowScorer Scorer { get; }
 
     /// <summary>Explains rows with this lane's boosters (LightGBM's own TreeSHAP, beside the scorer's compiled trees).</summary>
     public RowExplainer Explainer { get; }
 
-    /// <summary>The row each instance is read into (a lane serves one request at a time).</summary>
+    /// <summary>The row each instance is read into.</summary>
     public RawRow Row { get; }
 
     /// <summary>Scores one row of the validation day with every input missing: the boosters and the feature path
@@ -31,7 +45,7 @@ internal sealed class Lane : IDisposable
     public void SelfCheck()
     {
         Row.Clear();
-        Row.SetInteger(Scorer.Features.Schema.IndexOf(Schema.DayColumn), _system.Split.ValidationDay);
+        Row.SetInteger(Scorer.Features.Schema.IndexOf(Schema.DayColumn), _validationDay);
         var p = Scorer.Score(Row);
         if (!double.IsFinite(p.Installed) || p.Installed is < 0 or > 1)
         {
@@ -39,10 +53,10 @@ internal sealed class Lane : IDisposable
         }
     }
 
+    /// <summary>Disposes the scorer and explainer; the boosters belong to the <see cref="ScoringModel"/>.</summary>
     public void Dispose()
     {
         Explainer.Dispose();
         Scorer.Dispose();
-        _system.Dispose();
     }
 }

@@ -10,14 +10,18 @@ namespace Cvr.Serve;
 /// host holds one while the model is current, so a replaced model is disposed only after its last request.
 /// </summary>
 /// <remarks>
-/// Scoring runs in <see cref="Lane"/>s, each with its own copy of the bundle's boosters (loaded from the same
-/// verified files), rented for a whole request. LightGBM serialises single-row calls per booster, so requests
-/// sharing boosters queue on each other's locks row by row; under load the wake-ups cost more than the scoring
-/// (measured: batches of 1,000 rows at 4 connections went from ~1,100 rows/s with shared boosters to the numbers in
-/// bench/results/serve.md). One lane per core keeps every core busy and no request waiting on a lock.
+/// The bundle is read, verified and parsed once (<see cref="ScoringModel.Load"/>); scoring runs in
+/// <see cref="Lane"/>s, each with its own copy of the boosters made from the verified model texts, sharing the one
+/// fitted pipeline and the members, rented for a whole request. Lanes are serving's one concurrency mechanism: a lane
+/// serves one request at a time, so its scorer, explainer and boosters need no guard of their own. LightGBM
+/// serialises single-row calls per booster, so requests sharing boosters would queue on each other row by row;
+/// under load the wake-ups cost more than the scoring (measured: batches of 1,000 rows at 4 connections went from
+/// ~1,100 rows/s with shared boosters to the numbers in bench/results/serve.md). One lane per core keeps every core
+/// busy and no request waiting.
 /// </remarks>
 internal sealed class LoadedModel : IDisposable
 {
+    private readonly ScoringModel _model;
     private readonly Lane[] _all;
 
     /// <summary>Free lanes, the last returned on top (its caches are warm). Not a ConcurrentBag: a bag keeps each
@@ -30,14 +34,13 @@ internal sealed class LoadedModel : IDisposable
     private readonly int[] _columnOfField;
     private int _leases = 1;
 
-    private LoadedModel(Lane[] lanes, BundleManifest manifest, string bundleHash, string stamp)
+    private LoadedModel(ScoringModel model, Lane[] lanes, string stamp)
     {
         Stamp = stamp;
+        _model = model;
         _all = lanes;
         _free = new Stack<Lane>(lanes);
         _available = new SemaphoreSlim(lanes.Length, lanes.Length);
-        Manifest = manifest;
-        BundleHash = bundleHash;
         Schema = lanes[0].Scorer.Features.Schema;
         FeatureNames = lanes[0].Explainer.Explainer.FeatureNames;
         Unexplainable = lanes[0].Explainer.Explainer.Unexplainable;
@@ -47,10 +50,10 @@ internal sealed class LoadedModel : IDisposable
         LoadedAt = DateTimeOffset.UtcNow;
     }
 
-    public BundleManifest Manifest { get; }
+    public BundleManifest Manifest => _model.Manifest;
 
-    /// <summary>SHA-256 of the bundle's SHA256SUMS: one value that changes with any file of the bundle.</summary>
-    public string BundleHash { get; }
+    /// <summary>SHA-256 of the bundle's SHA256SUMS as the load verified it: one value that changes with any file of the bundle.</summary>
+    public string BundleHash => _model.BundleHash;
 
     /// <summary>What <see cref="StampOf"/> said of the folder just before it was loaded.</summary>
     public string Stamp { get; }
@@ -87,40 +90,28 @@ internal sealed class LoadedModel : IDisposable
         _available.Release();
     }
 
-    /// <summary>Completes when the last lease is released and the lanes (boosters, members) are disposed.</summary>
+    /// <summary>Completes when the last lease is released and the lanes and the model (boosters, members) are disposed.</summary>
     public Task Disposed => _disposed.Task;
 
-    /// <summary>Loads and verifies a bundle (checksums, every model, one scored row per lane) into
-    /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
+    /// <summary>Loads and verifies a bundle once (checksums, every model) with one copy of its boosters per lane, and
+    /// scores one row per lane; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
     public static LoadedModel Load(string directory, int lanes = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         // Before loading: a change made while loading shows as a new stamp and loads again.
         var stamp = StampOf(directory);
-        var loaded = new List<Lane>();
+        var model = ScoringModel.Load(directory, lanes);
+        var loaded = new List<Lane>(lanes);
         try
         {
-            BundleManifest? manifest = null;
-            for (var i = 0; i < lanes; i++)
-            {
-                var (system, m) = ModelBundleLoader.Load(directory);
-                try
-                {
-                    loaded.Add(new Lane(system));
-                }
-                catch
-                {
-                    system.Dispose();
-                    throw;
-                }
-                manifest ??= m;
-            }
+            foreach (var copy in model.Copies) { loaded.Add(new Lane(model, copy)); }
             foreach (var lane in loaded) { lane.SelfCheck(); }
-            return new LoadedModel(loaded.ToArray(), manifest!, HashOf(directory), stamp ?? "");
+            return new LoadedModel(model, [.. loaded], stamp ?? "");
         }
         catch
         {
             foreach (var lane in loaded) { lane.Dispose(); }
+            model.Dispose();
             throw;
         }
     }
@@ -145,6 +136,8 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
+    /// <summary>For change detection only: the loaded bundle's identity is <see cref="BundleHash"/>, from the bytes
+    /// the load verified.</summary>
     private static string HashOf(string directory)
         => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, BundleChecksums.FileName))));
 
@@ -167,6 +160,7 @@ internal sealed class LoadedModel : IDisposable
         if (Interlocked.Decrement(ref _leases) == 0)
         {
             foreach (var lane in _all) { lane.Dispose(); }
+            _model.Dispose();
             _available.Dispose();
             _disposed.SetResult();
         }

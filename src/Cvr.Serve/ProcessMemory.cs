@@ -19,8 +19,9 @@ internal static partial class ProcessMemory
     /// </summary>
     public static void GiveBack()
     {
-        // The first collection finds what the old bundle left to finalizers (a ConcurrentBag's or ThreadLocal's
-        // slots); they run; the second, aggressive one frees what they held and returns the pages.
+        // The first collection finds what the old bundle left to finalizers (none of its own since row scorers
+        // keep no per-thread slots, but a library's may); they run; the second, aggressive one frees what they
+        // held and returns the pages.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;

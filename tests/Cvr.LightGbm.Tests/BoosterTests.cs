@@ -15,6 +15,20 @@ public class BoosterTests
     }
 
     [LightGbmFact]
+    public void LoadFromUtf8_TwoCopiesFromOneText_AreIndependentBoostersThatPredictAlike()
+    {
+        using var dataset = s_data.ToDataset();
+        using var booster = TestData.Train(dataset, 15);
+        var text = System.Text.Encoding.UTF8.GetBytes(booster.SaveToString());
+        using var first = Booster.LoadFromUtf8(text);
+        using var second = Booster.LoadFromUtf8(text);
+        Assert.Equal(booster.Predict(s_data.Features, s_data.Rows), first.Predict(s_data.Features, s_data.Rows));
+        Assert.Equal(first.Predict(s_data.Features, s_data.Rows), second.Predict(s_data.Features, s_data.Rows));
+        first.Dispose();
+        Assert.Equal(booster.Predict(s_data.Features, s_data.Rows), second.Predict(s_data.Features, s_data.Rows));
+    }
+
+    [LightGbmFact]
     public void SaveToFile_LoadFromFile_IdenticalPredictions()
     {
         using var dataset = s_data.ToDataset();

@@ -31,11 +31,17 @@ internal static class BundleChecksums
         File.WriteAllText(Path.Combine(folder, FileName), text.ToString(), IO.AtomicFile.Utf8);
     }
 
-    /// <summary>Throws <see cref="ModelBundleException"/> naming the first file that fails the check.</summary>
-    public static void Verify(string folder)
+    /// <summary>
+    /// Reads every listed file once, checks it against its SHA-256 and returns what was read, so what is parsed
+    /// afterwards is exactly what was verified (a file replaced after the check is never read). Throws
+    /// <see cref="ModelBundleException"/> naming the first file that fails the check.
+    /// </summary>
+    public static VerifiedFiles Verify(string folder)
     {
         var sumsPath = Path.Combine(folder, FileName);
-        var listed = Parse(sumsPath);
+        var sums = ReadSums(sumsPath);
+        var listed = Parse(sumsPath, VerifiedFiles.Decode(sums));
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (name, expected) in listed)
         {
             var path = Path.Combine(folder, name);
@@ -43,10 +49,12 @@ internal static class BundleChecksums
             {
                 throw new ModelBundleException($"{path}: missing from the bundle (listed in {FileName})");
             }
-            if (!string.Equals(Sha256(path), expected, StringComparison.OrdinalIgnoreCase))
+            var bytes = File.ReadAllBytes(path);
+            if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), expected, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ModelBundleException($"{path}: corrupted (its SHA-256 differs from {FileName})");
             }
+            contents[name] = bytes;
         }
         var unlisted = Directory.EnumerateFileSystemEntries(folder)
             .Where(e => Path.GetFileName(e) is var n && n != FileName && !listed.ContainsKey(n))
@@ -55,15 +63,20 @@ internal static class BundleChecksums
         {
             throw new ModelBundleException($"{unlisted}: not listed in {FileName} (a bundle holds exactly the files it lists)");
         }
+        return new VerifiedFiles(folder, Convert.ToHexStringLower(SHA256.HashData(sums)), contents);
     }
 
-    private static Dictionary<string, string> Parse(string sumsPath)
+    private static byte[] ReadSums(string sumsPath)
     {
         if (!File.Exists(sumsPath))
         {
             throw new ModelBundleException($"{sumsPath}: missing from the bundle (it lists every file's SHA-256)");
         }
-        var text = File.ReadAllText(sumsPath);
+        return File.ReadAllBytes(sumsPath);
+    }
+
+    private static Dictionary<string, string> Parse(string sumsPath, string text)
+    {
         string[] lines = text.Length == 0 ? [] : text.Split('\n');
         if (lines.Length > 0 && lines[^1].Length > 0)
         {

@@ -5,10 +5,49 @@ using Cvr.LightGbm;
 
 namespace Cvr.Modeling;
 
+/// <summary>
+/// The one way into a bundle folder (<see cref="Open"/>): the folder read and verified once, its manifest and fitted
+/// features parsed from the verified bytes. Two loaders build on it: <see cref="Load"/> for batch work (a
+/// <see cref="TrainedSystem"/> with its training options and day split) and <see cref="ScoringModel.Load"/> for
+/// serving (no training state, any number of booster copies).
+/// </summary>
 public static partial class ModelBundleLoader
 {
-    /// <summary>Opens a bundle, checking SHA256SUMS over every file before reading any, then the format version.</summary>
+    /// <summary>Opens a bundle for batch work, checking SHA256SUMS over every file before reading any, then the format version.</summary>
     public static (TrainedSystem System, BundleManifest Manifest) Load(string directory)
+    {
+        var bundle = Open(directory);
+        var manifest = bundle.Manifest;
+        var options = ReadOptions(bundle);
+        var boosters = LoadBoosters(bundle);
+        List<TrainedMember> members;
+        try
+        {
+            members = LoadMembers(bundle);
+        }
+        catch
+        {
+            foreach (var b in boosters.Values) { b.Dispose(); }
+            throw;
+        }
+        var models = boosters.ToDictionary(kv => kv.Key, kv =>
+        {
+            var entry = manifest.Models[kv.Key];
+            return new TrainedModel(kv.Key, kv.Value, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss) { Curve = entry.Curve };
+        }, StringComparer.Ordinal);
+        var split = new DaySplit(manifest.Split.ValidationDay, manifest.Split.FirstTrainDay, manifest.Split.LastTrainDay, [], []);
+        var system = new TrainedSystem(options, bundle.Pipeline, models, manifest.OmegaTs, manifest.OmegaE2e, manifest.EnsembleWeight,
+            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics, Selection = manifest.Selection };
+        return (system, manifest);
+    }
+
+    /// <summary>
+    /// Reads a bundle folder once: SHA256SUMS checked over every file (each read once, and kept), then the format
+    /// version, the manifest and the fitted features, parsed from the verified bytes. Nothing is loaded into
+    /// LightGBM yet (<see cref="LoadBoosters"/>, <see cref="LoadMembers"/>).
+    /// </summary>
+    /// <exception cref="ModelBundleException">The folder is not a bundle of this version, or a file fails the check.</exception>
+    internal static OpenedBundle Open(string directory)
     {
         var manifestPath = Path.Combine(directory, ModelBundle.ManifestFile);
         if (!Directory.Exists(directory))
@@ -23,15 +62,15 @@ public static partial class ModelBundleLoader
         {
             RejectOlderFormat(directory, manifestPath);
         }
-        BundleChecksums.Verify(directory);
+        var files = BundleChecksums.Verify(directory);
         BundleManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(manifestPath), ModelBundle.Json);
+            manifest = JsonSerializer.Deserialize<BundleManifest>(files.Text(ModelBundle.ManifestFile), ModelBundle.Json);
         }
         catch (JsonException e)
         {
-            throw new ModelBundleException($"{manifestPath}: corrupted manifest ({e.Message.Split(" Path:")[0]} at {e.Path})");
+            throw CorruptedManifest(manifestPath, e);
         }
         if (manifest is null || manifest.Format != BundleManifest.FormatName)
         {
@@ -41,63 +80,60 @@ public static partial class ModelBundleLoader
         {
             throw UnsupportedVersion(directory, manifest.FormatVersion, manifest.CvrVersion);
         }
-        var featuresPath = Path.Combine(directory, manifest.FeaturesFile);
-        RequireFile(featuresPath);
         FittedFeaturePipeline pipeline;
         try
         {
-            pipeline = FittedFeaturePipeline.FromJson(File.ReadAllText(featuresPath));
+            pipeline = FittedFeaturePipeline.FromJson(files.Text(manifest.FeaturesFile));
         }
         catch (JsonException e)
         {
-            throw new ModelBundleException($"{featuresPath}: corrupted feature pipeline ({e.Message})");
+            throw new ModelBundleException($"{files.PathOf(manifest.FeaturesFile)}: corrupted feature pipeline ({e.Message})");
         }
-        var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
-        List<TrainedMember> members;
+        foreach (var required in new[] { ModelNames.EndToEnd, ModelNames.Like, ModelNames.Install })
+        {
+            if (!manifest.Models.ContainsKey(required))
+            {
+                throw new ModelBundleException($"{manifestPath}: the bundle has no '{required}' model");
+            }
+        }
+        return new OpenedBundle(files, manifestPath, manifest, pipeline);
+    }
+
+    /// <summary>One copy of every booster of the bundle, from the verified model texts (call again for another copy).</summary>
+    internal static Dictionary<string, Booster> LoadBoosters(OpenedBundle bundle)
+    {
+        var boosters = new Dictionary<string, Booster>(StringComparer.Ordinal);
         try
         {
-            foreach (var (name, entry) in manifest.Models)
+            foreach (var (name, entry) in bundle.Manifest.Models)
             {
-                var path = Path.Combine(directory, entry.File);
-                RequireFile(path);
-                var booster = Booster.LoadFromFile(path);
-                models[name] = new TrainedModel(name, booster, entry.BestIteration, entry.IterationsRun, entry.StopReason, entry.ValidationLogLoss) { Curve = entry.Curve };
+                boosters[name] = Booster.LoadFromUtf8(bundle.Files.Bytes(entry.File));
             }
-            foreach (var required in new[] { ModelNames.EndToEnd, ModelNames.Like, ModelNames.Install })
-            {
-                if (!models.ContainsKey(required))
-                {
-                    throw new ModelBundleException($"{manifestPath}: the bundle has no '{required}' model");
-                }
-            }
-            members = LoadMembers(directory, manifestPath, manifest);
         }
         catch
         {
-            foreach (var m in models.Values) { m.Booster.Dispose(); }
+            foreach (var b in boosters.Values) { b.Dispose(); }
             throw;
         }
-        var split = new DaySplit(manifest.Split.ValidationDay, manifest.Split.FirstTrainDay, manifest.Split.LastTrainDay, [], []);
-        var system = new TrainedSystem(manifest.Options, pipeline, models, manifest.OmegaTs, manifest.OmegaE2e, manifest.EnsembleWeight,
-            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics, Selection = manifest.Selection };
-        return (system, manifest);
+        return boosters;
     }
 
-    /// <summary>The ensemble members, each reloaded by its registered kind.</summary>
-    private static List<TrainedMember> LoadMembers(string directory, string manifestPath, BundleManifest manifest)
+    /// <summary>The ensemble members, each reloaded by its registered kind from the bundle folder (whose files
+    /// <see cref="Open"/> verified).</summary>
+    internal static List<TrainedMember> LoadMembers(OpenedBundle bundle)
     {
         var members = new List<TrainedMember>();
         try
         {
-            foreach (var (name, entry) in manifest.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var (name, entry) in bundle.Manifest.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 if (!EnsembleMembers.TryGet(entry.Kind, out var kind))
                 {
                     var known = EnsembleMembers.Names;
-                    throw new ModelBundleException($"{manifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load (it knows {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+                    throw new ModelBundleException($"{bundle.ManifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load (it knows {(known.Count == 0 ? "none" : string.Join(", ", known))})");
                 }
-                foreach (var file in entry.Files) { RequireFile(Path.Combine(directory, file)); }
-                members.Add(new TrainedMember(kind.Load(directory, entry), entry.Omega, entry.Weight));
+                foreach (var file in entry.Files) { _ = bundle.Files.Bytes(file); }
+                members.Add(new TrainedMember(kind.Load(bundle.Files.Directory, entry), entry.Omega, entry.Weight));
             }
         }
         catch
@@ -108,14 +144,22 @@ public static partial class ModelBundleLoader
         return members;
     }
 
-    /// <summary>Every file present passed SHA256SUMS, so a file the manifest names need only exist.</summary>
-    private static void RequireFile(string path)
+    /// <summary>The manifest's training options (<see cref="BundledOptions"/>), which only the batch side reads.</summary>
+    private static TrainingOptions ReadOptions(OpenedBundle bundle)
     {
-        if (!File.Exists(path))
+        try
         {
-            throw new ModelBundleException($"{path}: missing from the bundle");
+            return JsonSerializer.Deserialize<BundledOptions>(bundle.Files.Text(ModelBundle.ManifestFile), ModelBundle.Json)?.Options
+                ?? throw new ModelBundleException($"{bundle.ManifestPath}: corrupted manifest (no '{BundledOptions.PropertyName}')");
+        }
+        catch (JsonException e)
+        {
+            throw CorruptedManifest(bundle.ManifestPath, e);
         }
     }
+
+    private static ModelBundleException CorruptedManifest(string manifestPath, JsonException e)
+        => new($"{manifestPath}: corrupted manifest ({e.Message.Split(" Path:")[0]} at {e.Path})");
 
     /// <summary>
     /// Bundles before format version 2 kept their checksums in the manifest and have no SHA256SUMS: peek at the

@@ -20,6 +20,11 @@ public sealed record BundledModel(
     [JsonPropertyName("learning_curve")] public Cvr.LightGbm.Training.LearningCurve? Curve { get; init; }
 }
 
+/// <summary>
+/// What <c>manifest.json</c> says about the bundle's models: everything scoring reads (<see cref="ScoringModel"/>).
+/// The training options stored beside it in the same file (<see cref="BundledOptions"/>) are not part of it: only the
+/// training side reads them.
+/// </summary>
 public sealed record BundleManifest
 {
     public const string FormatName = "cvr-model-bundle";
@@ -38,7 +43,6 @@ public sealed record BundleManifest
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
     [JsonPropertyName("cvr_version")] public string CvrVersion { get; init; } = ModelBundle.CvrVersion;
     [JsonPropertyName("lightgbm_version")] public string LightGbmVersion { get; init; } = ModelBundle.LightGbmVersion;
-    [JsonPropertyName("options")] public required TrainingOptions Options { get; init; }
     [JsonPropertyName("training_schema")] public required IReadOnlyList<ColumnSpec> TrainingSchema { get; init; }
     [JsonPropertyName("split")] public required DaySplitSummary Split { get; init; }
     [JsonPropertyName("data_fingerprint")] public required string DataFingerprint { get; init; }
@@ -51,6 +55,13 @@ public sealed record BundleManifest
     [JsonPropertyName("members")] public IReadOnlyDictionary<string, BundledMember> Members { get; init; } = new Dictionary<string, BundledMember>();
     [JsonPropertyName("validation_metrics")] public DayMetrics? ValidationMetrics { get; init; }
     [JsonPropertyName("feature_selection")] public FeatureSelectionDecision? Selection { get; init; }
+}
+
+/// <summary>The manifest's <c>options</c>: how the bundle was trained (<see cref="TrainedSystem.Options"/>), read only
+/// by <see cref="ModelBundleLoader.Load"/>; the rest of the file is <see cref="BundleManifest"/>.</summary>
+internal sealed record BundledOptions([property: JsonPropertyName("options")] TrainingOptions? Options)
+{
+    public const string PropertyName = "options";
 }
 
 public sealed record DaySplitSummary(
@@ -108,7 +119,6 @@ public static class ModelBundle
             var manifest = new BundleManifest
             {
                 FormatVersion = members.Count == 0 ? BundleManifest.CurrentFormatVersion : BundleManifest.MembersFormatVersion,
-                Options = system.Options,
                 TrainingSchema = system.TrainingSchema.Columns,
                 Split = system.Split.Summary(),
                 DataFingerprint = dataFingerprint,
@@ -121,7 +131,10 @@ public static class ModelBundle
                 ValidationMetrics = system.ValidationMetrics,
                 Selection = system.Selection,
             };
-            File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(manifest, Json));
+            // The options sit beside the manifest's scoring part, where they always were in the file (before the schema).
+            var json = JsonSerializer.SerializeToNode(manifest, Json)!.AsObject();
+            json.Insert(json.IndexOf("training_schema"), BundledOptions.PropertyName, JsonSerializer.SerializeToNode(system.Options, Json));
+            File.WriteAllText(Path.Combine(temp, ManifestFile), json.ToJsonString(Json));
             BundleChecksums.Write(temp);
             IO.AtomicFolder.MoveIntoPlace(temp, full);
         }

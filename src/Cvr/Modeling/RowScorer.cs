@@ -8,33 +8,51 @@ namespace Cvr.Modeling;
 public readonly record struct RowPrediction(double Installed, double Clicked);
 
 /// <summary>
-/// Scores one impression at a time with a <see cref="TrainedSystem"/>, to the bit what <see cref="TrainedSystem.Score"/>
+/// Scores one impression at a time with a <see cref="ScoringSet"/>, to the bit what <see cref="TrainedSystem.Score"/>
 /// gives for the same row: the pipeline's per-row path (<see cref="RowTransform"/>), each model's row scorer on the same float32
 /// features (<see cref="Booster.CreateRowScorer"/>: its trees compiled, or LightGBM's single-row fast path), each ensemble member's own per-row path
-/// (<see cref="IEnsembleMember.CreateRowScorer"/>) calibrated with its ω, and the system's own
-/// <see cref="TrainedSystem.CombineRow"/>. Thread-safe and allocation-free per row: each thread gets its own
-/// buffers and member scorers; compiled trees need no lock, LightGBM's fast path serialises calls per booster. The baseline (raw columns) is not scored: it
-/// is not part of the submission.
+/// (<see cref="IEnsembleMember.CreateRowScorer"/>) calibrated with its ω, and the set's own
+/// <see cref="ScoringSet.CombineRow"/>. Allocation-free per row. The baseline (raw columns) is not scored: it is not
+/// part of the submission.
 /// </summary>
+/// <remarks>
+/// Used by one thread at a time: it owns its buffers (the row's features, the members' row scorers), and
+/// <see cref="Score(RawRow, out ReadOnlySpan{float}, out ReadOnlySpan{double})"/> hands them out. For parallel
+/// scoring make one per thread; they may share a scoring set (its boosters' own single-row state is guarded by
+/// <see cref="SingleRowPredictor"/>, compiled trees need no guard). <c>cvr serve</c> gives each lane its own, with
+/// its own copy of the boosters, and rents a lane to one request at a time: that is serving's one concurrency
+/// mechanism.
+/// </remarks>
 public sealed class RowScorer : IDisposable
 {
-    private readonly TrainedSystem _system;
+    private readonly ScoringSet _scoring;
     private readonly ISingleRowScorer _like, _install, _e2e;
     private readonly ISingleRowScorer? _click;
-    private readonly ThreadLocal<Buffers> _buffers;
+    private readonly IMemberRowScorer[] _members;
+    private readonly double[] _memberValues;
+    private readonly RowTransform.Scratch _scratch;
+    private readonly float[] _features;
+
+    /// <summary>A row scorer over a trained system's own boosters.</summary>
+    /// <exception cref="ConfigurationException">The fitted features have a step with no per-row form.</exception>
+    public RowScorer(TrainedSystem system) : this(system.Scoring)
+    {
+    }
 
     /// <exception cref="ConfigurationException">The fitted features have a step with no per-row form.</exception>
-    public RowScorer(TrainedSystem system)
+    public RowScorer(ScoringSet scoring)
     {
-        _system = system;
-        Features = system.Pipeline.CreateRowTransform();
-        ISingleRowScorer Create(string name) => system.Models[name].Booster.CreateRowScorer();
+        _scoring = scoring;
+        Features = scoring.Pipeline.CreateRowTransform();
+        ISingleRowScorer Create(string name) => scoring.Boosters[name].CreateRowScorer();
         _like = Create(ModelNames.Like);
         _install = Create(ModelNames.Install);
         _e2e = Create(ModelNames.EndToEnd);
-        _click = system.HasClickModel ? Create(ModelNames.Click) : null;
-        _buffers = new ThreadLocal<Buffers>(() => new Buffers(Features,
-            system.Members.Select(m => m.Model.CreateRowScorer(system.Pipeline.FeatureNames, Features.Schema)).ToArray()));
+        _click = scoring.HasClickModel ? Create(ModelNames.Click) : null;
+        _members = [.. scoring.Members.Select(m => m.Model.CreateRowScorer(scoring.Pipeline.FeatureNames, Features.Schema))];
+        _memberValues = new double[_members.Length];
+        _scratch = Features.CreateScratch();
+        _features = new float[Features.Width];
     }
 
     /// <summary>The per-row feature path; its <see cref="RowTransform.Schema"/> is what a <see cref="RawRow"/> holds.</summary>
@@ -45,19 +63,17 @@ public sealed class RowScorer : IDisposable
     public RowPrediction Score(RawRow row) => Score(row, out _, out _);
 
     /// <summary><see cref="Score(RawRow)"/>, also giving the row's model inputs and the members' calibrated probabilities
-    /// (in <see cref="TrainedSystem.Members"/> order); both are this thread's buffers, valid until its next call.</summary>
+    /// (in <see cref="ScoringSet.Members"/> order); both are this scorer's buffers, valid until its next call.</summary>
     public RowPrediction Score(RawRow row, out ReadOnlySpan<float> features, out ReadOnlySpan<double> memberValues)
     {
-        var buffers = _buffers.Value!;
-        Features.Transform(row, buffers.Scratch, buffers.Features);
-        features = buffers.Features;
-        var members = buffers.MemberValues;
-        memberValues = members;
-        for (var m = 0; m < members.Length; m++)
+        Features.Transform(row, _scratch, _features);
+        features = _features;
+        memberValues = _memberValues;
+        for (var m = 0; m < _members.Length; m++)
         {
-            members[m] = Calibration.Apply(buffers.Members[m].PredictInstall(row, features), _system.Members[m].Omega);
+            _memberValues[m] = Calibration.Apply(_members[m].PredictInstall(row, features), _scoring.Members[m].Omega);
         }
-        var combined = _system.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features), members);
+        var combined = _scoring.CombineRow(_like.Predict(features), _install.Predict(features), _e2e.Predict(features), _memberValues);
         return new RowPrediction(combined.Ensemble, _click?.Predict(features) ?? 0);
     }
 
@@ -67,18 +83,5 @@ public sealed class RowScorer : IDisposable
         _install.Dispose();
         _e2e.Dispose();
         _click?.Dispose();
-        _buffers.Dispose();
-    }
-
-    private sealed class Buffers(RowTransform features, IMemberRowScorer[] members)
-    {
-        public IMemberRowScorer[] Members { get; } = members;
-
-        /// <summary>The members' calibrated probabilities, in <see cref="TrainedSystem.Members"/> order.</summary>
-        public double[] MemberValues { get; } = new double[members.Length];
-
-        public RowTransform.Scratch Scratch { get; } = features.CreateScratch();
-
-        public float[] Features { get; } = new float[features.Width];
     }
 }

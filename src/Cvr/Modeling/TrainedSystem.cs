@@ -5,8 +5,11 @@ using Cvr.LightGbm;
 namespace Cvr.Modeling;
 
 /// <summary>
-/// Everything needed to score new impressions: the fitted features, the boosters, ω per model and the ensemble
-/// weight. Training and prediction share <see cref="Score"/>, so a reloaded bundle scores exactly as trained.
+/// A trained system as training produced it or <see cref="ModelBundleLoader.Load"/> reloads it for batch work
+/// (<c>cvr predict</c>, <c>evaluate</c>, <c>explain</c>, <c>report</c>): the fitted features, the boosters with what
+/// was learned about them, ω per model, the ensemble weight, and the training options and day split behind them.
+/// Training and prediction share <see cref="Score"/>, so a reloaded bundle scores exactly as trained. Serving loads
+/// a <see cref="ScoringModel"/> instead, which carries none of the training state.
 /// </summary>
 public sealed class TrainedSystem(
     TrainingOptions options,
@@ -39,15 +42,15 @@ public sealed class TrainedSystem(
     /// <summary>Ensemble members beside Model_ts and Model_e2e (the MMOE), each with its ω and weight.</summary>
     public IReadOnlyList<TrainedMember> Members { get; } = members ?? [];
 
+    /// <summary>The scoring view of this system: its pipeline, its boosters and its ensemble (<see cref="ScoringSet"/>).</summary>
+    public ScoringSet Scoring { get; } = new(pipeline, models.ToDictionary(kv => kv.Key, kv => kv.Value.Booster, StringComparer.Ordinal),
+        omegaTs, omegaE2e, ensembleWeight, members ?? []);
+
     /// <summary>Weight of calibrated Model_e2e: what Model_ts and the members leave.</summary>
-    public double E2eWeight => 1 - EnsembleWeight - Members.Sum(m => m.Weight);
+    public double E2eWeight => Scoring.E2eWeight;
 
     /// <summary>Every calibrated model's weight in the ensemble, by its row name.</summary>
-    public IReadOnlyDictionary<string, double> EnsembleWeights => new Dictionary<string, double>(StringComparer.Ordinal)
-    {
-        [ModelScores.TsCalName] = EnsembleWeight,
-        [ModelScores.E2eCalName] = E2eWeight,
-    }.Concat(Members.Select(m => KeyValuePair.Create(MemberScores.CalibratedName(m.Model.Name), m.Weight))).ToDictionary(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, double> EnsembleWeights => Scoring.EnsembleWeights;
 
     public DayMetrics? ValidationMetrics { get; set; }
 
@@ -87,51 +90,8 @@ public sealed class TrainedSystem(
         return raw;
     }
 
-    /// <summary>
-    /// The paper's five rows from the models' uncalibrated probabilities: Model_ts = like × install, each model
-    /// calibrated with its ω, blended with the ensemble weight (with members: every calibrated model weighted);
-    /// the baseline and click model as they are.
-    /// </summary>
-    public ModelScores Combine(long[] rowIds, IReadOnlyDictionary<string, double[]> raw)
-    {
-        var like = raw[ModelNames.Like];
-        var install = raw[ModelNames.Install];
-        var e2e = raw[ModelNames.EndToEnd];
-        var scored = Members.Select(m => new MemberScores(m.Model.Name, raw[m.Model.Name], Calibration.Apply(raw[m.Model.Name], m.Omega))).ToArray();
-        var ts = new double[like.Length];
-        var tsCal = new double[like.Length];
-        var e2eCal = new double[like.Length];
-        var ensemble = new double[like.Length];
-        Span<double> members = stackalloc double[scored.Length];
-        for (var i = 0; i < ts.Length; i++)
-        {
-            for (var m = 0; m < scored.Length; m++) { members[m] = scored[m].Calibrated[i]; }
-            (ts[i], tsCal[i], e2eCal[i], ensemble[i]) = CombineRow(like[i], install[i], e2e[i], members);
-        }
-        return new ModelScores(rowIds, ts, e2e, tsCal, e2eCal, ensemble, raw.GetValueOrDefault(ModelNames.Baseline), raw.GetValueOrDefault(ModelNames.Click)) { Members = scored };
-    }
-
-    /// <summary>One row of <see cref="Combine"/>: the per-element function that batch scoring and the per-row
-    /// path (<see cref="RowScorer"/>) share, so both give the same bits.</summary>
-    /// <param name="members">The calibrated probabilities of <see cref="Members"/>, in order (empty without members).</param>
-    public (double Ts, double TsCalibrated, double E2eCalibrated, double Ensemble) CombineRow(double like, double install, double e2e, ReadOnlySpan<double> members)
-    {
-        var ts = like * install;
-        var tsCal = Calibration.Apply(ts, OmegaTs);
-        var e2eCal = Calibration.Apply(e2e, OmegaE2e);
-        if (Members.Count == 0)
-        {
-            return (ts, tsCal, e2eCal, Ensemble.Blend(tsCal, e2eCal, EnsembleWeight));
-        }
-        Span<double> values = stackalloc double[2 + Members.Count];
-        values[0] = tsCal;
-        values[1] = e2eCal;
-        members.CopyTo(values[2..]);
-        return (ts, tsCal, e2eCal, Ensemble.MixRow(values, MixWeights));
-    }
-
-    /// <summary>Model_ts's, Model_e2e's and each member's weight, in <see cref="CombineRow"/>'s order; computed once.</summary>
-    private double[] MixWeights => field ??= [EnsembleWeight, E2eWeight, .. Members.Select(m => m.Weight)];
+    /// <summary>The paper's five rows from the models' uncalibrated probabilities (<see cref="ScoringSet.Combine"/>).</summary>
+    public ModelScores Combine(long[] rowIds, IReadOnlyDictionary<string, double[]> raw) => Scoring.Combine(rowIds, raw);
 
     private double[] Predict(TrainedModel model, FeatureMatrix features) => model.Booster.Predict(features, Options.Threads);
 

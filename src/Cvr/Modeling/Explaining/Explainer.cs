@@ -4,7 +4,7 @@ using Cvr.LightGbm;
 namespace Cvr.Modeling.Explaining;
 
 /// <summary>
-/// Explains a <see cref="TrainedSystem"/>'s scores with LightGBM's own TreeSHAP (<see cref="PredictionKind.Contributions"/>,
+/// Explains a <see cref="ScoringSet"/>'s scores with LightGBM's own TreeSHAP (<see cref="PredictionKind.Contributions"/>,
 /// not the compiled trees serving uses): per booster in raw-score space, and for the served probability through
 /// <see cref="ServedAttributor"/>. A batch of rows (<see cref="Explain"/>, <c>cvr explain</c>) and one row at a time
 /// (<see cref="CreateRowExplainer"/>, <c>cvr serve</c>) go through the same <see cref="Assemble"/> on the same
@@ -15,18 +15,27 @@ public sealed class Explainer
     /// <summary>Rows explained per batch call: bounds the contributions held at once (rows × features × boosters).</summary>
     public const int ChunkRows = 4096;
 
-    private readonly TrainedSystem _system;
+    private readonly ScoringSet _scoring;
+    private readonly ParallelOptions? _parallel;
     private readonly ServedAttributor? _attributor;
 
-    public Explainer(TrainedSystem system)
+    /// <summary>Explains a trained system's scores, transforming batches with its options' parallelism.</summary>
+    public Explainer(TrainedSystem system) : this(system.Scoring, system.Options.Parallel)
     {
-        _system = system;
-        BoosterNames = [ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd, .. system.HasClickModel ? [ModelNames.Click] : Array.Empty<string>()];
-        var links = new[] { ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd }.Select(name => (Name: name, Link: BinaryLink.Of(system.Models[name].Booster))).ToArray();
+    }
+
+    /// <param name="scoring">The features, boosters and ensemble explained.</param>
+    /// <param name="parallel">The features' parallelism for a batch (<see cref="Explain"/>); null: all cores.</param>
+    public Explainer(ScoringSet scoring, ParallelOptions? parallel = null)
+    {
+        _scoring = scoring;
+        _parallel = parallel;
+        BoosterNames = [ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd, .. scoring.HasClickModel ? [ModelNames.Click] : Array.Empty<string>()];
+        var links = new[] { ModelNames.Like, ModelNames.Install, ModelNames.EndToEnd }.Select(name => (Name: name, Link: BinaryLink.Of(scoring.Boosters[name]))).ToArray();
         // A bundle trained with another objective (--params) still scores and serves; it is only not explained.
         var other = Array.Find(links, l => l.Link is null).Name;
         Unexplainable = other is null ? null : $"model {other} was not trained with the binary objective: its probability can't be attributed";
-        _attributor = other is null ? new ServedAttributor(system, links[0].Link!, links[1].Link!, links[2].Link!) : null;
+        _attributor = other is null ? new ServedAttributor(scoring, links[0].Link!, links[1].Link!, links[2].Link!) : null;
     }
 
     /// <summary>Why this system's scores can't be explained (a booster of the served probability without the binary
@@ -37,10 +46,10 @@ public sealed class Explainer
     public IReadOnlyList<string> BoosterNames { get; }
 
     /// <summary>The model inputs, in matrix order: what each contribution is indexed by.</summary>
-    public IReadOnlyList<string> FeatureNames => _system.Pipeline.FeatureNames;
+    public IReadOnlyList<string> FeatureNames => _scoring.Pipeline.FeatureNames;
 
     /// <summary>Names of the ensemble members reported as one unexplained term each.</summary>
-    public IReadOnlyList<string> UnexplainedMembers => [.. _system.Members.Select(m => m.Model.Name)];
+    public IReadOnlyList<string> UnexplainedMembers => [.. _scoring.Members.Select(m => m.Model.Name)];
 
     /// <summary>Explains rows of a frame (positions into it), in order, <see cref="ChunkRows"/> at a time.</summary>
     /// <param name="threads">LightGBM's threads (null: all cores); the numbers do not depend on it.</param>
@@ -55,7 +64,7 @@ public sealed class Explainer
 
     private RowExplanation[] ExplainChunk(Frame frame, int[] rows, int? threads)
     {
-        var features = _system.Pipeline.Transform(frame, rows, _system.Options.Parallel);
+        var features = _scoring.Pipeline.Transform(frame, rows, _parallel);
         var n = features.Rows;
         var width = features.Columns + 1;
         var probabilities = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -63,19 +72,19 @@ public sealed class Explainer
         var raw = new double[BoosterNames.Count][];
         for (var b = 0; b < BoosterNames.Count; b++)
         {
-            var booster = _system.Models[BoosterNames[b]].Booster;
+            var booster = _scoring.Boosters[BoosterNames[b]];
             contributions[b] = booster.Predict(features.Data, n, PredictionKind.Contributions, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
             raw[b] = booster.Predict(features.Data, n, PredictionKind.RawScore, layout: MatrixLayout.ColumnMajor, threads: threads ?? 0);
             probabilities[BoosterNames[b]] = booster.Predict(features, threads);
         }
-        foreach (var member in _system.Members)
+        foreach (var member in _scoring.Members)
         {
             probabilities[member.Model.Name] = member.Model.PredictInstall(frame, rows, features);
         }
         var rowIds = rows.Select(r => frame.RowIds[r]).ToArray();
-        var scores = _system.Combine(rowIds, probabilities);
+        var scores = _scoring.Combine(rowIds, probabilities);
         var result = new RowExplanation[n];
-        var memberValues = new double[_system.Members.Count];
+        var memberValues = new double[_scoring.Members.Count];
         var rowContributions = new ReadOnlyMemory<double>[BoosterNames.Count];
         var rowRaw = new double[BoosterNames.Count];
         for (var i = 0; i < n; i++)
@@ -94,8 +103,9 @@ public sealed class Explainer
         return result;
     }
 
-    /// <summary>A per-row explainer for <paramref name="scorer"/> (a scorer of this explainer's system).</summary>
-    public RowExplainer CreateRowExplainer(RowScorer scorer) => new(this, _system, scorer);
+    /// <summary>A per-row explainer for <paramref name="scorer"/> (a scorer of this explainer's scoring set); like the
+    /// scorer, used by one thread at a time.</summary>
+    public RowExplainer CreateRowExplainer(RowScorer scorer) => new(this, _scoring, scorer);
 
     /// <summary>One row's explanation from its numbers: the one place both paths build it.</summary>
     /// <param name="contributions">Per booster (<see cref="BoosterNames"/> order), its contributions with the expected value last.</param>

@@ -9,11 +9,11 @@ namespace Cvr.Modeling.Explaining;
 /// single-row TreeSHAP and raw score (the same bits as its batch prediction) on the same float32 inputs.
 /// </summary>
 /// <remarks>
-/// Thread-safe: the row scorer keeps its buffers per thread and each call allocates its own outputs. LightGBM
-/// keeps one single-row state per booster and prediction kind; the contributions and raw-score predictors here use
-/// their own kinds, so they never displace the normal-kind state of the row scorer's fallback, and
-/// <see cref="SingleRowPredictor"/> serialises calls per booster (a lane of <c>cvr serve</c> owns its boosters
-/// and serves one request at a time besides).
+/// Used by one thread at a time, as its <see cref="RowScorer"/> is (it reads the scorer's buffers). LightGBM keeps
+/// one single-row state per booster and prediction kind; the contributions and raw-score predictors here use their
+/// own kinds, so they never displace the normal-kind state of the row scorer's fallback, and explainers of other
+/// threads on the same boosters are kept apart by <see cref="SingleRowPredictor"/>'s per-booster lock (uncontended
+/// in <c>cvr serve</c>, where each lane owns its boosters).
 /// </remarks>
 public sealed class RowExplainer : IDisposable
 {
@@ -22,11 +22,11 @@ public sealed class RowExplainer : IDisposable
     private readonly SingleRowPredictor[] _contributions;
     private readonly SingleRowPredictor[] _raw;
 
-    internal RowExplainer(Explainer explainer, TrainedSystem system, RowScorer scorer)
+    internal RowExplainer(Explainer explainer, ScoringSet scoring, RowScorer scorer)
     {
         _explainer = explainer;
         _scorer = scorer;
-        var boosters = explainer.BoosterNames.Select(name => system.Models[name].Booster).ToArray();
+        var boosters = explainer.BoosterNames.Select(name => scoring.Boosters[name]).ToArray();
         _contributions = [.. boosters.Select(b => b.CreateSingleRowPredictor(PredictionKind.Contributions))];
         _raw = [.. boosters.Select(b => b.CreateSingleRowPredictor(PredictionKind.RawScore))];
     }

@@ -31,18 +31,18 @@ public sealed record ServedAttribution(double Value, double Base, double[] Value
 internal sealed class ServedAttributor
 {
     private readonly BinaryLink _like, _install, _e2e;
-    private readonly TrainedSystem _system;
+    private readonly ScoringSet _scoring;
 
-    public ServedAttributor(TrainedSystem system, BinaryLink like, BinaryLink install, BinaryLink e2e)
+    public ServedAttributor(ScoringSet scoring, BinaryLink like, BinaryLink install, BinaryLink e2e)
     {
-        _system = system;
+        _scoring = scoring;
         (_like, _install, _e2e) = (like, install, e2e);
     }
 
     /// <param name="value">The served probability.</param>
     /// <param name="like">Model_like's contributions, the expected value last (LightGBM's layout); likewise
     /// <paramref name="install"/> and <paramref name="e2e"/>.</param>
-    /// <param name="members">The members' calibrated probabilities, in <see cref="TrainedSystem.Members"/> order.</param>
+    /// <param name="members">The members' calibrated probabilities, in <see cref="ScoringSet.Members"/> order.</param>
     public ServedAttribution Attribute(double value, ReadOnlySpan<double> like, ReadOnlySpan<double> install, ReadOnlySpan<double> e2e, ReadOnlySpan<double> members)
     {
         var (el, dl) = Split(like);
@@ -63,16 +63,16 @@ internal sealed class ServedAttributor
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var m = 0; m < members.Length; m++)
         {
-            var member = _system.Members[m];
+            var member = _scoring.Members[m];
             terms[member.Model.Name] = member.Weight * members[m];
         }
         return new ServedAttribution(value, t00 + e2eBase, values, terms);
     }
 
     private double Ts(double like, double install)
-        => _system.EnsembleWeight * Calibration.Apply(_like.Probability(like) * _install.Probability(install), _system.OmegaTs);
+        => _scoring.EnsembleWeight * Calibration.Apply(_like.Probability(like) * _install.Probability(install), _scoring.OmegaTs);
 
-    private double E2e(double raw) => _system.E2eWeight * Calibration.Apply(_e2e.Probability(raw), _system.OmegaE2e);
+    private double E2e(double raw) => _scoring.E2eWeight * Calibration.Apply(_e2e.Probability(raw), _scoring.OmegaE2e);
 
     /// <summary>The expected value (last) and the sum of the contributions, in feature order.</summary>
     private static (double Expected, double Sum) Split(ReadOnlySpan<double> contributions)

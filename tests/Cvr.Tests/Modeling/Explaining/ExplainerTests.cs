@@ -97,14 +97,16 @@ public class ExplainerTests(TrainedFixture fixture) : IClassFixture<TrainedFixtu
         using var system = Load();
         var test = Test();
         var explainer = new Explainer(system);
+        // A scorer (and its explainer) is used by one thread at a time; two threads take one each, on the same boosters.
         using var scorer = new RowScorer(system);
         using var rows = explainer.CreateRowExplainer(scorer);
+        using var other = new RowScorer(system);
         var expected = explainer.Explain(test, All(test), threads: 1).Select(e => Json(explainer, [e])).ToArray();
         var scores = system.Score(test).Ensemble;
         var failures = 0;
         Parallel.Invoke(
             () => Repeat(i => rows.Explain(Row(scorer, test, i)) is var e && Json(explainer, [e]) == expected[i]),
-            () => Repeat(i => scorer.Score(Row(scorer, test, i)).Installed == scores[i]));
+            () => Repeat(i => other.Score(Row(other, test, i)).Installed == scores[i]));
         Assert.Equal(0, failures);
 
         void Repeat(Func<int, bool> same)
