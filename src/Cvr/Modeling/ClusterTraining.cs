@@ -49,7 +49,7 @@ public static class ClusterTraining
         {
             var digest = Digest(trained, fingerprint);
             logger.LogInformation("rank {Rank}: models {Digest}", partition.Rank, digest);
-            digests?.Publish(digest);
+            digests?.Publish(new RankReport(RankReport.ThisBuild, fingerprint, digest));
             return digest;
         });
         using (system)
@@ -59,7 +59,7 @@ public static class ClusterTraining
                 logger.LogInformation("rank {Rank}: done; rank 0 writes the bundle", partition.Rank);
                 return Workflow.Report(system, null, timer, modelDir, null);
             }
-            digests?.AwaitAgreement(digest, logger, ct);
+            digests?.AwaitAgreement(new RankReport(RankReport.ThisBuild, fingerprint, digest), logger, ct);
             timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, fingerprint));
             logger.LogInformation("model bundle written to {Model}", modelDir);
             return Workflow.Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
@@ -136,49 +136,5 @@ public static class ClusterTraining
             hash.AppendData(Encoding.UTF8.GetBytes(model.Booster.SaveToString(iterationCount: model.BestIteration)));
         }
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary>
-    /// The ranks' digests in the shared folder (<c>rank-R.digest</c>, written atomically): rank 0 publishes the bundle only
-    /// once every rank has reported the digest it has itself. A rank that died, hung or trained a different model stops
-    /// the job there, with nothing written.
-    /// </summary>
-    private sealed class RankDigests(string directory, RankPartition partition, TimeSpan timeout)
-    {
-        private string PathOf(int rank) => Path.Combine(directory, $"rank-{rank}.digest");
-
-        public void RemoveOwn()
-        {
-            Directory.CreateDirectory(directory);
-            File.Delete(PathOf(partition.Rank));
-        }
-
-        public void Publish(string digest) => IO.AtomicFile.WriteAllText(PathOf(partition.Rank), digest + "\n");
-
-        /// <summary>Whether every other rank has published its digest (it does so before closing its network).</summary>
-        public bool EveryOtherRankReported() => Enumerable.Range(0, partition.Ranks).All(r => r == partition.Rank || File.Exists(PathOf(r)));
-
-        public void AwaitAgreement(string digest, ILogger logger, CancellationToken ct)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            for (var r = 1; r < partition.Ranks; r++)
-            {
-                var file = PathOf(r);
-                while (!File.Exists(file))
-                {
-                    if (DateTime.UtcNow >= deadline)
-                    {
-                        throw new IOException($"rank {r} reported no models in {directory} within {timeout.TotalSeconds:F0} s; the bundle is not written");
-                    }
-                    Task.Delay(TimeSpan.FromMilliseconds(200), ct).GetAwaiter().GetResult();
-                }
-                var theirs = File.ReadAllText(file).Trim();
-                if (theirs != digest)
-                {
-                    throw new InvalidOperationException($"rank {r} ended with other models than rank 0 ({theirs} against {digest}); the bundle is not written");
-                }
-            }
-            logger.LogInformation("rank 0: all {Ranks} ranks hold the same models", partition.Ranks);
-        }
     }
 }
