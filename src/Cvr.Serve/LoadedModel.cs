@@ -91,8 +91,9 @@ internal sealed class LoadedModel : IDisposable
     public Task Disposed => _disposed.Task;
 
     /// <summary>Loads and verifies a bundle (checksums, every model, one scored row per lane) into
-    /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
-    public static LoadedModel Load(string directory, int lanes = 1)
+    /// <paramref name="lanes"/> lanes; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.
+    /// Its ensemble members are reloaded by their kinds of <paramref name="kinds"/> (none when null).</summary>
+    public static LoadedModel Load(string directory, int lanes = 1, EnsembleMemberKinds? kinds = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         // Before loading: a change made while loading shows as a new stamp and loads again.
@@ -103,7 +104,7 @@ internal sealed class LoadedModel : IDisposable
             BundleManifest? manifest = null;
             for (var i = 0; i < lanes; i++)
             {
-                var (system, m) = ModelBundleLoader.Load(directory);
+                var (system, m) = ModelBundleLoader.Load(directory, kinds);
                 try
                 {
                     loaded.Add(new Lane(system));

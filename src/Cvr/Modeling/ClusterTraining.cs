@@ -21,12 +21,13 @@ public static class ClusterTraining
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, ClusterOptions cluster, DataSetOptions data,
         ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null, string? reportDir = null)
     {
+        // Before the options' check, which would refuse a member kind it isn't given: no kind trains here.
+        if (options.Members is [var member, ..])
+        {
+            throw new ConfigurationException($"--{member} can't train across machines (an ensemble member trains in one process): drop --{member} or --machines");
+        }
         options.Validate(); // here, before the network: the check builds a small Dataset
         if (reportDir is not null && cluster.Rank == 0) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
-        if (options.Members.Count > 0)
-        {
-            throw new ConfigurationException("--mmoe can't train across machines (the deep model trains in one process): drop --mmoe or --machines");
-        }
         if (options.Baseline)
         {
             throw new ConfigurationException("--baseline can't train across machines (the raw-columns baseline is a reference for one process): drop --baseline or --machines");

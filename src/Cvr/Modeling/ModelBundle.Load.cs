@@ -8,7 +8,9 @@ namespace Cvr.Modeling;
 public static partial class ModelBundleLoader
 {
     /// <summary>Opens a bundle, checking SHA256SUMS over every file before reading any, then the format version.</summary>
-    public static (TrainedSystem System, BundleManifest Manifest) Load(string directory)
+    /// <param name="kinds">The member kinds that reload the bundle's ensemble members; a bundle without members
+    /// needs none. A member of a kind not here fails the load (<see cref="ModelBundleException"/>).</param>
+    public static (TrainedSystem System, BundleManifest Manifest) Load(string directory, EnsembleMemberKinds? kinds = null)
     {
         var manifestPath = Path.Combine(directory, ModelBundle.ManifestFile);
         if (!Directory.Exists(directory))
@@ -70,7 +72,7 @@ public static partial class ModelBundleLoader
                     throw new ModelBundleException($"{manifestPath}: the bundle has no '{required}' model");
                 }
             }
-            members = LoadMembers(directory, manifestPath, manifest);
+            members = LoadMembers(directory, manifestPath, manifest, kinds ?? EnsembleMemberKinds.Empty);
         }
         catch
         {
@@ -83,18 +85,19 @@ public static partial class ModelBundleLoader
         return (system, manifest);
     }
 
-    /// <summary>The ensemble members, each reloaded by its registered kind.</summary>
-    private static List<TrainedMember> LoadMembers(string directory, string manifestPath, BundleManifest manifest)
+    /// <summary>The ensemble members, each reloaded by its kind of <paramref name="kinds"/>.</summary>
+    private static List<TrainedMember> LoadMembers(string directory, string manifestPath, BundleManifest manifest, EnsembleMemberKinds kinds)
     {
         var members = new List<TrainedMember>();
         try
         {
             foreach (var (name, entry) in manifest.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (!EnsembleMembers.TryGet(entry.Kind, out var kind))
+                if (!kinds.TryGet(entry.Kind, out var kind))
                 {
-                    var known = EnsembleMembers.Names;
-                    throw new ModelBundleException($"{manifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load (it knows {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+                    throw new ModelBundleException($"{manifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load "
+                        + $"(it was given {(kinds.Names.Count == 0 ? "no member kinds" : "the kinds " + string.Join(", ", kinds.Names))}); "
+                        + $"load the bundle with an {nameof(EnsembleMemberKinds)} that holds the '{entry.Kind}' kind, from the assembly that implements it");
                 }
                 foreach (var file in entry.Files) { RequireFile(Path.Combine(directory, file)); }
                 members.Add(new TrainedMember(kind.Load(directory, entry), entry.Omega, entry.Weight));

@@ -10,11 +10,15 @@ namespace Cvr.Modeling;
 /// The paper's Sections 4–5: features fitted on the training days; Model_e2e on is_installed; Model_ts = stage 1
 /// (is_like over all rows) × stage 2 (is_installed over liked rows, on a subset of stage 1's binned data); each
 /// early-stopped on the validation day's logloss, then calibrated there (ω), then blended 0.5/0.5. Every model
-/// trains on one <see cref="ModelInputs"/>, the data path the tuner shares.
+/// trains on one <see cref="ModelInputs"/>, the data path the tuner shares. Ensemble members
+/// (<see cref="TrainingOptions.Members"/>) are trained by their kinds of <c>kinds</c> (none when null).
 /// </summary>
-public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null)
+public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null,
+    EnsembleMemberKinds? kinds = null)
 {
     private readonly PhaseTimer _timer = timer ?? new PhaseTimer();
+
+    private readonly EnsembleMemberKinds _kinds = kinds ?? EnsembleMemberKinds.Empty;
 
     public TrainingOptions Options { get; } = options;
 
@@ -29,7 +33,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     {
         // A rank of a data-parallel job was validated before its network opened (ClusterTraining): the check builds a
         // LightGBM Dataset, which under the network would be binned across the ranks.
-        if (Options.Partition is not { Distributed: true }) { Options.Validate(); }
+        if (Options.Partition is not { Distributed: true }) { Options.Validate(_kinds); }
         LightGbmThreads.SetMax(Options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
         var split = DaySplit.Of(train, Options.ValidationDay);
         logger.LogInformation("training on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
@@ -107,11 +111,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     {
         foreach (var name in Options.Members)
         {
-            if (!EnsembleMembers.TryGet(name, out var kind))
-            {
-                throw new ConfigurationException($"unknown ensemble member '{name}'");
-            }
-            yield return kind.Train(train, inputs, Options, logger, _timer, progress, ct);
+            yield return _kinds.Get(name).Train(train, inputs, Options, logger, _timer, progress, ct);
         }
     }
 
@@ -186,7 +186,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             using var inputs = ModelInputs.Build(train, test, everyDay, options, logger, _timer, keepTrainingFeatures: chosenMembers.Length > 0);
             for (var i = 0; i < chosenMembers.Length; i++)
             {
-                var kind = EnsembleMembers.TryGet(Options.Members[i], out var k) ? k : throw new ConfigurationException($"unknown ensemble member '{Options.Members[i]}'");
+                var kind = _kinds.Get(Options.Members[i]);
                 members.Add(chosenMembers[i] with { Model = kind.Refit(train, inputs, chosenMembers[i].Model, Options, logger, _timer, progress, ct) });
             }
             inputs.ReleaseTrainingRows();
