@@ -197,6 +197,26 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
         Assert.Equal(expected, Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(trained.Model, EnsembleMemberKinds.Empty)).Message);
     }
 
+    [Fact]
+    public void Load_BundleWhoseOptionsHoldTheOldMmoeCopy_LoadsAsTrained_TheMembersOwnFileDecides()
+    {
+        var written = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(trained.Model, ModelBundle.ManifestFile)))!;
+        Assert.Null(written["options"]!["mmoe"]); // the member records its options itself (mmoe.json)
+        using var copy = new TempDir();
+        foreach (var file in Directory.GetFiles(trained.Model)) { File.Copy(file, copy.File(Path.GetFileName(file))); }
+        // As cvr wrote bundles before the MMOE's options left TrainingOptions: a copy of them in the manifest's options.
+        written["options"]!["mmoe"] = new System.Text.Json.Nodes.JsonObject { ["experts"] = 7, ["expert_units"] = 64, ["max_epochs"] = 12 };
+        File.WriteAllText(copy.File(ModelBundle.ManifestFile), written.ToJsonString());
+        BundleChecksums.Write(copy.Path);
+
+        var (loaded, _) = ModelBundleLoader.Load(copy.Path, Trained.Kinds);
+        using (loaded)
+        {
+            Assert.Equal(((MmoeModel)trained.System.Members.Single().Model).Options, ((MmoeModel)loaded.Members.Single().Model).Options);
+            Assert.Equal(trained.System.Score(trained.Set.Test!).Ensemble, loaded.Score(trained.Set.Test!).Ensemble);
+        }
+    }
+
     [Theory]
     [InlineData("experts", "many", "params.json: parameters of 'mmoe': experts: cannot parse 'many' as a whole number")]
     [InlineData("learning_rate", "fast", "params.json: parameters of 'mmoe': learning_rate: cannot parse 'fast' as a number")]

@@ -15,7 +15,7 @@ internal static class TuneCommand
         var model = new Option<string>("--model")
         {
             Description = "Model to tune: e2e, like (stage 1), install (stage 2, on liked rows), all (the three in turn, e2e first)"
-                + (members.Count == 0 ? "." : $" or an ensemble member's main hyperparameters: {string.Join(", ", members)} ({Deep.MmoeKind.KindName}: the deep model)."),
+                + (members.Count == 0 ? "." : $" or an ensemble member's main hyperparameters: {string.Join(", ", members.Select(m => m == Deep.MmoeKind.KindName ? m + " (the deep model)" : m))}."),
             Required = true,
         };
         model.AcceptOnlyFromAmong([.. SearchSpaces.Models, "all", .. members]);
