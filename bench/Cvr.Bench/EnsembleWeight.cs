@@ -19,7 +19,7 @@ internal static partial class EndToEnd
     {
         var (bundle, data, cacheDir) = (args[0], args[1], args[2]);
         var inv = CultureInfo.InvariantCulture;
-        var (system, _) = ModelBundleLoader.Load(bundle);
+        var (system, _) = ModelBundleLoader.Load(bundle, new EnsembleMemberKinds(new Cvr.Deep.MmoeKind()));
         using var _system = system;
         var set = DataSet.Load(data, new DataSetOptions { CacheDirectory = cacheDir });
         var day = system.Split.ValidationDay;

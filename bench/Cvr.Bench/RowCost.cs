@@ -17,11 +17,10 @@ internal static partial class EndToEnd
     /// </summary>
     private static int RowCost(string[] args)
     {
-        Cvr.Deep.MmoeKind.Register();
         var (bundle, data) = (args[0], args[1]);
         var cacheDir = args.Length > 2 ? args[2] : null;
         var count = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2000;
-        var (system, _) = ModelBundleLoader.Load(bundle);
+        var (system, _) = ModelBundleLoader.Load(bundle, new EnsembleMemberKinds(new Cvr.Deep.MmoeKind()));
         using var _system = system;
         var test = DataSet.Load(data, new DataSetOptions { CacheDirectory = cacheDir }).Test
             ?? throw new InvalidOperationException($"{data}: no test split");

@@ -5,9 +5,10 @@ namespace Cvr.Cli;
 
 /// <summary>
 /// What every command shares: the global options, a logger on stderr, and one place that turns exceptions into
-/// a single stderr line and a named exit code (the stack trace only with --verbose).
+/// a single stderr line and a named exit code (the stack trace only with --verbose); and the ensemble member kinds
+/// the commands pass to the core.
 /// </summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Modeling.EnsembleMemberKinds memberKinds)
 {
     public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
     {
@@ -24,6 +25,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
+
+    /// <summary>The member kinds every command trains, tunes and loads with (<see cref="Program.MemberKinds"/>).</summary>
+    public Modeling.EnsembleMemberKinds MemberKinds { get; } = memberKinds;
 
     /// <summary>The live status line, when this run shows one (see <see cref="TerminalStatus.Wanted"/>).</summary>
     public TerminalStatus? Status { get; private set; }

@@ -10,7 +10,7 @@ public static class Program
     /// <summary>The whole CLI behind a seam that tests call with their own writers.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var context = new CliContext(stdout, stderr);
+        var context = new CliContext(stdout, stderr, MemberKinds());
         var root = CreateRoot(context);
         var parse = root.Parse(args);
         var exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -18,10 +18,13 @@ public static class Program
         return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
     }
 
+    /// <summary>The ensemble member kinds the CLI ships with, passed down by every command: the deep model (trained
+    /// with --mmoe, tuned with --model mmoe, loaded from bundles that have it).</summary>
+    internal static Modeling.EnsembleMemberKinds MemberKinds() => new(new Deep.MmoeKind());
+
     /// <summary>Every command, parsed but not run (tests parse the deploy examples' command lines with it).</summary>
     internal static RootCommand CreateRoot(CliContext context)
     {
-        Deep.MmoeKind.Register(); // the deep ensemble member: trained with --mmoe, loaded from bundles that have it
         var root = new RootCommand("cvr: predicts whether an ad impression leads to an app install (RecSys Challenge 2023, two-stage LightGBM).")
         {
             CliContext.VerboseOption,

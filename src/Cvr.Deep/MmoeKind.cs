@@ -1,32 +1,72 @@
+using System.Text.Json;
 using Cvr.Data;
 using Cvr.Features;
 using Cvr.Modeling;
+using Cvr.Modeling.Tuning;
+using Cvr.Tuning;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 
 namespace Cvr.Deep;
 
-/// <summary>The MMOE as an ensemble member: trained on the fitted features of <see cref="ModelInputs"/>, reloaded
-/// from the bundle. Register it (<see cref="Register"/>) in a program that trains or scores with it.</summary>
-public sealed class MmoeKind : IEnsembleMemberKind
+/// <summary>
+/// The MMOE as an ensemble member kind, named "mmoe": its options (<see cref="MmoeOptions"/>, the "mmoe" section of
+/// a --params file over <see cref="Defaults"/>), its search space for <c>cvr tune --model mmoe</c>, training on the
+/// fitted features of <see cref="ModelInputs"/>, and reloading from the bundle. A program that trains, tunes or
+/// scores with it passes it in an <see cref="EnsembleMemberKinds"/> (the CLI does).
+/// </summary>
+/// <param name="defaults">The options below the --params section (tests use small networks); null: <see cref="MmoeOptions"/>' defaults.</param>
+public sealed class MmoeKind(MmoeOptions? defaults = null) : IEnsembleMemberKind
 {
-    public static MmoeKind Instance { get; } = new();
+    /// <summary>The kind's name: <c>--mmoe</c>, the manifest's member, the --params section, <c>cvr tune --model</c>.</summary>
+    public const string KindName = MmoeModel.MemberName;
 
-    public string Name => MmoeModel.MemberName;
+    public string Name => KindName;
 
-    public static void Register() => EnsembleMembers.Register(Instance);
+    /// <summary>The options a member gets when its --params section doesn't set them.</summary>
+    public MmoeOptions Defaults { get; } = defaults ?? new MmoeOptions();
+
+    /// <summary>The effective options of the member <paramref name="options"/> train: <see cref="Defaults"/> with the
+    /// "mmoe" section of its parameters, checked.</summary>
+    /// <exception cref="ConfigurationException">An unknown name, a value that doesn't parse or is out of range.</exception>
+    public MmoeOptions OptionsFor(TrainingOptions options) => Parse(options.Parameters.GetValueOrDefault(Name), options.ParametersSource);
+
+    public JsonElement Options(IReadOnlyDictionary<string, string>? section, string? source)
+        => JsonSerializer.SerializeToElement(Parse(section, source), ModelBundle.Json);
+
+    private MmoeOptions Parse(IReadOnlyDictionary<string, string>? section, string? source)
+    {
+        var options = section is null ? Defaults : Defaults.WithOverrides(section, source);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The deep model's main hyperparameters (<c>cvr tune --model mmoe</c>): Adam's step, the experts'
+    /// number and width, the embeddings' width, the batch size and the CVR task's weight in the loss.</summary>
+    public SearchSpace SearchSpace() => new SearchSpace()
+        .Float("learning_rate", 3e-4, 1e-2, log: true)
+        .Int("experts", 2, 8)
+        .Categorical("expert_units", 32, 64, 128)
+        .Categorical("embedding_dim", 4, 8, 16)
+        .Categorical("batch_size", 512, 1024, 2048)
+        .Float("weight_cvr", 0.2, 2, log: true);
+
+    /// <summary>A trial's values as the "mmoe" section of a --params file (<see cref="MmoeOptions.WithOverrides"/>):
+    /// the space's names are the options' JSON names.</summary>
+    public IReadOnlyDictionary<string, string> ToParameters(IReadOnlyDictionary<string, object> values)
+        => values.ToDictionary(kv => kv.Key, kv => SearchSpaces.Format(kv.Value), StringComparer.Ordinal);
 
     public (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct)
         => Train(train, inputs, options, logger, timer, progress, ChunkRows(inputs), ct);
 
     /// <param name="chunkRows">Training rows encoded at a time (tests make it small): the same model whatever it is.</param>
-    internal static (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
+    internal (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, int chunkRows, CancellationToken ct)
     {
         var validation = inputs.Validation ?? throw new ConfigurationException("the deep model is early-stopped on a validation day: it can't train without one");
         var split = inputs.Split;
-        var mmoe = options.MmoeParameters;
+        var mmoe = OptionsFor(options);
         if (options.Threads is { } threads) { torch.set_num_threads(threads); }
         var rows = TrainingRows.Of(train, inputs);
         var encoder = timer.Time("mmoe: inputs", () => rows.FitEncoder(inputs.Pipeline, mmoe, chunkRows));
@@ -42,7 +82,7 @@ public sealed class MmoeKind : IEnsembleMemberKind
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct)
         => Refit(train, inputs, validated, options, logger, timer, progress, ChunkRows(inputs), ct);
 
-    internal static IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
+    internal IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, int chunkRows, CancellationToken ct)
     {
         var chosen = (MmoeModel)validated;

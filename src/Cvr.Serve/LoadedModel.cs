@@ -94,13 +94,14 @@ internal sealed class LoadedModel : IDisposable
     public Task Disposed => _disposed.Task;
 
     /// <summary>Loads and verifies a bundle once (checksums, every model) with one copy of its boosters per lane, and
-    /// scores one row per lane; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.</summary>
-    public static LoadedModel Load(string directory, int lanes = 1)
+    /// scores one row per lane; throws <see cref="ModelBundleException"/> or <see cref="IOException"/> for a bad one.
+    /// Its ensemble members are reloaded by their kinds of <paramref name="kinds"/> (none when null).</summary>
+    public static LoadedModel Load(string directory, int lanes = 1, EnsembleMemberKinds? kinds = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         // Before loading: a change made while loading shows as a new stamp and loads again.
         var stamp = StampOf(directory);
-        var model = ScoringModel.Load(directory, lanes);
+        var model = ScoringModel.Load(directory, lanes, kinds);
         var loaded = new List<Lane>(lanes);
         try
         {

@@ -12,6 +12,7 @@ internal sealed class ModelHost : IDisposable
 {
     private readonly string _directory;
     private readonly int _lanes;
+    private readonly Modeling.EnsembleMemberKinds? _kinds;
     private readonly ILogger _logger;
     private readonly ServeMetrics _metrics;
     private readonly SemaphoreSlim _reloading = new(1, 1);
@@ -20,13 +21,14 @@ internal sealed class ModelHost : IDisposable
     private string? _refusedStamp;
     private Task _reclaimed = Task.CompletedTask;
 
-    public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics, int lanes = 1)
+    public ModelHost(string directory, TimeSpan pollInterval, ILogger logger, ServeMetrics metrics, int lanes = 1, Modeling.EnsembleMemberKinds? kinds = null)
     {
         _directory = directory;
         _lanes = lanes;
+        _kinds = kinds;
         _logger = logger;
         _metrics = metrics;
-        _current = LoadedModel.Load(directory, lanes);
+        _current = LoadedModel.Load(directory, lanes, kinds);
         _logger.LogInformation("serving model {Directory} (bundle {Hash})", directory, _current.BundleHash[..12]);
         var period = pollInterval > TimeSpan.Zero ? pollInterval : Timeout.InfiniteTimeSpan; // 0: SIGHUP only
         _poll = new Timer(_ => _ = CheckAsync(force: false), null, period, period);
@@ -70,7 +72,7 @@ internal sealed class ModelHost : IDisposable
         LoadedModel next;
         try
         {
-            next = LoadedModel.Load(_directory, _lanes);
+            next = LoadedModel.Load(_directory, _lanes, _kinds);
         }
         catch (Exception e) when (e is CvrException or IOException or UnauthorizedAccessException
             or System.Text.Json.JsonException or LightGbm.LightGbmException)

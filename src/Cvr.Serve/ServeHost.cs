@@ -17,9 +17,10 @@ namespace Cvr.Serve;
 public static class ServeHost
 {
     /// <summary>Serves until SIGTERM, SIGINT or <paramref name="ct"/>; SIGHUP reloads the bundle.</summary>
-    public static void Run(ServeOptions options, ILogger logger, CancellationToken ct)
+    /// <param name="kinds">The member kinds that reload the bundle's ensemble members; none when null.</param>
+    public static void Run(ServeOptions options, ILogger logger, CancellationToken ct, Modeling.EnsembleMemberKinds? kinds = null)
     {
-        using var server = Start(options, logger);
+        using var server = Start(options, logger, kinds);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
@@ -31,11 +32,11 @@ public static class ServeHost
     }
 
     /// <summary>Loads the model and starts listening; dispose to stop.</summary>
-    internal static RunningServer Start(ServeOptions options, ILogger logger)
+    internal static RunningServer Start(ServeOptions options, ILogger logger, Modeling.EnsembleMemberKinds? kinds = null)
     {
         options.Validate();
         var metrics = new ServeMetrics();
-        var models = new ModelHost(options.ModelDir, options.ReloadInterval, logger, metrics, options.Scorers);
+        var models = new ModelHost(options.ModelDir, options.ReloadInterval, logger, metrics, options.Scorers, kinds);
         try
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

@@ -91,7 +91,7 @@ public class DeployExamplesTests
     /// <summary>Parses <paramref name="args"/> with cvr's own parser: <c>train</c>, no errors, the given rank; returns --machines.</summary>
     private static string[] AssertTrainCommand(string[] args, int rank)
     {
-        var parse = Program.CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null)).Parse(args);
+        var parse = Program.CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null, Program.MemberKinds())).Parse(args);
         Assert.Empty(parse.Errors);
         Assert.Equal("train", parse.CommandResult.Command.Name);
         Assert.Equal(rank, parse.GetValue<int?>("--rank"));

@@ -31,7 +31,7 @@ public partial class ErrorCategoryTests
     [Fact]
     public void SettingFault_NamesTheSettingInTheLibraryAndTheFlagOnTheCommandLine()
     {
-        var e = Assert.Throws<ConfigurationException>(new Cvr.Modeling.TrainingOptions { TreeRows = -1 }.Validate);
+        var e = Assert.Throws<ConfigurationException>(() => new Cvr.Modeling.TrainingOptions { TreeRows = -1 }.Validate());
 
         Assert.Equal("tree_rows", e.Setting);
         Assert.StartsWith("tree_rows must be a number of rows", e.Message, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public partial class ErrorCategoryTests
     [Fact]
     public void CommandLineFlags_IrregularSettings_AreOptionsOfTheCommandLine()
     {
-        var root = Program.CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null));
+        var root = Program.CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null, Program.MemberKinds()));
         var flags = Commands(root).SelectMany(c => c.Options).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
 
         foreach (var setting in new[] { "members", "reload_interval", "tree_rows", "select_features", "max_batch", "scorers", "max_body_bytes", "urls",

@@ -163,7 +163,7 @@ public class ExitCodeTests
         var root = new RootCommand { CliContext.VerboseOption, CliContext.QuietOption };
         var parse = root.Parse(verbose ? ["-v"] : []);
         var stderr = new StringWriter();
-        var exit = new CliContext(new StringWriter(), stderr).Run(parse, (_, _) => body(), CancellationToken.None);
+        var exit = new CliContext(new StringWriter(), stderr, Program.MemberKinds()).Run(parse, (_, _) => body(), CancellationToken.None);
         return (exit, stderr.ToString());
     }
 }

@@ -71,6 +71,16 @@ public class TuneCommandTests(TuneData data) : IClassFixture<TuneData>
     }
 
     [Fact]
+    public void Tune_Help_ListsTheBoostersAndTheProgramsMemberKinds()
+    {
+        var (exit, stdout, _) = CliRunner.Run("tune", "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--model <all|e2e|install|like|mmoe>", stdout, StringComparison.Ordinal);
+        Assert.Contains("or an ensemble member's main hyperparameters: mmoe (the deep model).", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tune_CorruptedStudy_IsADataErrorNamingTheFile()
     {
         using var dir = new TempDir();

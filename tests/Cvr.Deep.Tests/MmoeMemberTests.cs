@@ -15,19 +15,22 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     {
         public Trained()
         {
-            MmoeKind.Register();
             SyntheticData.Generate(Directory.File("data"), new GeneratorOptions(Scale: 0.004, Seed: 5));
             Set = DataSet.Load(Directory.File("data"), new DataSetOptions { UseCache = false });
-            System = new TwoStageTrainer(Options, NullLogger.Instance).Train(Set.Train, Set.Test);
+            System = new TwoStageTrainer(Options, NullLogger.Instance, kinds: Kinds).Train(Set.Train, Set.Test);
             ModelBundle.Save(System, Directory.File("model"), ModelBundle.Fingerprint(Set.Train));
         }
 
         public static TrainingOptions Options { get; } = new()
         {
             MaxRounds = 40, EarlyStoppingRounds = 10, Threads = 1, Baseline = false, SelectFeatures = 0,
-            Members = [ModelNames.Mmoe],
-            Mmoe = new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 },
+            Members = [MmoeKind.KindName],
         };
+
+        /// <summary>The deep model's kind, with a small network by default.</summary>
+        public static MmoeKind Kind { get; } = new(new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 });
+
+        public static EnsembleMemberKinds Kinds { get; } = new(Kind);
 
         internal TempDir Directory { get; } = new();
         public DataSet Set { get; }
@@ -46,7 +49,7 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     {
         var system = trained.System;
         var member = Assert.Single(system.Members);
-        Assert.Equal(ModelNames.Mmoe, member.Model.Name);
+        Assert.Equal(MmoeKind.KindName, member.Model.Name);
         Assert.All(system.EnsembleWeights.Values, w => Assert.InRange(w, 0, 1));
         Assert.Equal(1, system.EnsembleWeights.Values.Sum(), 1e-9);
         Assert.Equal(3, system.EnsembleWeights.Count);
@@ -67,7 +70,7 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
         Assert.Contains(MmoeModel.WeightsFile, sums);
         Assert.Contains(MmoeModel.ConfigFile, sums);
 
-        var (loaded, _) = ModelBundleLoader.Load(trained.Model);
+        var (loaded, _) = ModelBundleLoader.Load(trained.Model, Trained.Kinds);
         using (loaded)
         {
             var expected = trained.System.Score(trained.Set.Test!);
@@ -81,7 +84,7 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     [Fact]
     public void RowScorer_EveryTestRowAlone_GivesTheBatchScoresBits_WithoutAllocating()
     {
-        var (system, _) = ModelBundleLoader.Load(trained.Model);
+        var (system, _) = ModelBundleLoader.Load(trained.Model, Trained.Kinds);
         using (system)
         {
             var test = trained.Set.Test!;
@@ -109,7 +112,7 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     [Fact]
     public void Refit_RetrainsTheMemberOnEveryLabelledDayForItsBestEpochs_KeepingItsOmegaAndWeight()
     {
-        using var refit = new TwoStageTrainer(Trained.Options with { Refit = true }, NullLogger.Instance).Train(trained.Set.Train, trained.Set.Test);
+        using var refit = new TwoStageTrainer(Trained.Options with { Refit = true }, NullLogger.Instance, kinds: Trained.Kinds).Train(trained.Set.Train, trained.Set.Test);
         var validatedMember = trained.System.Members.Single();
         var validated = (MmoeModel)validatedMember.Model;
         var member = refit.Members.Single();
@@ -128,7 +131,7 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
         // Saved and reloaded like any bundle, scoring the same.
         using var dir = new TempDir();
         ModelBundle.Save(refit, dir.File("model"), ModelBundle.Fingerprint(trained.Set.Train));
-        var (loaded, _) = ModelBundleLoader.Load(dir.File("model"));
+        var (loaded, _) = ModelBundleLoader.Load(dir.File("model"), Trained.Kinds);
         using (loaded)
         {
             Assert.Equal(scores.Ensemble, loaded.Score(test).Ensemble);
@@ -144,17 +147,17 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
         var timer = new PhaseTimer();
 
         // Streamed: the encoder fitted over chunks of 1,000 rows, each epoch's rows transformed and encoded 512 at a time.
-        var (member, validation) = MmoeKind.Train(train, inputs, options, NullLogger.Instance, timer, null, chunkRows: 1000, CancellationToken.None);
+        var (member, validation) = Trained.Kind.Train(train, inputs, options, NullLogger.Instance, timer, null, chunkRows: 1000, CancellationToken.None);
         using var streamed = (MmoeModel)member;
 
         // At once: every training row's matrix, encoded whole (how the member was trained before it streamed).
         var matrix = inputs.TrainingFeatures!.Transform();
-        var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, split.TrainRows, options.MmoeParameters);
+        var encoder = MmoeInputEncoder.Fit(inputs.Pipeline, matrix, train, split.TrainRows, Trained.Kind.OptionsFor(options));
         var data = new MmoeData(encoder.Encode(matrix, train, split.TrainRows), FeaturePipeline.Select(Targets.Values(train, Targets.Like), split.TrainRows),
             FeaturePipeline.Select(train.Label(Schema.InstallLabel).Values, split.TrainRows));
         var valid = new MmoeData(encoder.Encode(inputs.Validation!, train, split.ValidationRows), FeaturePipeline.Select(Targets.Values(train, Targets.Like), split.ValidationRows),
             FeaturePipeline.Select(train.Label(Schema.InstallLabel).Values, split.ValidationRows));
-        using var whole = MmoeTraining.Train(encoder, data, valid, options.MmoeParameters, options.Seed, NullLogger.Instance, null, CancellationToken.None);
+        using var whole = MmoeTraining.Train(encoder, data, valid, Trained.Kind.OptionsFor(options), options.Seed, NullLogger.Instance, null, CancellationToken.None);
 
         Assert.Equal(JsonSerializer.Serialize(encoder), JsonSerializer.Serialize(streamed.Inputs));
         Assert.True(streamed.Summary.EpochsRun >= 2, "more than one epoch: each reshuffles the streamed rows");
@@ -177,8 +180,74 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
         weights[^5] ^= 0x40;
         File.WriteAllBytes(copy.File(MmoeModel.WeightsFile), weights);
 
-        var error = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy.Path));
+        var error = Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(copy.Path, Trained.Kinds));
         Assert.Contains(MmoeModel.WeightsFile, error.Message);
+    }
+
+    [Fact]
+    public void Load_WithoutTheMmoeKind_NamesTheMissingKindAndHowToGiveIt_WhateverWasLoadedBefore()
+    {
+        var (loaded, _) = ModelBundleLoader.Load(trained.Model, Trained.Kinds);
+        loaded.Dispose();
+
+        var manifest = Path.Combine(trained.Model, ModelBundle.ManifestFile);
+        var expected = $"{manifest}: ensemble member 'mmoe' is of kind 'mmoe', which this program can't load (it was given no member kinds); "
+            + "load the bundle with an EnsembleMemberKinds that holds the 'mmoe' kind, from the assembly that implements it";
+        Assert.Equal(expected, Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(trained.Model)).Message);
+        Assert.Equal(expected, Assert.Throws<ModelBundleException>(() => ModelBundleLoader.Load(trained.Model, EnsembleMemberKinds.Empty)).Message);
+    }
+
+    [Fact]
+    public void Load_BundleWhoseOptionsHoldTheOldMmoeCopy_LoadsAsTrained_TheMembersOwnFileDecides()
+    {
+        var written = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(trained.Model, ModelBundle.ManifestFile)))!;
+        Assert.Null(written["options"]!["mmoe"]); // the member records its options itself (mmoe.json)
+        using var copy = new TempDir();
+        foreach (var file in Directory.GetFiles(trained.Model)) { File.Copy(file, copy.File(Path.GetFileName(file))); }
+        // As cvr wrote bundles before the MMOE's options left TrainingOptions: a copy of them in the manifest's options.
+        written["options"]!["mmoe"] = new System.Text.Json.Nodes.JsonObject { ["experts"] = 7, ["expert_units"] = 64, ["max_epochs"] = 12 };
+        File.WriteAllText(copy.File(ModelBundle.ManifestFile), written.ToJsonString());
+        BundleChecksums.Write(copy.Path);
+
+        var (loaded, _) = ModelBundleLoader.Load(copy.Path, Trained.Kinds);
+        using (loaded)
+        {
+            Assert.Equal(((MmoeModel)trained.System.Members.Single().Model).Options, ((MmoeModel)loaded.Members.Single().Model).Options);
+            Assert.Equal(trained.System.Score(trained.Set.Test!).Ensemble, loaded.Score(trained.Set.Test!).Ensemble);
+        }
+    }
+
+    [Theory]
+    [InlineData("experts", "many", "params.json: parameters of 'mmoe': experts: cannot parse 'many' as a whole number")]
+    [InlineData("learning_rate", "fast", "params.json: parameters of 'mmoe': learning_rate: cannot parse 'fast' as a number")]
+    [InlineData("expert", "4", "params.json: parameters of 'mmoe': expert: unknown MMOE parameter (expected experts, expert_units, tower_units, embedding_dim, learning_rate, batch_size, max_epochs, patience, weight_ctr, weight_cvr, weight_ctcvr, max_vocabulary, min_count)")]
+    [InlineData("experts", "0", "mmoe: experts must be positive, not 0")]
+    public void Validate_BadMmoeSection_IsTheKindsNamedError(string name, string value, string message)
+    {
+        var options = new TrainingOptions
+        {
+            Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["mmoe"] = new Dictionary<string, string> { [name] = value } },
+            ParametersSource = "params.json",
+        };
+
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => options.Validate(Trained.Kinds)).Message);
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => Trained.Kind.OptionsFor(options)).Message);
+    }
+
+    [Fact]
+    public void SearchSpace_ATrialsParameters_AreOptionsTheKindReads()
+    {
+        var kind = new MmoeKind();
+        var study = Cvr.Tuning.Study.Create(new Cvr.Tuning.StudyOptions { Sampler = new Cvr.Tuning.RandomSampler(7) });
+        var values = study.Ask().Suggest(kind.SearchSpace());
+
+        var section = kind.ToParameters(values);
+        var options = kind.OptionsFor(new TrainingOptions { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>> { [kind.Name] = section } });
+
+        Assert.Equal((double)values["learning_rate"], options.LearningRate);
+        Assert.Equal(Convert.ToInt32(values["experts"], System.Globalization.CultureInfo.InvariantCulture), options.Experts);
+        Assert.Equal(Convert.ToInt32(values["batch_size"], System.Globalization.CultureInfo.InvariantCulture), options.BatchSize);
+        Assert.Equal(JsonSerializer.Serialize(options, ModelBundle.Json), kind.Options(section, null).GetRawText());
     }
 
     [Fact]
@@ -212,17 +281,19 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     public void Tune_Mmoe_WritesAnMmoeSectionThatTrainReads()
     {
         using var dir = new TempDir();
-        var tune = new Cvr.Modeling.Tuning.TuneOptions { Model = ModelNames.Mmoe, Trials = 2, OutFile = dir.File("params.json") };
-        var training = Trained.Options with { Members = [], Mmoe = Trained.Options.Mmoe with { MaxEpochs = 1 } };
+        var tune = new Cvr.Modeling.Tuning.TuneOptions { Model = MmoeKind.KindName, Trials = 2, OutFile = dir.File("params.json") };
+        var training = Trained.Options with { Members = [] };
+        var kind = new MmoeKind(Trained.Kind.Defaults with { MaxEpochs = 1 });
 
-        var report = Cvr.Modeling.Tuning.LightGbmTuner.Run(trained.Directory.File("data"), tune, training, new DataSetOptions { UseCache = false }, NullLogger.Instance, CancellationToken.None);
+        var report = Cvr.Modeling.Tuning.LightGbmTuner.Run(trained.Directory.File("data"), tune, training, new DataSetOptions { UseCache = false }, NullLogger.Instance,
+            CancellationToken.None, new EnsembleMemberKinds(kind));
 
         var result = Assert.Single(report.Models);
         Assert.Equal(2, result.Complete);
         var sections = ParametersFile.Read(dir.File("params.json"));
         var section = Assert.Single(sections).Value;
-        Assert.Equal(Cvr.Modeling.Tuning.SearchSpaces.Mmoe().Select(p => p.Key).Order(), section.Keys.Order());
-        var tuned = (training with { Members = [ModelNames.Mmoe], Parameters = sections }).MmoeParameters;
+        Assert.Equal(kind.SearchSpace().Select(p => p.Key).Order(), section.Keys.Order());
+        var tuned = kind.OptionsFor(training with { Members = [MmoeKind.KindName], Parameters = sections });
         Assert.Equal(double.Parse(section["learning_rate"], System.Globalization.CultureInfo.InvariantCulture), tuned.LearningRate);
         Assert.Equal(int.Parse(section["experts"], System.Globalization.CultureInfo.InvariantCulture), tuned.Experts);
     }
@@ -230,13 +301,13 @@ public sealed class MmoeMemberTests(MmoeMemberTests.Trained trained) : IClassFix
     [Fact]
     public void Options_UnknownMember_OrBadValue_AreConfigurationErrors()
     {
-        var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate());
+        var unknown = Assert.Throws<ConfigurationException>(() => (new TrainingOptions { Members = ["gbdt2"] }).Validate(Trained.Kinds));
         Assert.Contains("unknown ensemble member 'gbdt2'", unknown.Message);
         var badValue = Assert.Throws<ConfigurationException>(() => (new TrainingOptions
         {
-            Members = [ModelNames.Mmoe],
+            Members = [MmoeKind.KindName],
             Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["mmoe"] = new Dictionary<string, string> { ["experts"] = "many" } },
-        }).Validate());
+        }).Validate(Trained.Kinds));
         Assert.Contains("experts", badValue.Message);
     }
 }

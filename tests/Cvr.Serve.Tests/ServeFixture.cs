@@ -18,18 +18,19 @@ public class ServeFixture : IDisposable
     {
     }
 
-    /// <param name="members">Ensemble members both bundles train (registered by the caller).</param>
-    protected ServeFixture(GeneratorOptions generator, IReadOnlyList<string> members)
+    /// <param name="members">Ensemble members both bundles train, by their kinds in <paramref name="kinds"/>.</param>
+    protected ServeFixture(GeneratorOptions generator, IReadOnlyList<string> members, EnsembleMemberKinds? kinds = null)
     {
         _members = members;
+        Kinds = kinds ?? EnsembleMemberKinds.Empty;
         Directory = new TempDir();
         Data = Directory.File("data");
         SyntheticData.Generate(Data, generator);
         var data = new DataSetOptions { UseCache = false };
         BundleA = Directory.File("bundle-a");
         BundleB = Directory.File("bundle-b");
-        Workflow.Train(Data, BundleA, Options(rounds: 20), data, NullLogger.Instance, new PhaseTimer(), CancellationToken.None);
-        Workflow.Train(Data, BundleB, Options(rounds: 6), data, NullLogger.Instance, new PhaseTimer(), CancellationToken.None);
+        Workflow.Train(Data, BundleA, Options(rounds: 20), data, NullLogger.Instance, new PhaseTimer(), CancellationToken.None, kinds: Kinds);
+        Workflow.Train(Data, BundleB, Options(rounds: 6), data, NullLogger.Instance, new PhaseTimer(), CancellationToken.None, kinds: Kinds);
         SubmissionA = Read(Predict(BundleA, "a.csv"));
         SubmissionB = Read(Predict(BundleB, "b.csv"));
         var lines = File.ReadAllLines(System.IO.Directory.GetFiles(Path.Combine(Data, "test"))[0]);
@@ -38,6 +39,9 @@ public class ServeFixture : IDisposable
     }
 
     private readonly IReadOnlyList<string> _members;
+
+    /// <summary>The member kinds the bundles were trained with, and that load and serve them.</summary>
+    public EnsembleMemberKinds Kinds { get; }
 
     internal TempDir Directory { get; }
 
@@ -102,13 +106,12 @@ public class ServeFixture : IDisposable
         // Selected explicitly: the preset selects only from 250,000 training rows, and the served bundles must carry
         // a keep list so the per-row path is checked on a pruned pipeline, as users' larger bundles are.
         SelectFeatures = 0.99,
-        Mmoe = new MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 },
     };
 
     private string Predict(string bundle, string name)
     {
         var path = Directory.File(name);
-        Workflow.Predict(bundle, Data, path, new DataSetOptions { UseCache = false }, NullLogger.Instance, new PhaseTimer());
+        Workflow.Predict(bundle, Data, path, new DataSetOptions { UseCache = false }, NullLogger.Instance, new PhaseTimer(), Kinds);
         return path;
     }
 
@@ -134,15 +137,10 @@ public class ServeFixture : IDisposable
 public sealed class MmoeServeFixture : ServeFixture
 {
     // The data of the deep model's own member tests, where the fitted weights give it a share (asserted).
-    public MmoeServeFixture() : base(new GeneratorOptions(Scale: 0.004, Seed: 5), Register([ModelNames.Mmoe]))
+    public MmoeServeFixture() : base(new GeneratorOptions(Scale: 0.004, Seed: 5), [Deep.MmoeKind.KindName],
+        new EnsembleMemberKinds(new Deep.MmoeKind(new Deep.MmoeOptions { Experts = 2, ExpertUnits = 16, TowerUnits = 8, MaxEpochs = 3, BatchSize = 512 })))
     {
     }
 
     public override string ModelFile => "mmoe.weights";
-
-    private static IReadOnlyList<string> Register(IReadOnlyList<string> members)
-    {
-        Deep.MmoeKind.Register();
-        return members;
-    }
 }

@@ -82,7 +82,7 @@ public abstract partial class ServerTests<TFixture>
     {
         using var dir = new TempDir();
         var file = dir.File("explain.jsonl");
-        ExplainFile.Write(fixture.BundleA, fixture.Data, file, null, top, threads: 1, new DataSetOptions { UseCache = false }, NullLogger.Instance, new PhaseTimer());
+        ExplainFile.Write(fixture.BundleA, fixture.Data, file, null, top, threads: 1, new DataSetOptions { UseCache = false }, NullLogger.Instance, new PhaseTimer(), fixture.Kinds);
         return File.ReadAllLines(file).ToDictionary(l => JsonDocument.Parse(l).RootElement.GetProperty("row_id").GetInt64());
     }
 }

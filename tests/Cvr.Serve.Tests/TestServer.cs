@@ -25,7 +25,7 @@ internal sealed class TestServer : IDisposable
             ReloadInterval = reload ?? TimeSpan.FromMilliseconds(100),
             // Two lanes whatever the machine: concurrent requests score on different copies of the boosters.
             Scorers = 2,
-        }, Log);
+        }, Log, fixture.Kinds);
         Client = new HttpClient { BaseAddress = new Uri(_server.Addresses[0]) };
     }
 

@@ -40,7 +40,7 @@ internal static class BacktestCommand
             var dataDir = parse.GetValue(ModelOptions.DataOption)!;
             var labelled = DataSet.Load(dataDir, DataOptions.Read(parse), logger).Train;
             var scored = ParseDays(parse.GetValue(days), labelled);
-            var report = Backtest.Run(labelled, scored, list, Truth(dataDir, labelled), logger, token);
+            var report = Backtest.Run(labelled, scored, list, Truth(dataDir, labelled), logger, token, context.MemberKinds);
             if (parse.GetValue(outFile) is { } path)
             {
                 IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, ModelBundle.Json));

@@ -42,9 +42,9 @@ internal static class DemoCommand
             var training = new TrainingOptions
             {
                 Preset = parse.GetValue(ModelOptions.PresetOption),
-                Members = parse.GetValue(ModelOptions.MmoeOption) ? [ModelNames.Mmoe] : [],
+                Members = parse.GetValue(ModelOptions.MmoeOption) ? [Deep.MmoeKind.KindName] : [],
             };
-            var report = Workflow.Run(data, Path.Combine(root, "run"), training, DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status);
+            var report = Workflow.Run(data, Path.Combine(root, "run"), training, DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, context.MemberKinds);
             ModelCommands.Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

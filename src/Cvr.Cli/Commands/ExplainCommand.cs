@@ -26,7 +26,7 @@ internal static class ExplainCommand
             // Flags are checked before the bundle and the data are read (--top by ExplainFile.Write).
             var selection = parse.GetValue(rows) is { } text ? RowSelection.Parse(text) : null;
             ExplainFile.Write(parse.GetValue(model)!, parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outFile)!, selection, parse.GetValue(top),
-                parse.GetValue(ModelOptions.ThreadsOption), DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger });
+                parse.GetValue(ModelOptions.ThreadsOption), DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, context.MemberKinds);
             return ExitCodes.Success;
         }, ct)));
         return command;

@@ -33,7 +33,7 @@ internal static class ModelCommands
             var reportFolder = parse.GetValue(noReport) ? null : parse.GetValue(reportDir) ?? DefaultReportFolder(bundle);
             var report = cluster is null
                 ? Workflow.Train(parse.GetValue(ModelOptions.DataOption)!, bundle, ModelOptions.Read(parse),
-                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, reportFolder)
+                    DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, reportFolder, context.MemberKinds)
                 : ClusterTraining.Train(parse.GetValue(ModelOptions.DataOption)!, bundle, ModelOptions.Read(parse), cluster,
                     DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, reportFolder);
             if (cluster is null || cluster.Rank == 0) { Output(context, parse, report); } // the job's results: rank 0's
@@ -57,7 +57,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             Workflow.Predict(parse.GetValue(model)!, parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outFile)!,
-                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger });
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, context.MemberKinds);
             return ExitCodes.Success;
         }, ct)));
         return command;
@@ -104,7 +104,7 @@ internal static class ModelCommands
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var report = Workflow.Run(parse.GetValue(ModelOptions.DataOption)!, parse.GetValue(outDir)!, ModelOptions.Read(parse, baselineByDefault: true),
-                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, writeReport: !parse.GetValue(noReport));
+                DataOptions.Read(parse), logger, new PhaseTimer { MemoryLog = logger }, token, context.Status, context.MemberKinds, writeReport: !parse.GetValue(noReport));
             Output(context, parse, report);
             return ExitCodes.Success;
         }, ct)));

@@ -106,7 +106,7 @@ internal static class ModelOptions
             SelectFeatures = parse.GetValue(SelectFeaturesOption),
             TreeRows = parse.GetValue(TreeRowsOption),
             Seed = seed,
-            Members = parse.GetValue(MmoeOption) ? [ModelNames.Mmoe] : [],
+            Members = parse.GetValue(MmoeOption) ? [Deep.MmoeKind.KindName] : [],
             Threads = parse.GetValue(ThreadsOption),
             MaxRounds = parse.GetValue(MaxRoundsOption),
             EarlyStoppingRounds = parse.GetValue(EarlyStoppingOption),

@@ -28,7 +28,7 @@ internal static class ReportCommand
         command.SetAction((parse, ct) => Task.FromResult(context.Run(parse, (logger, token) =>
         {
             var dir = parse.GetValue(outDir)!;
-            var report = Workflow.RebuildReport(parse.GetValue(model)!, parse.GetValue(data), dir, parse.GetValue(overwrite), DataOptions.Read(parse), logger);
+            var report = Workflow.RebuildReport(parse.GetValue(model)!, parse.GetValue(data), dir, parse.GetValue(overwrite), DataOptions.Read(parse), logger, context.MemberKinds);
             context.Out.WriteLine($"report: {Path.Combine(dir, TrainingReportWriter.HtmlName)} and {TrainingReportWriter.JsonName}"
                 + $" ({report.Models.Count} models, {report.Days.Count} day rows{(report.Days.Any(d => d.Split == TrainingReportBuilder.TestSplit) ? ", test day included" : "")})");
             return ExitCodes.Success;

@@ -51,7 +51,7 @@ internal static class ServeCommand
                 ReloadInterval = TimeSpan.FromSeconds(seconds),
             };
             options.Validate(); // bad options fail before the bundle is read
-            ServeHost.Run(options, logger, token);
+            ServeHost.Run(options, logger, token, context.MemberKinds);
             return ExitCodes.Success;
         }, ct)));
         return command;

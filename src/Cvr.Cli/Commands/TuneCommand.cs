@@ -9,16 +9,16 @@ namespace Cvr.Cli.Commands;
 /// <summary><c>cvr tune</c>: searches LightGBM parameters per model and writes them as a --params file.</summary>
 internal static class TuneCommand
 {
-    private static readonly string[] s_models = [.. SearchSpaces.Models, "all", ModelNames.Mmoe];
-
     public static Command Create(CliContext context)
     {
+        var members = context.MemberKinds.Names;
         var model = new Option<string>("--model")
         {
-            Description = "Model to tune: e2e, like (stage 1), install (stage 2, on liked rows), all (the three in turn, e2e first) or mmoe (the deep model's main hyperparameters).",
+            Description = "Model to tune: e2e, like (stage 1), install (stage 2, on liked rows), all (the three in turn, e2e first)"
+                + (members.Count == 0 ? "." : $" or an ensemble member's main hyperparameters: {string.Join(", ", members.Select(m => m == Deep.MmoeKind.KindName ? m + " (the deep model)" : m))}."),
             Required = true,
         };
-        model.AcceptOnlyFromAmong(s_models);
+        model.AcceptOnlyFromAmong([.. SearchSpaces.Models, "all", .. members]);
         var trials = new Option<int>("--trials") { Description = "Trials per model; a resumed study runs only the missing ones.", Required = true };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds after which no new trial starts (the running one finishes)." };
         var outFile = new Option<string>("--out")
@@ -56,7 +56,7 @@ internal static class TuneCommand
                 PruneWarmupSteps = parse.GetValue(pruneWarmup),
             };
             var report = LightGbmTuner.Run(parse.GetValue(ModelOptions.DataOption)!, tune, ModelOptions.Read(parse),
-                DataOptions.Read(parse), logger, token);
+                DataOptions.Read(parse), logger, token, context.MemberKinds);
             Output(context, parse.GetValue(ModelOptions.JsonOption), report);
             return ExitCodes.Success;
         }, ct)));

@@ -61,10 +61,11 @@ public static class Backtest
     public static int[] ScorableDays(Frame labelled) => labelled.Days.Distinct().Order().Skip(2).ToArray();
 
     /// <param name="truth">The true install probability by row id (generated data), for the captured share; or null.</param>
+    /// <param name="kinds">The ensemble member kinds the variants may train; none when null.</param>
     /// <exception cref="ConfigurationException">A day that is not a labelled day with two labelled days before it; a
     /// variant that fixes the validation day.</exception>
     public static BacktestReport Run(Frame labelled, IReadOnlyList<int> days, IReadOnlyList<BacktestVariant> variants, IReadOnlyDictionary<long, double>? truth,
-        ILogger logger, CancellationToken ct)
+        ILogger logger, CancellationToken ct, EnsembleMemberKinds? kinds = null)
     {
         if (!labelled.HasLabels) { throw new DataContentException("the backtest needs labelled rows (is_clicked, is_installed)"); }
         if (variants.Count == 0) { throw new ConfigurationException("the backtest needs at least one variant"); }
@@ -78,7 +79,7 @@ public static class Backtest
             {
                 throw new ConfigurationException("validation_day", $"can't be set in a backtest (variant {v.Name}: each fold validates on the day before the one it scores)");
             }
-            v.Options.Validate();
+            v.Options.Validate(kinds);
         }
         var scorable = ScorableDays(labelled);
         foreach (var d in days)
@@ -106,7 +107,7 @@ public static class Backtest
                 logger.LogInformation("backtest day {Day}, variant {Variant}: training on days {First}..{Last} ({Rows:N0} rows)",
                     day, variant.Name, train.Days.Min(), train.Days.Max(), train.RowCount);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                using var system = TrainFold(train, scored, variant.Options, new PrefixLogger(logger, $"day {day} {variant.Name}:"), ct);
+                using var system = TrainFold(train, scored, variant.Options, new PrefixLogger(logger, $"day {day} {variant.Name}:"), ct, kinds);
                 var scores = system.Score(scored);
                 var metrics = scores.Evaluate(day, labels, probabilities);
                 var newAdMetrics = newAds.Length == 0 ? null
@@ -149,8 +150,9 @@ public static class Backtest
 
     /// <summary>One fold's system, trained as <c>cvr train</c> trains on <paramref name="train"/> (its last day
     /// validates).</summary>
-    internal static TrainedSystem TrainFold(Frame train, Frame scored, TrainingOptions options, ILogger logger, CancellationToken ct)
-        => new TwoStageTrainer(options, logger, new PhaseTimer()).Train(train, scored, ct);
+    internal static TrainedSystem TrainFold(Frame train, Frame scored, TrainingOptions options, ILogger logger, CancellationToken ct,
+        EnsembleMemberKinds? kinds = null)
+        => new TwoStageTrainer(options, logger, new PhaseTimer(), kinds: kinds).Train(train, scored, ct);
 
     private static int[] RowsWhere(Frame frame, Func<int, bool> day)
     {

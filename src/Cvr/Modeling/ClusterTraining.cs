@@ -21,16 +21,17 @@ public static class ClusterTraining
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, ClusterOptions cluster, DataSetOptions data,
         ILogger logger, PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress = null, string? reportDir = null)
     {
+        // Before the options' check, which would refuse a member kind it isn't given: no kind trains here.
+        if (options.Members.Count > 0)
+        {
+            throw new ConfigurationException("members", "can't train across machines (an ensemble member trains in one process): leave the members out or train on one machine");
+        }
         var partition = cluster.Partition;
         // The instance every later step gets, checked here, before the network: the check builds a small Dataset,
         // which under the network would be binned across the ranks (the trainer's check of it is then free).
         options = options with { Partition = partition };
         options.Validate();
         if (reportDir is not null && cluster.Rank == 0) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
-        if (options.Members.Count > 0)
-        {
-            throw new ConfigurationException("members", "can't train across machines (an ensemble member trains in one process): leave the members out or train on one machine");
-        }
         if (options.Baseline)
         {
             throw new ConfigurationException("baseline", "can't train across machines (the raw-columns baseline is a reference for one process): leave it out or train on one machine");

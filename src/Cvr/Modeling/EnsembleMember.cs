@@ -7,16 +7,16 @@ using Microsoft.Extensions.Logging;
 namespace Cvr.Modeling;
 
 /// <summary>
-/// A model of the ensemble beside the LightGBM boosters (the MMOE of <c>Cvr.Deep</c>): it scores the install
-/// probability of rows from the fitted features, and is calibrated (ω) and weighted like Model_ts and Model_e2e.
-/// Its engine lives in its own project, so the core library doesn't depend on it; a program registers the kinds
-/// it can train and load (<see cref="EnsembleMembers"/>).
+/// A model of the ensemble beside the LightGBM boosters: it scores the install probability of rows from the fitted
+/// features, and is calibrated (ω) and weighted like Model_ts and Model_e2e. Its engine lives in its own assembly,
+/// so the core library doesn't depend on it; a program passes the kinds it can train and load
+/// (<see cref="EnsembleMemberKinds"/>) to what trains, tunes and loads.
 /// </summary>
 public interface IEnsembleMember : IDisposable
 {
     string Name { get; }
 
-    /// <summary>The training round (an epoch for the MMOE) whose state was kept: the best on the validation day.</summary>
+    /// <summary>The training round (an epoch for a neural network) whose state was kept: the best on the validation day.</summary>
     int BestIteration { get; }
 
     /// <summary>The loss per training round for the training report; null when the member records none.</summary>
@@ -44,13 +44,37 @@ public interface IMemberRowScorer
     double PredictInstall(RawRow row, ReadOnlySpan<float> features);
 }
 
-/// <summary>How to train and reload one kind of <see cref="IEnsembleMember"/>.</summary>
+/// <summary>
+/// One kind of <see cref="IEnsembleMember"/>, whole: its options (its section of a --params file, keyed by
+/// <see cref="Name"/>), its search space for <c>cvr tune --model NAME</c>, and how to train, refit and reload it.
+/// The core names no kind; a program passes those it knows in an <see cref="EnsembleMemberKinds"/>.
+/// </summary>
 public interface IEnsembleMemberKind
 {
+    /// <summary>The kind's name: in <see cref="TrainingOptions.Members"/>, the manifest, the key of its --params
+    /// section and the model name of <c>cvr tune</c>.</summary>
     string Name { get; }
 
-    /// <summary>Trains on the training rows of <paramref name="inputs"/> (its retained training matrix),
-    /// early-stopped on its validation day; returns the member and its validation-day install probabilities.</summary>
+    /// <summary>
+    /// The member's effective options, as JSON: the kind's defaults overridden by <paramref name="section"/> (its
+    /// section of a --params file, null when there is none), parsed and checked. Called before any data is read
+    /// (<see cref="TrainingOptions.Validate"/>), so a bad section fails in seconds; the tuner fingerprints the result.
+    /// </summary>
+    /// <param name="source">The --params file, for messages; null when the section came from code.</param>
+    /// <exception cref="ConfigurationException">An unknown name, a value that doesn't parse or is out of range,
+    /// naming the file, the section and the parameter.</exception>
+    JsonElement Options(IReadOnlyDictionary<string, string>? section, string? source);
+
+    /// <summary>The hyperparameters <c>cvr tune --model NAME</c> searches.</summary>
+    Cvr.Tuning.SearchSpace SearchSpace();
+
+    /// <summary>A trial's values (from <see cref="SearchSpace"/>) as entries of the kind's --params section, in the
+    /// text <see cref="Options"/> parses.</summary>
+    IReadOnlyDictionary<string, string> ToParameters(IReadOnlyDictionary<string, object> values);
+
+    /// <summary>Trains on the training rows of <paramref name="inputs"/> (its kept training features), with the
+    /// options of its section of <paramref name="options"/>' parameters, early-stopped on its validation day; returns
+    /// the member and its validation-day install probabilities (the tuner scores a trial by their logloss).</summary>
     (IEnsembleMember Member, double[] Validation) Train(Frame train, ModelInputs inputs, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
 
@@ -60,7 +84,8 @@ public interface IEnsembleMemberKind
     IEnsembleMember Refit(Frame train, ModelInputs inputs, IEnsembleMember validated, TrainingOptions options, ILogger logger,
         PhaseTimer timer, IProgress<ModelProgress>? progress, CancellationToken ct);
 
-    /// <summary>Reloads a member from a bundle folder whose checksums were verified.</summary>
+    /// <summary>Reloads a member from a bundle folder whose checksums were verified. The member's own files hold
+    /// the options it was trained with: the manifest's training options don't.</summary>
     /// <exception cref="ModelBundleException">A file is unreadable or doesn't match.</exception>
     IEnsembleMember Load(string directory, BundledMember entry);
 }
@@ -75,24 +100,3 @@ public sealed record BundledMember(
     [property: JsonPropertyName("omega")] double Omega,
     [property: JsonPropertyName("weight")] double Weight,
     [property: JsonPropertyName("details")] JsonElement Details);
-
-/// <summary>The member kinds this program can train and load, by name (registered at start-up).</summary>
-public static class EnsembleMembers
-{
-    private static readonly Dictionary<string, IEnsembleMemberKind> s_kinds = new(StringComparer.Ordinal);
-
-    public static void Register(IEnsembleMemberKind kind)
-    {
-        lock (s_kinds) { s_kinds[kind.Name] = kind; }
-    }
-
-    public static IReadOnlyList<string> Names
-    {
-        get { lock (s_kinds) { return s_kinds.Keys.Order(StringComparer.Ordinal).ToArray(); } }
-    }
-
-    public static bool TryGet(string name, out IEnsembleMemberKind kind)
-    {
-        lock (s_kinds) { return s_kinds.TryGetValue(name, out kind!); }
-    }
-}

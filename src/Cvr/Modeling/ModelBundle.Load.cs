@@ -14,7 +14,9 @@ namespace Cvr.Modeling;
 public static partial class ModelBundleLoader
 {
     /// <summary>Opens a bundle for batch work, checking SHA256SUMS over every file before reading any, then the format version.</summary>
-    public static (TrainedSystem System, BundleManifest Manifest) Load(string directory)
+    /// <param name="kinds">The member kinds that reload the bundle's ensemble members; a bundle without members
+    /// needs none. A member of a kind not here fails the load (<see cref="ModelBundleException"/>).</param>
+    public static (TrainedSystem System, BundleManifest Manifest) Load(string directory, EnsembleMemberKinds? kinds = null)
     {
         var bundle = Open(directory);
         var manifest = bundle.Manifest;
@@ -23,7 +25,7 @@ public static partial class ModelBundleLoader
         List<TrainedMember> members;
         try
         {
-            members = LoadMembers(bundle);
+            members = LoadMembers(bundle, kinds ?? EnsembleMemberKinds.Empty);
         }
         catch
         {
@@ -118,19 +120,20 @@ public static partial class ModelBundleLoader
         return boosters;
     }
 
-    /// <summary>The ensemble members, each reloaded by its registered kind from the bundle folder (whose files
-    /// <see cref="Open"/> verified).</summary>
-    internal static List<TrainedMember> LoadMembers(OpenedBundle bundle)
+    /// <summary>The ensemble members, each reloaded by its kind of <paramref name="kinds"/> from the bundle folder (whose
+    /// files <see cref="Open"/> verified).</summary>
+    internal static List<TrainedMember> LoadMembers(OpenedBundle bundle, EnsembleMemberKinds kinds)
     {
         var members = new List<TrainedMember>();
         try
         {
             foreach (var (name, entry) in bundle.Manifest.Members.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (!EnsembleMembers.TryGet(entry.Kind, out var kind))
+                if (!kinds.TryGet(entry.Kind, out var kind))
                 {
-                    var known = EnsembleMembers.Names;
-                    throw new ModelBundleException($"{bundle.ManifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load (it knows {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+                    throw new ModelBundleException($"{bundle.ManifestPath}: ensemble member '{name}' is of kind '{entry.Kind}', which this program can't load "
+                        + $"(it was given {(kinds.Names.Count == 0 ? "no member kinds" : "the kinds " + string.Join(", ", kinds.Names))}); "
+                        + $"load the bundle with an {nameof(EnsembleMemberKinds)} that holds the '{entry.Kind}' kind, from the assembly that implements it");
                 }
                 foreach (var file in entry.Files) { _ = bundle.Files.Bytes(file); }
                 members.Add(new TrainedMember(kind.Load(bundle.Files.Directory, entry), entry.Omega, entry.Weight));

@@ -14,7 +14,7 @@ public sealed record ModelScores(long[] RowIds, double[] Ts, double[] E2e, doubl
 {
     public const string TsName = "Model_ts", E2eName = "Model_e2e", TsCalName = "Model_ts-cal", E2eCalName = "Model_e2e-cal", EnsembleName = "ensemble", BaselineName = "baseline (raw columns)";
 
-    /// <summary>Members beside Model_ts and Model_e2e (the MMOE), in the system's order.</summary>
+    /// <summary>Members beside Model_ts and Model_e2e, in the system's order.</summary>
     public IReadOnlyList<MemberScores> Members { get; init; } = [];
 
     public IEnumerable<(string Name, double[] Values)> Rows()

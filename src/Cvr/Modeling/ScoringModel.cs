@@ -50,9 +50,11 @@ public sealed class ScoringModel : IDisposable
     public IReadOnlyList<ScoringSet> Copies { get; }
 
     /// <summary>Reads and verifies the bundle in <paramref name="directory"/> once and makes
-    /// <paramref name="boosterCopies"/> copies of its boosters.</summary>
-    /// <exception cref="ModelBundleException">The folder is not a bundle of this version, or a file fails its check.</exception>
-    public static ScoringModel Load(string directory, int boosterCopies = 1)
+    /// <paramref name="boosterCopies"/> copies of its boosters; its ensemble members are reloaded by their kinds of
+    /// <paramref name="kinds"/> (none when null).</summary>
+    /// <exception cref="ModelBundleException">The folder is not a bundle of this version, a file fails its check, or a
+    /// member's kind is not among <paramref name="kinds"/>.</exception>
+    public static ScoringModel Load(string directory, int boosterCopies = 1, EnsembleMemberKinds? kinds = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(boosterCopies, 1);
         var bundle = ModelBundleLoader.Open(directory);
@@ -61,7 +63,7 @@ public sealed class ScoringModel : IDisposable
         try
         {
             for (var i = 0; i < boosterCopies; i++) { copies.Add(ModelBundleLoader.LoadBoosters(bundle)); }
-            members = ModelBundleLoader.LoadMembers(bundle);
+            members = ModelBundleLoader.LoadMembers(bundle, kinds ?? EnsembleMemberKinds.Empty);
             return new ScoringModel(bundle, copies, members);
         }
         catch

@@ -39,7 +39,7 @@ public sealed class TrainedSystem(
 
     public Schema TrainingSchema { get; } = trainingSchema;
 
-    /// <summary>Ensemble members beside Model_ts and Model_e2e (the MMOE), each with its ω and weight.</summary>
+    /// <summary>Ensemble members beside Model_ts and Model_e2e, each with its ω and weight.</summary>
     public IReadOnlyList<TrainedMember> Members { get; } = members ?? [];
 
     /// <summary>The scoring view of this system: its pipeline, its boosters and its ensemble (<see cref="ScoringSet"/>).</summary>

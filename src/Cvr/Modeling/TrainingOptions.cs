@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cvr.Features;
 using Cvr.LightGbm;
@@ -32,10 +33,6 @@ public static class ModelNames
     public const string Click = "click";
     public const string Baseline = "baseline";
 
-    /// <summary>The deep model (an ensemble member, not a booster): its section of a --params file holds
-    /// <see cref="MmoeOptions"/>.</summary>
-    public const string Mmoe = "mmoe";
-
     public static readonly string[] Trainable = [EndToEnd, Like, Install, Click, Baseline];
 }
 
@@ -63,22 +60,14 @@ public sealed record TrainingOptions
 
     [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
 
-    /// <summary>Ensemble members beside Model_ts and Model_e2e, by kind (<see cref="EnsembleMembers"/>): "mmoe".</summary>
+    /// <summary>Ensemble members beside Model_ts and Model_e2e, by kind name (<see cref="EnsembleMemberKinds"/>).
+    /// A member's options are its kind's section of <see cref="Parameters"/>, keyed by the kind's name; the member
+    /// records its effective options in its own bundle files.</summary>
     [JsonPropertyName("members")] public IReadOnlyList<string> Members { get; init; } = [];
-
-    /// <summary>The deep model's hyperparameters (used when <see cref="Members"/> has "mmoe"), before the
-    /// "mmoe" section of <see cref="Parameters"/> (a --params file, as <c>cvr tune --model mmoe</c> writes).</summary>
-    [JsonPropertyName("mmoe")] public MmoeOptions Mmoe { get; init; } = new();
-
-    /// <summary>The deep model's effective hyperparameters: <see cref="Mmoe"/> with the --params overrides.</summary>
-    /// <exception cref="ConfigurationException">An unknown name or a value that doesn't parse.</exception>
-    [JsonIgnore] public MmoeOptions MmoeParameters => Parameters.TryGetValue(ModelNames.Mmoe, out var overrides)
-        ? Mmoe.WithOverrides(overrides, ParametersSource) : Mmoe;
 
     /// <summary>Threads for LightGBM, the features and libtorch; null: all cores. Results don't depend on it, so the
     /// bundle doesn't record it: a bundle is byte-identical at 1 and 2 threads, with rows per tree bagging or without
-    /// (ModelInputsTests), and the MMOE's weights are the same at 1, 2 and 4 libtorch threads on the CPU, the
-    /// default device (MmoeTrainingTests; CUDA, asked for with CVR_TORCH_DEVICE=cuda, rounds differently).</summary>
+    /// (ModelInputsTests); a member says in its own docs whether it holds (Cvr.Deep's does on the CPU).</summary>
     [JsonIgnore] public int? Threads { get; init; }
 
     /// <summary>The features' degree of parallelism, from <see cref="Threads"/>.</summary>
@@ -110,7 +99,8 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonPropertyName("tree_rows")] public int? TreeRows { get; init; }
 
-    /// <summary>LightGBM parameters by model name (e2e, like, install, click, baseline) or "all", overriding the preset.</summary>
+    /// <summary>LightGBM parameters by model name (e2e, like, install, click, baseline) or "all", overriding the
+    /// preset; and an ensemble member kind's options by its name (<see cref="IEnsembleMemberKind.Options"/>).</summary>
     [JsonPropertyName("parameters")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Parameters { get; init; }
         = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
@@ -192,31 +182,35 @@ public sealed record TrainingOptions
     public const string Metric = "binary_logloss";
 
     /// <summary>
-    /// The one check of the user's LightGBM parameters: every section names a model, every name is LightGBM's,
-    /// and LightGBM accepts every value (<see cref="LightGbmParameters.Validate"/>), before any data is read.
-    /// An instance is checked once, however many entry points ask (a command before it reads the data, the
-    /// <see cref="TrainingPlan"/>, a rank before its network opens): the check builds a native booster per model, and
-    /// options can't change once made (a <c>with</c> copy is a new instance, checked anew).
+    /// The one check of the user's parameters: every section names a model or a member kind of
+    /// <paramref name="kinds"/>, every name is LightGBM's and LightGBM accepts every value
+    /// (<see cref="LightGbmParameters.Validate"/>), every member is a kind of <paramref name="kinds"/> and each
+    /// kind accepts its section (<see cref="IEnsembleMemberKind.Options"/>), before any data is read.
+    /// An instance is checked once for the same kinds, however many entry points ask (a command before it reads the
+    /// data, the <see cref="TrainingPlan"/>, a rank before its network opens): the check builds a native booster per
+    /// model, and options can't change once made (a <c>with</c> copy is a new instance, checked anew).
     /// </summary>
-    /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's complaint.</exception>
-    public void Validate()
+    /// <param name="kinds">The member kinds this program knows; none when null.</param>
+    /// <exception cref="ConfigurationException">Names the --params file, the section and LightGBM's (or the kind's) complaint.</exception>
+    public void Validate(EnsembleMemberKinds? kinds = null)
     {
-        if (s_validated.TryGetValue(this, out _)) { return; }
-        Check();
-        s_validated.AddOrUpdate(this, s_validated);
+        kinds ??= EnsembleMemberKinds.Empty;
+        if (s_validated.TryGetValue(this, out var passedWith) && ReferenceEquals(passedWith, kinds)) { return; }
+        Check(kinds);
+        s_validated.AddOrUpdate(this, kinds);
     }
 
-    /// <summary>Instances that passed <see cref="Validate"/>, by reference (a record's value equality would let
-    /// an equal but unchecked copy pass, which is harmless, but the table must not keep either alive).</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TrainingOptions, object> s_validated = new();
+    /// <summary>Instances that passed <see cref="Validate"/>, by reference, with the kinds they passed with (the
+    /// table keeps neither alive).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TrainingOptions, EnsembleMemberKinds> s_validated = new();
 
     /// <summary>How many full checks this thread ran (tests: an instance is checked once).</summary>
     [ThreadStatic] internal static int t_checksRun;
 
-    private void Check()
+    private void Check(EnsembleMemberKinds kinds)
     {
         t_checksRun++;
-        ValidateMembers();
+        ValidateMembers(kinds);
         if (SelectFeatures is { } share && share is not (>= 0 and <= 1))
         {
             throw new ConfigurationException("select_features", $"must be a share of the probe models' gain in (0, 1], or 0 for every feature, not {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
@@ -227,10 +221,10 @@ public sealed record TrainingOptions
         }
         foreach (var key in Parameters.Keys)
         {
-            if (key != "all" && key != ModelNames.Mmoe && !ModelNames.Trainable.Contains(key))
+            if (key != "all" && !ModelNames.Trainable.Contains(key) && !kinds.TryGet(key, out _))
             {
                 throw new ConfigurationException(
-                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected all, {string.Join(", ", ModelNames.Trainable)}, {ModelNames.Mmoe})");
+                    $"{Source}LightGBM parameters given for unknown model '{key}' (expected {string.Join(", ", ["all", .. ModelNames.Trainable, .. kinds.Names])})");
             }
         }
         foreach (var model in ModelNames.Trainable)
@@ -251,22 +245,27 @@ public sealed record TrainingOptions
         }
     }
 
-    private void ValidateMembers()
+    /// <summary>Every member is a known kind, given once; every kind named as a member or by a --params section
+    /// accepts its section.</summary>
+    private void ValidateMembers(EnsembleMemberKinds kinds)
     {
         foreach (var (name, i) in Members.Select((m, i) => (m, i)))
         {
-            if (!EnsembleMembers.TryGet(name, out _))
-            {
-                var known = EnsembleMembers.Names;
-                throw new ConfigurationException($"unknown ensemble member '{name}' (expected {(known.Count == 0 ? "none: this program registers no member kinds" : string.Join(", ", known))})");
-            }
+            kinds.Get(name);
             if (Members.Take(i).Contains(name))
             {
                 throw new ConfigurationException($"ensemble member '{name}' given twice");
             }
         }
-        MmoeParameters.Validate();
+        foreach (var name in kinds.Names.Where(n => Members.Contains(n) || Parameters.ContainsKey(n)))
+        {
+            MemberOptions(kinds.Get(name));
+        }
     }
+
+    /// <summary>The effective options of <paramref name="kind"/>: its defaults with its section of <see cref="Parameters"/>.</summary>
+    /// <exception cref="ConfigurationException">The kind refuses its section.</exception>
+    public JsonElement MemberOptions(IEnsembleMemberKind kind) => kind.Options(Parameters.GetValueOrDefault(kind.Name), ParametersSource);
 
     /// <summary>The message without the " (Parameter 'key')" that <see cref="ArgumentException"/> appends: the
     /// user named no C# parameter.</summary>

@@ -36,10 +36,12 @@ public sealed class TrainingPlan
     /// <summary>Checks the options, caps LightGBM's threads, splits the days and selects the features.</summary>
     /// <param name="purpose">What the run is, for the log: "training" or "tuning".</param>
     /// <param name="test">Joins transductive group statistics (the probes' features) when the feature config asks for them.</param>
+    /// <param name="kinds">The ensemble member kinds the options may name (none when null).</param>
     /// <exception cref="ConfigurationException">Options that can't be used, or a validation day that isn't there.</exception>
-    public static TrainingPlan Make(Frame train, Frame? test, TrainingOptions options, string purpose, ILogger logger, PhaseTimer timer, CancellationToken ct)
+    public static TrainingPlan Make(Frame train, Frame? test, TrainingOptions options, string purpose, ILogger logger, PhaseTimer timer, CancellationToken ct,
+        EnsembleMemberKinds? kinds = null)
     {
-        options.Validate();
+        options.Validate(kinds);
         LightGbmThreads.SetMax(options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
         var split = DaySplit.Of(train, options.ValidationDay);
         logger.LogInformation("{Purpose} on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",

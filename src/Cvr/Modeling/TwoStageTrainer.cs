@@ -11,11 +11,15 @@ namespace Cvr.Modeling;
 /// (is_like over all rows) × stage 2 (is_installed over liked rows, on a subset of stage 1's binned data); each
 /// early-stopped on the validation day's logloss, then calibrated there (ω), then blended 0.5/0.5. The run starts
 /// from a <see cref="TrainingPlan"/> and every model trains on one <see cref="ModelInputs"/> through
-/// <see cref="ModelFitter"/>: the prologue, data path and fitter the tuner shares.
+/// <see cref="ModelFitter"/>: the prologue, data path and fitter the tuner shares. Ensemble members
+/// (<see cref="TrainingOptions.Members"/>) are trained by their kinds of <c>kinds</c> (none when null).
 /// </summary>
-public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null)
+public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, PhaseTimer? timer = null, IProgress<ModelProgress>? progress = null,
+    EnsembleMemberKinds? kinds = null)
 {
     private readonly PhaseTimer _timer = timer ?? new PhaseTimer();
+
+    private readonly EnsembleMemberKinds _kinds = kinds ?? EnsembleMemberKinds.Empty;
 
     public TrainingOptions Options { get; } = options;
 
@@ -31,7 +35,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         // A rank of a data-parallel job validated these options before its network opened (ClusterTraining): the
         // check builds a LightGBM Dataset, which under the network would be binned across the ranks; the plan's check
         // of the same instance is then free.
-        var plan = TrainingPlan.Make(train, test, Options, "training", logger, _timer, ct);
+        var plan = TrainingPlan.Make(train, test, Options, "training", logger, _timer, ct, _kinds);
         var split = plan.Split;
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         // Every model's validation-day probabilities, predicted once: ω, the weight and the metrics all use them.
@@ -105,11 +109,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     {
         foreach (var name in Options.Members)
         {
-            if (!EnsembleMembers.TryGet(name, out var kind))
-            {
-                throw new ConfigurationException($"unknown ensemble member '{name}'");
-            }
-            yield return kind.Train(train, inputs, Options, logger, _timer, progress, ct);
+            yield return _kinds.Get(name).Train(train, inputs, Options, logger, _timer, progress, ct);
         }
     }
 
@@ -181,7 +181,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             using var inputs = plan.Inputs(train, test, everyDay, logger, _timer, keepTrainingFeatures: chosenMembers.Length > 0);
             for (var i = 0; i < chosenMembers.Length; i++)
             {
-                var kind = EnsembleMembers.TryGet(Options.Members[i], out var k) ? k : throw new ConfigurationException($"unknown ensemble member '{Options.Members[i]}'");
+                var kind = _kinds.Get(Options.Members[i]);
                 members.Add(chosenMembers[i] with { Model = kind.Refit(train, inputs, chosenMembers[i].Model, Options, logger, _timer, progress, ct) });
             }
             inputs.ReleaseTrainingRows();

@@ -21,7 +21,8 @@ public sealed record RunReport(
     [property: JsonPropertyName("test_new_ads")] DayMetrics? TestNewAds = null,
     [property: JsonPropertyName("report")] string? Report = null);
 
-/// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.</summary>
+/// <summary>The main commands' work, independent of the command line: train, predict, and both with evaluation.
+/// Each takes the ensemble member kinds it may train or load (none when null: a system without members).</summary>
 public static class Workflow
 {
     /// <summary>The column whose values identify an ad (data-format.md): test rows whose value never occurs on a
@@ -30,10 +31,10 @@ public static class Workflow
 
     /// <param name="reportDir">Where to write the training report (report.html, report.json); null: none.</param>
     public static RunReport Train(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct,
-        IProgress<ModelProgress>? progress = null, string? reportDir = null)
+        IProgress<ModelProgress>? progress = null, string? reportDir = null, EnsembleMemberKinds? kinds = null)
     {
         if (reportDir is not null) { Reporting.ReportFolder.Check(reportDir, overwrite: true); } // not after minutes of training
-        var (system, set) = TrainSystem(dataDir, modelDir, options, data, logger, timer, ct, progress);
+        var (system, set) = TrainSystem(dataDir, modelDir, options, data, logger, timer, ct, progress, kinds);
         using (system)
         {
             return Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
@@ -53,11 +54,11 @@ public static class Workflow
 
     /// <summary>Trains on the data's labelled days and writes the bundle; the caller disposes the system.</summary>
     private static (TrainedSystem System, DataSet Set) TrainSystem(string dataDir, string modelDir, TrainingOptions options, DataSetOptions data, ILogger logger,
-        PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress)
+        PhaseTimer timer, CancellationToken ct, IProgress<ModelProgress>? progress, EnsembleMemberKinds? kinds)
     {
-        options.Validate(); // bad --params fail before the data is read
+        options.Validate(kinds); // bad --params fail before the data is read
         var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
-        var system = new TwoStageTrainer(options, logger, timer, progress).Train(set.Train, set.Test, ct);
+        var system = new TwoStageTrainer(options, logger, timer, progress, kinds).Train(set.Train, set.Test, ct);
         try
         {
             timer.Time("write bundle", () => ModelBundle.Save(system, modelDir, ModelBundle.Fingerprint(set.Train)));
@@ -86,9 +87,10 @@ public static class Workflow
     }
 
     /// <summary>Scores the test split of <paramref name="dataDir"/> with a bundle and writes the submission.</summary>
-    public static (ModelScores Scores, Frame Test) Predict(string modelDir, string dataDir, string submission, DataSetOptions data, ILogger logger, PhaseTimer timer)
+    public static (ModelScores Scores, Frame Test) Predict(string modelDir, string dataDir, string submission, DataSetOptions data, ILogger logger, PhaseTimer timer,
+        EnsembleMemberKinds? kinds = null)
     {
-        var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir));
+        var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir, kinds));
         using (system)
         {
             var test = ReadTest(dataDir, manifest, data, logger, timer);
@@ -118,10 +120,11 @@ public static class Workflow
     /// day too when its labels are known; without one it shows what the bundle alone holds. Timings are the
     /// training run's and are not in a rebuilt report.
     /// </summary>
-    public static Reporting.TrainingReport RebuildReport(string modelDir, string? dataDir, string outDir, bool overwrite, DataSetOptions data, ILogger logger)
+    public static Reporting.TrainingReport RebuildReport(string modelDir, string? dataDir, string outDir, bool overwrite, DataSetOptions data, ILogger logger,
+        EnsembleMemberKinds? kinds = null)
     {
         Reporting.ReportFolder.Check(outDir, overwrite);
-        var (system, manifest) = ModelBundleLoader.Load(modelDir);
+        var (system, manifest) = ModelBundleLoader.Load(modelDir, kinds);
         using (system)
         {
             Frame? train = null;
@@ -154,19 +157,19 @@ public static class Workflow
     /// <param name="writeReport">false: no report/, and one an earlier run left in <paramref name="outDir"/> is
     /// removed, so the folder never holds a report of another model.</param>
     public static RunReport Run(string dataDir, string outDir, TrainingOptions options, DataSetOptions data, ILogger logger, PhaseTimer timer, CancellationToken ct,
-        IProgress<ModelProgress>? progress = null, bool writeReport = true)
+        IProgress<ModelProgress>? progress = null, EnsembleMemberKinds? kinds = null, bool writeReport = true)
     {
         Directory.CreateDirectory(outDir);
         var reportDir = Path.Combine(outDir, RunReportFolder);
         if (writeReport) { Reporting.ReportFolder.Check(reportDir, overwrite: true); }
         var model = Path.Combine(outDir, "model");
         var submission = Path.Combine(outDir, "submission.csv");
-        var (system, set) = TrainSystem(dataDir, model, options, data, logger, timer, ct, progress);
+        var (system, set) = TrainSystem(dataDir, model, options, data, logger, timer, ct, progress, kinds);
         using (system)
         {
             var labelledAds = set.Train.TryGetCategorical(AdColumn, out var ads) ? ads.Levels.ToHashSet() : null;
             var trained = Report(system, null, timer, model, null);
-            var (scores, test) = Predict(model, dataDir, submission, data, logger, timer);
+            var (scores, test) = Predict(model, dataDir, submission, data, logger, timer, kinds);
             var (testMetrics, newAds, labels) = timer.Time("evaluate", () => EvaluateTest(scores, test, dataDir, labelledAds, logger));
             if (writeReport)
             {

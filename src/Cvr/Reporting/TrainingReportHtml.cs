@@ -45,7 +45,7 @@ public static class TrainingReportWriter
     {
         Open(h, "learning-curves", "Learning curves");
         h.Append("<p class=\"note\">Logloss per boosting iteration on the training rows and on the validation day (stage 2, install: their liked rows), "
-            + "summed in row order from LightGBM's own scores; the dashed line is the best iteration, the one kept. An ensemble member (MMOE) is drawn per epoch: "
+            + "summed in row order from LightGBM's own scores; the dashed line is the best iteration, the one kept. An ensemble member is drawn per epoch: "
             + "its epoch's mean multi-task training loss, and the install logloss of its better head on the validation day.</p>\n");
         Table(h, ["model", "kind", "best iteration", "iterations run", "stop reason", "validation logloss"], r.Models.Select(m => new[]
         {

@@ -28,8 +28,8 @@ public class TrainingPlanTests(ModelInputsTests.Data data) : IClassFixture<Model
     {
         var options = Options with { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["all"] = new Dictionary<string, string> { ["num_leaves"] = "1" } } };
 
-        Assert.Throws<ConfigurationException>(options.Validate);
-        Assert.Throws<ConfigurationException>(options.Validate);
+        Assert.Throws<ConfigurationException>(() => options.Validate());
+        Assert.Throws<ConfigurationException>(() => options.Validate());
     }
 
     [Fact]

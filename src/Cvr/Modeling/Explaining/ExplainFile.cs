@@ -12,14 +12,15 @@ public static class ExplainFile
     /// null), in the data's order, atomically: a failed run leaves no file. Returns the number of rows written.</summary>
     /// <param name="top">Features listed per model (0: all).</param>
     /// <param name="threads">LightGBM's threads (null: all cores); the output does not depend on it.</param>
+    /// <param name="kinds">The member kinds that reload the bundle's ensemble members; none when null.</param>
     public static int Write(string modelDir, string dataDir, string outFile, RowSelection? rows, int top, int? threads,
-        DataSetOptions data, ILogger logger, PhaseTimer timer)
+        DataSetOptions data, ILogger logger, PhaseTimer timer, EnsembleMemberKinds? kinds = null)
     {
         if (top < 0)
         {
             throw new ConfigurationException("top", $"{top}: expected the number of features to list per model (0: all)");
         }
-        var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir));
+        var (system, manifest) = timer.Time("read bundle", () => ModelBundleLoader.Load(modelDir, kinds));
         using (system)
         {
             var explainer = new Explainer(system);

@@ -7,7 +7,7 @@ namespace Cvr.Modeling.Explaining;
 /// element of <c>cvr serve</c>'s explain answer (docs/serving.md has an example):
 /// <code>
 /// {"row_id": 7, "is_installed": p, "is_clicked": q,
-///  "is_installed_attribution": {"base": b, "unexplained_members": {"mmoe": m}, "rest": r, "contributions": [...]},
+///  "is_installed_attribution": {"base": b, "unexplained_members": {"KIND": m}, "rest": r, "contributions": [...]},
 ///  "models": {"like": {"expected_value": e, "raw_score": z, "rest": r, "contributions": [...]}, "install": …, "e2e": …, "click": …}}
 /// </code>
 /// each contribution <c>{"feature": name, "value": input, "contribution": c}</c> (the input null when not finite), the

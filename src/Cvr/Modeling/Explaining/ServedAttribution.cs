@@ -4,7 +4,7 @@ namespace Cvr.Modeling.Explaining;
 
 /// <summary>
 /// The served probability (<c>is_installed</c>) split exactly into a base, one share per feature and one term per
-/// ensemble member that is not a booster (the MMOE, reported whole and unexplained):
+/// ensemble member that is not a booster (reported whole and unexplained):
 /// <c>Base + Σ Values + Σ Members = Value</c> (to rounding, ~1e-15).
 /// </summary>
 /// <param name="Value">The served probability, as <c>cvr predict</c> writes it.</param>

@@ -31,24 +31,23 @@ public static partial class LightGbmTuner
     }
 
     /// <summary>
-    /// One trial of the deep model: its hyperparameters as <see cref="TrainingOptions.MmoeParameters"/> gives them
-    /// (the base --params' "mmoe" section) overridden by the sampled values; trained by the registered kind, the
-    /// path <c>cvr train --mmoe</c> takes, on the same fitted features; scored by the validation day's install
-    /// logloss of the estimate it chose (epochs are few, so trials are not pruned).
+    /// One trial of an ensemble member: its options as its --params section gives them (the base --params), overridden
+    /// by the sampled values (<see cref="IEnsembleMemberKind.ToParameters"/>); trained by its kind, the path
+    /// <c>cvr train</c> takes for members, on the same fitted features; scored by the validation day's install
+    /// logloss of the member's probabilities (a member's rounds are few, so trials are not pruned).
     /// </summary>
-    private static double MmoeObjective(Trial trial, SearchSpace space, Frame train, ModelInputs inputs, TrainingOptions training, string setup, CancellationToken ct)
+    private static double MemberObjective(Trial trial, SearchSpace space, IEnsembleMemberKind kind, Frame train, ModelInputs inputs,
+        TrainingOptions training, string setup, CancellationToken ct)
     {
         trial.SetUserAttribute(SetupAttribute, setup);
-        if (!EnsembleMembers.TryGet(ModelNames.Mmoe, out var kind))
-        {
-            throw new ConfigurationException("this program can't train the deep model (no mmoe member kind registered)");
-        }
-        var section = new Dictionary<string, string>(training.Parameters.GetValueOrDefault(ModelNames.Mmoe) ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in SearchSpaces.ToMmoe(trial.Suggest(space))) { section[key] = value; }
-        var options = training with { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>>(training.Parameters) { [ModelNames.Mmoe] = section } };
+        var section = new Dictionary<string, string>(training.Parameters.GetValueOrDefault(kind.Name) ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in kind.ToParameters(trial.Suggest(space))) { section[key] = value; }
+        var options = training with { Parameters = new Dictionary<string, IReadOnlyDictionary<string, string>>(training.Parameters) { [kind.Name] = section } };
         var (member, validation) = kind.Train(train, inputs, options, NullLogger.Instance, new PhaseTimer(), null, ct);
-        trial.SetUserAttribute(BestIterationAttribute, member.BestIteration);
-        member.Dispose();
+        using (member)
+        {
+            trial.SetUserAttribute(BestIterationAttribute, member.BestIteration);
+        }
         return Metrics.LogLoss(inputs.Labels.ValidInstalled, validation);
     }
 }

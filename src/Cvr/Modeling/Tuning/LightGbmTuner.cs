@@ -14,7 +14,9 @@ namespace Cvr.Modeling.Tuning;
 /// <summary>
 /// <c>cvr tune</c>'s work: TPE (or random) search over <see cref="SearchSpaces"/> for e2e, like and install, each
 /// trial scored by the model's validation-day binary_logloss at its early-stopped best iteration, exactly as
-/// <see cref="TwoStageTrainer"/> would train it. Writes the best parameters as a <c>--params</c> file.
+/// <see cref="TwoStageTrainer"/> would train it; or over an ensemble member kind's own space, each trial scored by
+/// the validation day's install logloss of the member its kind trains. Writes the best parameters as a
+/// <c>--params</c> file.
 /// </summary>
 /// <remarks>
 /// Pruning compares a trial's best logloss so far with the median of the complete trials at the same iteration.
@@ -28,31 +30,34 @@ public static partial class LightGbmTuner
     internal const string SetupAttribute = "setup";
     internal const string BestIterationAttribute = "best_iteration";
 
-    public static TuneReport Run(string dataDir, TuneOptions tune, TrainingOptions training, DataSetOptions dataOptions, ILogger logger, CancellationToken ct)
+    /// <param name="kinds">The ensemble member kinds <c>--model</c> may name (and the base options' members need); none when null.</param>
+    public static TuneReport Run(string dataDir, TuneOptions tune, TrainingOptions training, DataSetOptions dataOptions, ILogger logger, CancellationToken ct,
+        EnsembleMemberKinds? kinds = null)
     {
-        Validate(tune, training);
+        kinds ??= EnsembleMemberKinds.Empty;
+        Validate(tune, training, kinds);
         var clock = Stopwatch.StartNew();
         // Open (and so check) every study before the data is read: a bad study file fails in seconds.
         var studies = tune.Models.ToDictionary(m => m, m => OpenStudy(tune, training, m), StringComparer.Ordinal);
         var set = DataSet.Load(dataDir, dataOptions, logger);
-        var setup = Setup(set.Train, training);
+        var setup = Setup(set.Train, training, tune.Models.Where(m => kinds.TryGet(m, out _)).Select(kinds.Get));
         foreach (var study in studies.Values) { CheckSetup(study, setup); }
         // The trainer's prologue (options, threads, days, feature selection), so trials see the features cvr train would.
         var timer = new PhaseTimer();
-        var plan = TrainingPlan.Make(set.Train, set.Test, training, "tuning", logger, timer, ct);
+        var plan = TrainingPlan.Make(set.Train, set.Test, training, "tuning", logger, timer, ct, kinds);
         // The float matrix stays so that each max_bin a trial samples can be binned without refitting the features;
-        // the deep model's trials read the training rows as cvr train --mmoe does, from the kept training features.
+        // a member's trials read the training rows as cvr train does for members, from the kept training features.
         using var inputs = plan.Inputs(set.Train, set.Test, plan.Split, logger, timer,
-            retainTrainingMatrix: tune.Models.Any(m => m != ModelNames.Mmoe), keepTrainingFeatures: tune.Models.Contains(ModelNames.Mmoe));
+            retainTrainingMatrix: tune.Models.Any(m => !kinds.TryGet(m, out _)), keepTrainingFeatures: tune.Models.Any(m => kinds.TryGet(m, out _)));
         var results = new List<ModelTuneResult>();
         var timedOut = false;
         var maxBin = training.ParametersFor(ModelNames.EndToEnd).MaxBin;
         foreach (var model in tune.Models)
         {
             var study = studies[model];
-            var run = RunStudy(study, model, maxBin, set.Train, inputs, tune, training, setup, clock, logger, ct);
+            var run = RunStudy(study, model, maxBin, set.Train, inputs, tune, training, kinds, setup, clock, logger, ct);
             timedOut |= run.TimedOut;
-            var result = Summarise(study, model, run.Count);
+            var result = Summarise(study, model, run.Count, kinds);
             results.Add(result);
             if (model == ModelNames.EndToEnd && study.BestTrial?.Params.GetValueOrDefault(SearchSpaces.MaxBin) is { } tunedBins)
             {
@@ -61,21 +66,21 @@ public static partial class LightGbmTuner
                 maxBin = Convert.ToInt32(tunedBins.Value, CultureInfo.InvariantCulture);
             }
         }
-        var written = TunedParametersFile.Write(tune.OutFile, training.Parameters, results, logger);
+        var written = TunedParametersFile.Write(tune.OutFile, training.Parameters, results, logger, kinds);
         return new TuneReport(written ? tune.OutFile : null, timedOut, results);
     }
 
-    private static void Validate(TuneOptions tune, TrainingOptions training)
+    private static void Validate(TuneOptions tune, TrainingOptions training, EnsembleMemberKinds kinds)
     {
-        if (tune.Model != "all" && tune.Model != ModelNames.Mmoe && !SearchSpaces.Models.Contains(tune.Model))
+        if (tune.Model != "all" && !kinds.TryGet(tune.Model, out _) && !SearchSpaces.Models.Contains(tune.Model))
         {
-            throw new ConfigurationException($"cannot tune model '{tune.Model}' (expected {string.Join(", ", SearchSpaces.Models)}, {ModelNames.Mmoe} or all)");
+            throw new ConfigurationException($"cannot tune model '{tune.Model}' (expected {SearchSpaces.Expected(kinds)})");
         }
         Require(tune.Trials > 0, $"--trials must be at least 1, not {tune.Trials}");
         Require(tune.PruneStartupTrials >= 0, $"--prune-startup must not be negative, not {tune.PruneStartupTrials}");
         Require(tune.PruneWarmupSteps is not < 0, $"--prune-warmup must not be negative, not {tune.PruneWarmupSteps}");
         Require(tune.Timeout is not { } timeout || timeout > TimeSpan.Zero, $"--timeout must be a positive number of seconds, not {tune.Timeout?.TotalSeconds}");
-        training.Validate(); // bad base parameters fail before any work
+        training.Validate(kinds); // bad base parameters fail before any work
     }
 
     private static void Require(bool condition, string message)
@@ -126,9 +131,10 @@ public static partial class LightGbmTuner
     /// <summary>Runs the missing trials of one study, one log line each, until done, timed out or cancelled.</summary>
     private static (int Count, bool TimedOut) RunStudy(
         Study study, string model, int? maxBin, Frame train, ModelInputs inputs, TuneOptions tune, TrainingOptions training,
-        string setup, Stopwatch clock, ILogger logger, CancellationToken ct)
+        EnsembleMemberKinds kinds, string setup, Stopwatch clock, ILogger logger, CancellationToken ct)
     {
-        var space = SearchSpaces.For(model);
+        var space = SearchSpaces.For(model, kinds);
+        kinds.TryGet(model, out var member);
         var counted = study.Trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned);
         var missing = Math.Max(0, tune.Trials - counted);
         logger.LogInformation("{Model}: study {Path} holds {Counted} finished trials; running {Missing} more{Bins}",
@@ -141,8 +147,8 @@ public static partial class LightGbmTuner
                 return (i, true);
             }
             var start = clock.Elapsed;
-            study.Optimize(trial => model == ModelNames.Mmoe
-                ? MmoeObjective(trial, space, train, inputs, training, setup, ct)
+            study.Optimize(trial => member is not null
+                ? MemberObjective(trial, space, member, train, inputs, training, setup, ct)
                 : Objective(trial, space, model, maxBin, inputs, training, setup, ct), 1, ct);
             LogTrial(logger, model, study, clock.Elapsed - start);
         }
@@ -166,12 +172,13 @@ public static partial class LightGbmTuner
             model, trial.Number, trial.State.ToString().ToLowerInvariant(), outcome, elapsed.TotalSeconds, bestText, parameters);
     }
 
-    private static ModelTuneResult Summarise(Study study, string model, int run)
+    private static ModelTuneResult Summarise(Study study, string model, int run, EnsembleMemberKinds kinds)
     {
         var best = study.BestTrial;
         int Count(TrialState state) => study.Trials.Count(t => t.State == state);
         var values = best?.Params.ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
-        var parameters = values is null ? null : model == ModelNames.Mmoe ? SearchSpaces.ToMmoe(values) : SearchSpaces.ToLightGbm(values);
+        var parameters = values is null ? null
+            : kinds.TryGet(model, out var member) ? member.ToParameters(values) : SearchSpaces.ToLightGbm(values);
         return new ModelTuneResult(model, study.StoragePath!, run, Count(TrialState.Complete), Count(TrialState.Pruned), Count(TrialState.Failed),
             best?.Number, best?.Value, best is null ? null : Iteration(best), parameters);
     }
@@ -180,12 +187,14 @@ public static partial class LightGbmTuner
         trial.UserAttributes.TryGetValue(BestIterationAttribute, out var value) && value.TryGetInt32(out var iteration) ? iteration : null;
 
     /// <summary>
-    /// What makes trial values comparable: the data's content and every training setting but the thread count.
+    /// What makes trial values comparable: the data's content, every training setting but the thread count, and the
+    /// effective options of the member kinds tuned (their defaults live in the kind, not in the training options).
     /// A study resumed with anything else would mix incomparable losses, so <see cref="CheckSetup"/> refuses it.
     /// </summary>
-    private static string Setup(Frame train, TrainingOptions training)
+    private static string Setup(Frame train, TrainingOptions training, IEnumerable<IEnsembleMemberKind> members)
     {
-        var settings = JsonSerializer.Serialize(training with { Threads = null }, ModelBundle.Json);
+        var settings = JsonSerializer.Serialize(training with { Threads = null }, ModelBundle.Json)
+            + string.Concat(members.Select(kind => $"\n{kind.Name}: {training.MemberOptions(kind).GetRawText()}"));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(ModelBundle.Fingerprint(train) + "\n" + settings));
         return Convert.ToHexStringLower(hash)[..16];
     }

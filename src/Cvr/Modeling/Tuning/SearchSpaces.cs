@@ -1,6 +1,4 @@
 using System.Globalization;
-using Cvr.Modeling;
-
 using Cvr.Tuning;
 
 namespace Cvr.Modeling.Tuning;
@@ -40,34 +38,25 @@ public static class SearchSpaces
         .Float("lambda_l2", 1e-8, 10, log: true)
         .Float("min_sum_hessian_in_leaf", 1e-5, 10, log: true);
 
-    /// <summary>The deep model's main hyperparameters (<c>cvr tune --model mmoe</c>): Adam's step, the experts'
-    /// number and width, the embeddings' width, the batch size and the CVR task's weight in the loss.</summary>
-    public static SearchSpace Mmoe() => new SearchSpace()
-        .Float("learning_rate", 3e-4, 1e-2, log: true)
-        .Int("experts", 2, 8)
-        .Categorical("expert_units", 32, 64, 128)
-        .Categorical("embedding_dim", 4, 8, 16)
-        .Categorical("batch_size", 512, 1024, 2048)
-        .Float("weight_cvr", 0.2, 2, log: true);
-
-    /// <summary>A trial's values as the "mmoe" section of a --params file (<see cref="MmoeOptions.WithOverrides"/>).</summary>
-    public static Dictionary<string, string> ToMmoe(IReadOnlyDictionary<string, object> values)
-        => values.ToDictionary(kv => kv.Key, kv => Format(kv.Value), StringComparer.Ordinal);
-
-    /// <summary>The default space of one model: <see cref="Shared"/>, plus max_bin for e2e.</summary>
-    public static SearchSpace For(string model)
+    /// <summary>The default space of one model: <see cref="Shared"/>, plus max_bin for e2e; or the space of the
+    /// ensemble member kind of <paramref name="kinds"/> by that name (<see cref="IEnsembleMemberKind.SearchSpace"/>).</summary>
+    /// <exception cref="ConfigurationException">Neither a booster <c>cvr tune</c> tunes nor a kind of <paramref name="kinds"/>.</exception>
+    public static SearchSpace For(string model, EnsembleMemberKinds? kinds = null)
     {
-        if (model == ModelNames.Mmoe)
+        if (kinds is not null && kinds.TryGet(model, out var kind))
         {
-            return Mmoe();
+            return kind.SearchSpace();
         }
         if (!Models.Contains(model))
         {
-            throw new ConfigurationException($"cannot tune model '{model}' (expected {string.Join(", ", Models)}, {ModelNames.Mmoe} or all)");
+            throw new ConfigurationException($"cannot tune model '{model}' (expected {Expected(kinds ?? EnsembleMemberKinds.Empty)})");
         }
         var space = Shared();
         return model == ModelNames.EndToEnd ? space.Categorical(MaxBin, 63, 127, 255) : space;
     }
+
+    /// <summary>What <c>cvr tune --model</c> takes, for messages: the boosters, the member kinds, "all".</summary>
+    internal static string Expected(EnsembleMemberKinds kinds) => $"{string.Join(", ", [.. Models, .. kinds.Names])} or all";
 
     /// <summary>
     /// A trial's values as LightGBM parameters (canonical names, invariant text, as a --params file holds them),

@@ -14,7 +14,8 @@ public enum SamplerKind
 /// <summary>How <see cref="LightGbmTuner"/> runs: which models, how many trials, where results go.</summary>
 public sealed record TuneOptions
 {
-    /// <summary>e2e, like or install, or all three (one after another, e2e first).</summary>
+    /// <summary>e2e, like or install, or all three (one after another, e2e first); or the name of an ensemble
+    /// member kind given to <see cref="LightGbmTuner.Run"/>.</summary>
     public required string Model { get; init; }
 
     /// <summary>The trials each study should hold when done; a resumed study only runs the missing ones.</summary>

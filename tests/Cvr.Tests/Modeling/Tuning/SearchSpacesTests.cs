@@ -23,7 +23,7 @@ public class SearchSpacesTests
     [Fact]
     public void For_UnknownModel_Throws()
     {
-        var e = Assert.Throws<ConfigurationException>(() => SearchSpaces.For("click"));
+        var e = Assert.Throws<ConfigurationException>(() => SearchSpaces.For("click", new EnsembleMemberKinds(new Cvr.Tests.Modeling.StubMemberKind("mmoe"))));
         Assert.Equal("cannot tune model 'click' (expected e2e, like, install, mmoe or all)", e.Message);
     }
 

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Cvr.Modeling;
 
-namespace Cvr.Modeling;
+namespace Cvr.Deep;
 
 /// <summary>
-/// Hyperparameters of the multi-task deep model (the paper's Appendix A; trained by <c>Cvr.Deep</c>): E expert
+/// Hyperparameters of the multi-task deep model (the paper's Appendix A; <see cref="MmoeKind"/>): E expert
 /// MLPs shared by three tasks through one softmax gate each, a tower per task (CTR = is_like, CVR = install given
 /// like, CTCVR = is_installed), trained with Adam on a weighted sum of the tasks' losses.
 /// </summary>
@@ -45,7 +46,8 @@ public sealed record MmoeOptions
     /// <summary>Values seen fewer times on the training rows share the out-of-vocabulary row, so it is trained.</summary>
     [JsonPropertyName("min_count")] public int MinCount { get; init; } = 2;
 
-    /// <summary>These options with the given values (names as in JSON, values as text: a --params file's "mmoe" section).</summary>
+    /// <summary>These options with the given values (names as in JSON, values as text: a --params file's "mmoe"
+    /// section, or a tuning trial's <see cref="MmoeKind.ToParameters"/>).</summary>
     /// <exception cref="ConfigurationException">An unknown name or a value that doesn't parse, named.</exception>
     public MmoeOptions WithOverrides(IReadOnlyDictionary<string, string> values, string? source = null)
     {
