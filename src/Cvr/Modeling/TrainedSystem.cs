@@ -24,27 +24,28 @@ public sealed class TrainedSystem(
 {
     public TrainingOptions Options { get; } = options;
 
-    public FittedFeaturePipeline Pipeline { get; } = pipeline;
-
     public IReadOnlyDictionary<string, TrainedModel> Models { get; } = models;
-
-    public double OmegaTs { get; } = omegaTs;
-
-    public double OmegaE2e { get; } = omegaE2e;
-
-    /// <summary>Weight of calibrated Model_ts in the ensemble (calibrated Model_e2e gets the rest).</summary>
-    public double EnsembleWeight { get; } = ensembleWeight;
 
     public DaySplit Split { get; } = split;
 
     public Schema TrainingSchema { get; } = trainingSchema;
 
-    /// <summary>Ensemble members beside Model_ts and Model_e2e, each with its ω and weight.</summary>
-    public IReadOnlyList<TrainedMember> Members { get; } = members ?? [];
-
-    /// <summary>The scoring view of this system: its pipeline, its boosters and its ensemble (<see cref="ScoringSet"/>).</summary>
+    /// <summary>The scoring view of this system: its pipeline, its boosters and its ensemble (<see cref="ScoringSet"/>),
+    /// which holds them; the properties below read it.</summary>
     public ScoringSet Scoring { get; } = new(pipeline, models.ToDictionary(kv => kv.Key, kv => kv.Value.Booster, StringComparer.Ordinal),
         omegaTs, omegaE2e, ensembleWeight, members ?? []);
+
+    public FittedFeaturePipeline Pipeline => Scoring.Pipeline;
+
+    public double OmegaTs => Scoring.OmegaTs;
+
+    public double OmegaE2e => Scoring.OmegaE2e;
+
+    /// <summary>Weight of calibrated Model_ts in the ensemble (calibrated Model_e2e gets the rest).</summary>
+    public double EnsembleWeight => Scoring.EnsembleWeight;
+
+    /// <summary>Ensemble members beside Model_ts and Model_e2e, each with its ω and weight.</summary>
+    public IReadOnlyList<TrainedMember> Members => Scoring.Members;
 
     /// <summary>Weight of calibrated Model_e2e: what Model_ts and the members leave.</summary>
     public double E2eWeight => Scoring.E2eWeight;
