@@ -53,6 +53,22 @@ public class ExitCodeTests
     }
 
     [Fact]
+    public void Train_WeightValidationNewAdsWithoutATestSplit_IsAUsageErrorAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("generate", "--out", dir.File("data"), "--scale", "0.002", "-q").Exit);
+        Directory.Delete(dir.File("data/test"), recursive: true); // the rows to score, whose new-ad share the weights aim at
+
+        var (exit, output, err) = CliRunner.Run("train", "--data", dir.File("data"), "--out", dir.File("model"), "--no-cache", "-q", "--weight-validation-new-ads");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("", output);
+        Assert.Equal("error: --weight-validation-new-ads weights the validation day to the new-ad share of the rows to be scored, and this data set has no test split to score: leave the option out or add test/",
+            err.Trim());
+        Assert.False(Directory.Exists(dir.File("model")));
+    }
+
+    [Fact]
     public void Generate_NegativeScale_IsAUsageError()
     {
         using var dir = new TempDir();

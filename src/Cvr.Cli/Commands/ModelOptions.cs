@@ -35,6 +35,11 @@ internal static class ModelOptions
 
     public static readonly Option<bool> FitWeightOption = new("--fit-ensemble-weight") { Description = "Fit the ensemble weight on the validation day instead of 0.5/0.5." };
 
+    public static readonly Option<bool> WeightValidationOption = new("--weight-validation-new-ads")
+    {
+        Description = "Weight the validation day's rows so its new-ad rows (ads no training day has) have their share among the rows to score (ads no labelled day has), for early stopping, ω and a fitted ensemble weight; needs a test split.",
+    };
+
     public static readonly Option<StageOneLabel> StageOneOption = new("--stage-one-label")
     {
         Description = "Label of Model_ts's first stage: Like (clicked OR installed, the paper) or Installed (the authors' script).",
@@ -73,7 +78,7 @@ internal static class ModelOptions
     public static IEnumerable<Option> TrainingOptionsList =>
     [
         PresetOption, ConfigOption, ParamsOption, ValidationDayOption, RefitOption, ClickModelOption, FitWeightOption,
-        StageOneOption, SelectFeaturesOption, TreeRowsOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption, MmoeOption,
+        WeightValidationOption, StageOneOption, SelectFeaturesOption, TreeRowsOption, SeedOption, ThreadsOption, MaxRoundsOption, EarlyStoppingOption, MmoeOption,
     ];
 
     private static bool Baseline(ParseResult parse, bool byDefault)
@@ -101,6 +106,7 @@ internal static class ModelOptions
             Refit = parse.GetValue(RefitOption),
             ClickModel = parse.GetValue(ClickModelOption),
             FitEnsembleWeight = parse.GetValue(FitWeightOption),
+            WeightValidationNewAds = parse.GetValue(WeightValidationOption),
             StageOneLabel = parse.GetValue(StageOneOption),
             Baseline = Baseline(parse, baselineByDefault),
             SelectFeatures = parse.GetValue(SelectFeaturesOption),

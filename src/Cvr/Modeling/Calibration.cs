@@ -14,6 +14,24 @@ public static class Calibration
         return Metrics.Rate(labels) / mean;
     }
 
+    /// <summary>ω with each row weighing <paramref name="weights"/>[i]: the weighted rate over the weighted mean
+    /// prediction, Σ wᵢyᵢ ÷ Σ wᵢpᵢ; null weights: the unweighted ω, the same bits.</summary>
+    public static double Omega(ReadOnlySpan<byte> labels, ReadOnlySpan<double> predictions, double[]? weights)
+    {
+        if (weights is null) { return Omega(labels, predictions); }
+        if (labels.Length != predictions.Length || labels.Length != weights.Length)
+        {
+            throw new ArgumentException($"{labels.Length} labels, {predictions.Length} predictions and {weights.Length} weights");
+        }
+        double installs = 0, predicted = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            installs += weights[i] * labels[i];
+            predicted += weights[i] * predictions[i];
+        }
+        return installs / predicted;
+    }
+
     public static double Apply(double p, double omega) => p / (p + (1 - p) / omega);
 
     public static double[] Apply(ReadOnlySpan<double> predictions, double omega)
@@ -71,7 +89,8 @@ public static class Ensemble
     /// of <see cref="Mix"/> on the given labels: every point of the simplex grid (5,151 for three members). Ties
     /// keep the first point in lexicographic order, so the result is reproducible.
     /// </summary>
-    public static double[] FitWeights(ReadOnlySpan<byte> labels, IReadOnlyList<double[]> members)
+    /// <param name="rowWeights">Each validation row's weight in the logloss (<see cref="NewAdWeighting"/>); null: alike.</param>
+    public static double[] FitWeights(ReadOnlySpan<byte> labels, IReadOnlyList<double[]> members, double[]? rowWeights = null)
     {
         var steps = (int)Math.Round(1 / WeightStep);
         var points = new List<double[]>();
@@ -98,7 +117,7 @@ public static class Ensemble
         Parallel.For(0, points.Count, () => new double[label.Length], (k, _, buffer) =>
         {
             Mix(members, points[k], buffer);
-            losses[k] = Metrics.LogLoss(label, buffer);
+            losses[k] = Metrics.LogLoss(label, buffer, rowWeights);
             return buffer;
         }, _ => { });
         var (best, bestLoss) = (0, double.PositiveInfinity);
@@ -110,14 +129,15 @@ public static class Ensemble
     }
 
     /// <summary>The weight of <paramref name="first"/> in [0, 1] that minimises the logloss on the given labels.</summary>
-    public static double FitWeight(ReadOnlySpan<byte> labels, ReadOnlySpan<double> first, ReadOnlySpan<double> second)
+    /// <param name="rowWeights">Each validation row's weight in the logloss (<see cref="NewAdWeighting"/>); null: alike.</param>
+    public static double FitWeight(ReadOnlySpan<byte> labels, ReadOnlySpan<double> first, ReadOnlySpan<double> second, double[]? rowWeights = null)
     {
         var best = 0.5;
         var bestLoss = double.PositiveInfinity;
         for (var step = 0; step <= (int)Math.Round(1 / WeightStep); step++)
         {
             var w = step * WeightStep;
-            var loss = Metrics.LogLoss(labels, Blend(first, second, w));
+            var loss = Metrics.LogLoss(labels, Blend(first, second, w), rowWeights);
             if (loss < bestLoss - 1e-12)
             {
                 bestLoss = loss;

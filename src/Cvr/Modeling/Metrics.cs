@@ -23,6 +23,23 @@ public static class Metrics
         return sum / labels.Length;
     }
 
+    /// <summary>The logloss with each row weighing <paramref name="weights"/>[i]: Σ wᵢ·lossᵢ ÷ Σ wᵢ (LightGBM's weighted
+    /// binary_logloss); null weights: <see cref="LogLoss(ReadOnlySpan{byte}, ReadOnlySpan{double})"/>, the same bits.</summary>
+    public static double LogLoss(ReadOnlySpan<byte> labels, ReadOnlySpan<double> predictions, double[]? weights)
+    {
+        if (weights is null) { return LogLoss(labels, predictions); }
+        CheckLengths(labels.Length, predictions.Length);
+        CheckLengths(labels.Length, weights.Length);
+        double sum = 0, total = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var p = Math.Clamp(predictions[i], Epsilon, 1 - Epsilon);
+            sum -= weights[i] * (labels[i] == 1 ? Math.Log(p) : Math.Log(1 - p));
+            total += weights[i];
+        }
+        return sum / total;
+    }
+
     /// <summary>Entropy of a Bernoulli with mean <paramref name="rate"/>: the logloss of predicting the rate itself.</summary>
     public static double Entropy(double rate)
         => rate <= 0 || rate >= 1 ? 0 : -(rate * Math.Log(rate) + (1 - rate) * Math.Log(1 - rate));

@@ -39,7 +39,7 @@ public static partial class ModelBundleLoader
         }, StringComparer.Ordinal);
         var split = new DaySplit(manifest.Split.ValidationDay, manifest.Split.FirstTrainDay, manifest.Split.LastTrainDay, [], []);
         var system = new TrainedSystem(options, bundle.Pipeline, models, manifest.OmegaTs, manifest.OmegaE2e, manifest.EnsembleWeight,
-            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics, Selection = manifest.Selection };
+            split, new Schema(manifest.TrainingSchema), members) { ValidationMetrics = manifest.ValidationMetrics, Selection = manifest.Selection, ValidationWeighting = manifest.ValidationWeighting };
         return (system, manifest);
     }
 

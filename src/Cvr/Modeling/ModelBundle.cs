@@ -55,6 +55,12 @@ public sealed record BundleManifest
     [JsonPropertyName("members")] public IReadOnlyDictionary<string, BundledMember> Members { get; init; } = new Dictionary<string, BundledMember>();
     [JsonPropertyName("validation_metrics")] public DayMetrics? ValidationMetrics { get; init; }
     [JsonPropertyName("feature_selection")] public FeatureSelectionDecision? Selection { get; init; }
+
+    /// <summary>The validation rows' weighting (<see cref="TrainingOptions.WeightValidationNewAds"/>); absent when the
+    /// option is off, so such bundles are the bytes they were before it existed.</summary>
+    [JsonPropertyName("validation_weighting")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NewAdWeighting? ValidationWeighting { get; init; }
 }
 
 /// <summary>The manifest's <c>options</c>: how the bundle was trained (<see cref="TrainedSystem.Options"/>), read only
@@ -130,6 +136,7 @@ public static class ModelBundle
                 Members = members,
                 ValidationMetrics = system.ValidationMetrics,
                 Selection = system.Selection,
+                ValidationWeighting = system.ValidationWeighting,
             };
             // The options sit beside the manifest's scoring part, where they always were in the file (before the schema).
             var json = JsonSerializer.SerializeToNode(manifest, Json)!.AsObject();

@@ -36,13 +36,16 @@ internal static class ModelFitter
         }
         var predictions = timer.Time("lightgbm: predict", () => result.Booster.Predict(data.ValidRows));
         var logLoss = data.ScoredRows is { } scored
-            ? Metrics.LogLoss(SplitLabels.At(data.ValidLabels!, scored), SplitLabels.At(predictions, scored))
-            : Metrics.LogLoss(data.ValidLabels!, predictions);
+            ? Metrics.LogLoss(SplitLabels.At(data.ValidLabels!, scored), SplitLabels.At(predictions, scored), data.ValidWeights is { } w ? SplitLabels.At(w, scored) : null)
+            : Metrics.LogLoss(data.ValidLabels!, predictions, data.ValidWeights);
         return (new TrainedModel(name, result.Booster, result.BestIteration, result.IterationsRun, result.StopReason, logLoss) { Curve = recorder?.Curve }, predictions);
     }
 }
 
 /// <summary>What one model trains on: its binned training rows (labelled for it) and, with a validation day, that day
 /// binned the same way, its rows' features, and the labels its logloss is measured on — over every validation row,
-/// or over <see cref="ScoredRows"/> (stage 2: the liked rows) when given.</summary>
-internal sealed record FitData(Dataset Train, Dataset? Valid = null, FeatureMatrix? ValidRows = null, byte[]? ValidLabels = null, int[]? ScoredRows = null);
+/// or over <see cref="ScoredRows"/> (stage 2: the liked rows) when given — with <see cref="ValidWeights"/>, one per
+/// validation row, when the rows weigh differently (<see cref="NewAdWeighting"/>; <see cref="Valid"/> then carries the
+/// same weights, so early stopping's binary_logloss is weighted too).</summary>
+internal sealed record FitData(Dataset Train, Dataset? Valid = null, FeatureMatrix? ValidRows = null, byte[]? ValidLabels = null, int[]? ScoredRows = null,
+    double[]? ValidWeights = null);

@@ -68,6 +68,14 @@ public sealed class ModelInputs : IDisposable
     /// <summary>The validation day's features, from the training days' fit; null without a validation day.</summary>
     public FeatureMatrix? Validation { get; }
 
+    /// <summary>How the validation rows are weighted (<see cref="TrainingOptions.WeightValidationNewAds"/>); null when
+    /// the option is off or there is no validation day.</summary>
+    public NewAdWeighting? Weighting { get; private init; }
+
+    /// <summary>One weight per validation row, set on the validation Datasets (stage 2's: its liked rows' weights) and
+    /// used by the validation logloss; null: every row weighs alike (the option off, or the target share out of reach).</summary>
+    internal double[]? ValidWeights { get; private init; }
+
     /// <summary>
     /// Fits the features on the training rows of <paramref name="split"/>, transforms its validation rows, reads
     /// the labels and bins the training matrix with <paramref name="options"/>' e2e parameters.
@@ -122,7 +130,12 @@ public sealed class ModelInputs : IDisposable
         {
             throw new DataContentException($"no installs on validation day {split.ValidationDay}: calibration (ω = install rate ÷ mean prediction) would be 0 and every probability 0; choose another validation day");
         }
-        var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo) { _trainingFeatures = keepTrainingFeatures ? features : null };
+        var (weighting, weights) = options.WeightValidationNewAds && split.HasValidation ? NewAdWeighting.Of(train, test, split) : (null, null);
+        if (weighting is not null) { logger.LogInformation("{Weighting}", weighting.Describe()); }
+        var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo)
+        {
+            _trainingFeatures = keepTrainingFeatures ? features : null, Weighting = weighting, ValidWeights = weights,
+        };
         try
         {
             if (inputs._block is not null && (retainTrainingMatrix || !features.Chunkable))
@@ -179,10 +192,13 @@ public sealed class ModelInputs : IDisposable
         // Rows per tree from the rows of every rank, so each rank bags the same fraction of its own rows.
         var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TrainRows.Length;
         var data = Validation is null ? new FitData(train)
-            : model == ModelNames.Install ? new FitData(train, valid, Validation, Labels.ValidInstalled, Labels.ValidLikedRows)
-            : new FitData(train, valid, Validation, Bytes(Labels.For(model).Valid));
+            : model == ModelNames.Install ? new FitData(train, valid, Validation, Labels.ValidInstalled, Labels.ValidLikedRows, ValidWeights)
+            : new FitData(train, valid, Validation, Bytes(Labels.For(model).Valid), ValidWeights: ValidWeights);
         return ModelFitter.Fit(model, Partition.Configure(_options.ForRows(parameters, rows)), data, rounds, patience, callbacks, recordCurve, _timer, ct);
     }
+
+    /// <summary>Weights as LightGBM takes them (float32).</summary>
+    internal static float[] Floats(double[] weights) => [.. weights.Select(w => (float)w)];
 
     internal static byte[] Bytes(float[] labels)
     {
@@ -282,6 +298,7 @@ public sealed class ModelInputs : IDisposable
         {
             train.SetFeatureNames(Pipeline.FeatureNames);
             bins.Valid = Validation is null ? null : CreateValidation(train, Validation);
+            if (ValidWeights is not null) { bins.Valid?.SetWeight(Floats(ValidWeights)); }
             if (liked is not null)
             {
                 liked.SetFeatureNames(Pipeline.FeatureNames);
@@ -290,6 +307,7 @@ public sealed class ModelInputs : IDisposable
                 {
                     bins.LikedValid = CreateValidation(liked, Validation.SelectRows(Labels.ValidLikedRows));
                     bins.LikedValid.SetLabel(SplitLabels.At(Labels.ValidInstalledFloats, Labels.ValidLikedRows));
+                    if (ValidWeights is not null) { bins.LikedValid.SetWeight(Floats(SplitLabels.At(ValidWeights, Labels.ValidLikedRows))); }
                 }
             }
             return bins;

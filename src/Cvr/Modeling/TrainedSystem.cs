@@ -58,6 +58,9 @@ public sealed class TrainedSystem(
     /// <summary>What feature selection decided, when it ran for this system.</summary>
     public FeatureSelectionDecision? Selection { get; init; }
 
+    /// <summary>How the validation rows were weighted (<see cref="TrainingOptions.WeightValidationNewAds"/>); null when not asked for.</summary>
+    public NewAdWeighting? ValidationWeighting { get; init; }
+
     public bool HasClickModel => Models.ContainsKey(ModelNames.Click);
 
     /// <summary>Scores rows of a frame (all when <paramref name="rows"/> is null).</summary>

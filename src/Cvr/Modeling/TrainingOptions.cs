@@ -53,6 +53,13 @@ public sealed record TrainingOptions
     /// <summary>Fit the ensemble weight on the validation day instead of the paper's 0.5/0.5.</summary>
     [JsonPropertyName("fit_ensemble_weight")] public bool FitEnsembleWeight { get; init; }
 
+    /// <summary>Weight the validation day's rows so its new-ad rows have the share they have among the rows to be
+    /// scored (<see cref="NewAdWeighting"/>), for early stopping, the validation logloss, ω and a fitted ensemble
+    /// weight. Left out of the bundle's options when off, so bundles trained without it are the bytes they were.</summary>
+    [JsonPropertyName("weight_validation_new_ads")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool WeightValidationNewAds { get; init; }
+
     [JsonPropertyName("stage_one_label")] public StageOneLabel StageOneLabel { get; init; } = StageOneLabel.Like;
 
     /// <summary>Train the raw-columns baseline beside the paper's models, for the results table.</summary>

@@ -42,6 +42,7 @@ public sealed class TrainingPlan
         EnsembleMemberKinds? kinds = null)
     {
         options.Validate(kinds);
+        if (options.WeightValidationNewAds) { NewAdWeighting.Check(train, test); } // before minutes of feature selection
         LightGbmThreads.SetMax(options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
         var split = DaySplit.Of(train, options.ValidationDay);
         logger.LogInformation("{Purpose} on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",

@@ -42,6 +42,8 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var validation = new Dictionary<string, double[]>(StringComparer.Ordinal);
         FittedFeaturePipeline pipeline;
         SplitLabels labels;
+        double[]? weights; // the validation rows' (NewAdWeighting), or null: alike
+        NewAdWeighting? weighting;
         var members = new List<(IEnsembleMember Model, double[] Validation)>();
         using (var inputs = plan.Inputs(train, test, split, logger, _timer, keepTrainingFeatures: Options.Members.Count > 0))
         {
@@ -62,32 +64,35 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
             }
             pipeline = inputs.Pipeline;
             labels = inputs.Labels;
+            weights = inputs.ValidWeights;
+            weighting = inputs.Weighting;
         }
         if (Options.Baseline)
         {
-            (models[ModelNames.Baseline], validation[ModelNames.Baseline]) = TrainBaseline(train, split, labels, ct);
+            (models[ModelNames.Baseline], validation[ModelNames.Baseline]) = TrainBaseline(train, split, labels, weights, ct);
         }
 
         var ts = Multiply(validation[ModelNames.Like], validation[ModelNames.Install]);
-        var omegaTs = Calibration.Omega(labels.ValidInstalled, ts);
-        var omegaE2e = Calibration.Omega(labels.ValidInstalled, validation[ModelNames.EndToEnd]);
-        var memberOmegas = members.Select(m => Calibration.Omega(labels.ValidInstalled, m.Validation)).ToArray();
-        var weights = members.Count == 0 ? null : Ensemble.FitWeights(labels.ValidInstalled,
-            [Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e), .. members.Select((m, i) => Calibration.Apply(m.Validation, memberOmegas[i]))]);
-        var weight = weights is not null ? weights[0] : Options.FitEnsembleWeight
-            ? Ensemble.FitWeight(labels.ValidInstalled, Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e))
+        var omegaTs = Calibration.Omega(labels.ValidInstalled, ts, weights);
+        var omegaE2e = Calibration.Omega(labels.ValidInstalled, validation[ModelNames.EndToEnd], weights);
+        var memberOmegas = members.Select(m => Calibration.Omega(labels.ValidInstalled, m.Validation, weights)).ToArray();
+        var blend = members.Count == 0 ? null : Ensemble.FitWeights(labels.ValidInstalled,
+            [Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e), .. members.Select((m, i) => Calibration.Apply(m.Validation, memberOmegas[i]))],
+            weights);
+        var weight = blend is not null ? blend[0] : Options.FitEnsembleWeight
+            ? Ensemble.FitWeight(labels.ValidInstalled, Calibration.Apply(ts, omegaTs), Calibration.Apply(validation[ModelNames.EndToEnd], omegaE2e), weights)
             : 0.5;
         logger.LogInformation("calibration: ω_ts {OmegaTs:F4}, ω_e2e {OmegaE2e:F4}; ensemble weight of Model_ts {Weight:F2}", omegaTs, omegaE2e, weight);
-        var trainedMembers = members.Select((m, i) => new TrainedMember(m.Model, memberOmegas[i], weights![i + 2])).ToArray();
+        var trainedMembers = members.Select((m, i) => new TrainedMember(m.Model, memberOmegas[i], blend![i + 2])).ToArray();
         for (var i = 0; i < members.Count; i++)
         {
             var m = trainedMembers[i];
             validation[m.Model.Name] = members[i].Validation;
             logger.LogInformation("{Member}: ω {Omega:F4}, ensemble weight {Weight:F2} (Model_ts {Ts:F2}, Model_e2e {E2e:F2}, fitted on the validation day)",
-                m.Model.Name, m.Omega, m.Weight, weights![0], weights[1]);
+                m.Model.Name, m.Omega, m.Weight, blend![0], blend[1]);
         }
 
-        var system = new TrainedSystem(Options, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers) { Selection = plan.Selection };
+        var system = new TrainedSystem(Options, pipeline, models, omegaTs, omegaE2e, weight, split, train.Schema, trainedMembers) { Selection = plan.Selection, ValidationWeighting = weighting };
         var rowIds = split.ValidationRows.Select(r => train.RowIds[r]).ToArray();
         system.ValidationMetrics = system.Combine(rowIds, validation).Evaluate(split.ValidationDay, labels.ValidInstalled, null);
         if (!Options.Refit)
@@ -101,6 +106,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         {
             ValidationMetrics = system.ValidationMetrics,
             Selection = plan.Selection,
+            ValidationWeighting = weighting,
         };
     }
 
@@ -145,7 +151,7 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     }
 
     /// <summary>The raw-columns baseline: its own matrix and bins, the same fitter and early stopping.</summary>
-    private (TrainedModel Model, double[] Validation) TrainBaseline(Frame train, DaySplit split, SplitLabels labels, CancellationToken ct)
+    private (TrainedModel Model, double[] Validation) TrainBaseline(Frame train, DaySplit split, SplitLabels labels, double[]? weights, CancellationToken ct)
     {
         var columns = RawMatrix.Columns(train.Schema);
         var validMatrix = _timer.Time("features", () => RawMatrix.Build(train, columns, split.ValidationRows));
@@ -158,9 +164,10 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
         var (trainLabels, validLabels) = labels.For(ModelNames.Baseline);
         trainSet.SetLabel(trainLabels);
         validSet.SetLabel(validLabels);
+        if (weights is not null) { validSet.SetWeight(ModelInputs.Floats(weights)); }
         logger.LogInformation("training {Model}: up to {Rounds} rounds", ModelNames.Baseline, Options.Rounds);
         var (model, predictions) = ModelFitter.Fit(ModelNames.Baseline, Options.ForRows(parameters, trainSet.RowCount),
-            new FitData(trainSet, validSet, validMatrix, labels.ValidInstalled), Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline),
+            new FitData(trainSet, validSet, validMatrix, labels.ValidInstalled, ValidWeights: weights), Options.Rounds, Options.Patience, Callbacks(ModelNames.Baseline),
             recordCurve: true, _timer, ct);
         LogResult(model);
         return (model, predictions!);

@@ -18,6 +18,32 @@ public class MetricsTests
     }
 
     [Fact]
+    public void LogLoss_Weighted_MatchesHandComputedValue()
+    {
+        // y = [1, 0, 1], p = [0.8, 0.3, 0.6], w = [2, 1, 0.5]:
+        // −(2 ln 0.8 + ln 0.7 + 0.5 ln 0.6) / 3.5 = (0.446287 + 0.356675 + 0.255413) / 3.5 = 0.302393...
+        byte[] y = [1, 0, 1];
+        double[] p = [0.8, 0.3, 0.6];
+        Assert.Equal(0.3023928, Metrics.LogLoss(y, p, [2, 1, 0.5]), 6);
+        Assert.Equal(-(2 * Math.Log(0.8) + Math.Log(0.7) + 0.5 * Math.Log(0.6)) / 3.5, Metrics.LogLoss(y, p, [2, 1, 0.5]), 12);
+        Assert.Equal(Metrics.LogLoss(y, p), Metrics.LogLoss(y, p, [1, 1, 1]), 12);
+        Assert.Equal(Metrics.LogLoss(y, p), Metrics.LogLoss(y, p, null)); // null: the unweighted bits
+    }
+
+    [Fact]
+    public void Omega_Weighted_IsTheWeightedRateOverTheWeightedMeanPrediction()
+    {
+        // y = [1, 0, 0, 1], p = [0.5, 0.2, 0.1, 0.4], w = [1, 2, 3, 0.5]:
+        // weighted installs 1 + 0.5 = 1.5, weighted predictions 0.5 + 0.4 + 0.3 + 0.2 = 1.4 → ω = 1.5 / 1.4 = 1.0714...
+        // (unweighted: rate 0.5 over mean 0.3 = 1.6667).
+        byte[] y = [1, 0, 0, 1];
+        double[] p = [0.5, 0.2, 0.1, 0.4];
+        Assert.Equal(1.5 / 1.4, Calibration.Omega(y, p, [1, 2, 3, 0.5]), 12);
+        Assert.Equal(0.5 / 0.3, Calibration.Omega(y, p, [1, 1, 1, 1]), 12);
+        Assert.Equal(Calibration.Omega(y, p), Calibration.Omega(y, p, null));
+    }
+
+    [Fact]
     public void LogLoss_CertainMistake_IsLargeButFinite()
         => Assert.True(double.IsFinite(Metrics.LogLoss([1], [0.0])) && Metrics.LogLoss([1], [0.0]) > 30);
 

@@ -48,6 +48,6 @@ public static partial class LightGbmTuner
         {
             trial.SetUserAttribute(BestIterationAttribute, member.BestIteration);
         }
-        return Metrics.LogLoss(inputs.Labels.ValidInstalled, validation);
+        return Metrics.LogLoss(inputs.Labels.ValidInstalled, validation, inputs.ValidWeights);
     }
 }
