@@ -5,9 +5,11 @@ namespace Cvr.Features;
 /// <summary>
 /// Method-notes preprocessing 4: a label-encoded cross such as <c>f_4@f_6</c> (<see cref="FittedCross"/>). Its
 /// partial state is the set of pairs seen, merged by union; codes follow the ascending pair order, so they don't
-/// depend on how the rows were sharded. A key later steps can read.
+/// depend on how the rows were sharded. A key later steps can read. With <paramref name="asOf"/>, the training rows'
+/// own column is written as of their day (<see cref="SeenBefore"/>); the key later steps read is the full fit's
+/// code either way (the pair's identity: each of those steps has its own encoding option).
 /// </summary>
-internal sealed class CrossStep(string left, string right) : FeatureStep<HashSet<long>, FittedCross>
+internal sealed class CrossStep(string left, string right, bool asOf = false) : FeatureStep<HashSet<long>, FittedCross>
 {
     public static string NameOf(string left, string right) => $"{left}@{right}";
 
@@ -35,7 +37,14 @@ internal sealed class CrossStep(string left, string right) : FeatureStep<HashSet
     public override IReadOnlyList<FeatureColumn> Outputs(FittedCross fitted) => _outputs;
 
     public override void Transform(FittedCross fitted, StepInputs inputs, FeatureMatrix matrix, int first)
-        => KeyColumn.Copy(inputs.Inputs.Keys(Name), matrix.Column(first));
+    {
+        var codes = inputs.Inputs.Keys(Name);
+        if (!asOf || inputs.Seen is not { } seen) { KeyColumn.Copy(codes, matrix.Column(first)); return; }
+        var firstDays = seen.FirstDays(fitted);
+        var day = inputs.Day;
+        var output = matrix.Column(first);
+        for (var i = 0; i < codes.Length; i++) { output[i] = SeenBefore.Code(firstDays, codes[i], day[i]); }
+    }
 
     public override void WriteKeys(FittedCross fitted, FeatureInputs inputs, Span<int> keys)
         => fitted.Encode(inputs.Keys(left), inputs.Keys(right), keys);

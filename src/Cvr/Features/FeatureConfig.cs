@@ -28,6 +28,18 @@ public enum StatisticsScope
     [JsonStringEnumMemberName("day")] Day,
 }
 
+/// <summary>Which fit the training rows of a label-free keyed step (crosses, group statistics) read; other rows always
+/// read the full fit.</summary>
+public enum SeenEncoding
+{
+    /// <summary>Default: the fit on every training row, their own rows and later days' included, so every training
+    /// row's pair or group was seen in the fit (only a test row can be unseen).</summary>
+    [JsonStringEnumMemberName("in_sample")] InSample,
+    /// <summary>As of the row's day: what a fit on the training rows of days before it gives (<see cref="SeenBefore"/>),
+    /// so a pair or group new on its day is unseen in training as a new one is on the test day.</summary>
+    [JsonStringEnumMemberName("as_of")] AsOf,
+}
+
 /// <summary>Formulas for the Beta posterior's skewness and kurtosis.</summary>
 public enum BetaMomentFormulas
 {
@@ -134,6 +146,11 @@ public sealed record GroupStatisticsConfig
     ];
 
     [JsonPropertyName("scope")] public StatisticsScope Scope { get; init; } = StatisticsScope.Train;
+
+    /// <summary>Training rows' statistics from every training row (default) or as of their day. Left out of the JSON
+    /// when the default, so bundles of the default config keep their bytes.</summary>
+    [JsonPropertyName("encoding"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SeenEncoding Encoding { get; init; } = SeenEncoding.InSample;
 }
 
 public sealed record TargetEncodingConfig
@@ -176,6 +193,11 @@ public sealed record FeatureConfig
 
     /// <summary>Label-encoded crosses of two categorical inputs (base columns or date_mod); unseen pairs → −1.</summary>
     [JsonPropertyName("crosses")] public IReadOnlyList<IReadOnlyList<string>> Crosses { get; init; } = [["f_4", "f_6"], ["date_mod", "f_11"]];
+
+    /// <summary>Training rows' cross codes from every training row (default) or as of their day. Left out of the JSON
+    /// when the default, so bundles of the default config keep their bytes.</summary>
+    [JsonPropertyName("crosses_encoding"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SeenEncoding CrossesEncoding { get; init; } = SeenEncoding.InSample;
 
     [JsonPropertyName("group_statistics")] public GroupStatisticsConfig GroupStatistics { get; init; } = new();
 

@@ -75,6 +75,7 @@ public static class FeatureConfigLoader
     {
         nameof(TargetEncodingMode) => "out_of_fold, in_sample or as_of",
         nameof(StatisticsScope) => "train, train_and_test or day",
+        nameof(SeenEncoding) => "in_sample or as_of",
         nameof(BetaMomentFormulas) => "true or paper",
         nameof(BetaPriorRule) => "paper or authors",
         nameof(BaseValueSource) => "paper, explicit, detect or none",
@@ -114,6 +115,10 @@ public static class FeatureConfigLoader
             if (pairs[i].Count != 2) { Fail($"$.group_statistics.pairs[{i}]", $"has {pairs[i].Count} entries (expected [categorical, numeric])"); }
             if (!IsCategoricalInput(pairs[i][0], c)) { Fail($"$.group_statistics.pairs[{i}][0]", $"'{pairs[i][0]}' is not a categorical input (expected f_2..f_32, date_mod or a cross)"); }
             if (Schema.KindOf(pairs[i][1]) is not (ColumnKind.Numeric or ColumnKind.Binary)) { Fail($"$.group_statistics.pairs[{i}][1]", $"'{pairs[i][1]}' is not a numeric column (expected f_33..f_79)"); }
+        }
+        if (c.GroupStatistics.Encoding == SeenEncoding.AsOf && c.GroupStatistics.Scope == StatisticsScope.Day)
+        {
+            Fail("$.group_statistics.encoding", "as_of needs scope train or train_and_test (scope day already reads only each row's own day)");
         }
         var te = c.TargetEncoding;
         for (var i = 0; i < te.Columns.Count; i++)

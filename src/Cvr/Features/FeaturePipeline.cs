@@ -39,18 +39,21 @@ public sealed class FeaturePipeline(FeatureConfig config)
     }
 
     /// <summary>Fits like <see cref="Fit"/> and returns the training rows' features to take at once or in chunks
-    /// (target encodings out of fold or as of each row's day when the config says so).</summary>
+    /// (target encodings out of fold or as of each row's day, crosses and group statistics as of each row's day,
+    /// when the config says so). The fitted pipeline is <see cref="Fit"/>'s either way.</summary>
     public TrainingFeatures FitForTraining(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
     {
         parallel ??= new ParallelOptions();
         var fitted = FitCore(train, rows, unlabeled, parallel, [train.RowCount], out var inputs);
+        var days = new TrainingDays(inputs);
         TrainingEncoding? encoding = Config.TargetEncoding.Encoding switch
         {
             TargetEncodingMode.OutOfFold => new OutOfFold(new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed), inputs, parallel),
-            TargetEncodingMode.AsOf => new AsOf(inputs, parallel),
+            TargetEncodingMode.AsOf => new AsOf(days, inputs, parallel),
             _ => null,
         };
-        return new TrainingFeatures(fitted, inputs, encoding, parallel);
+        var seen = Config.CrossesEncoding == SeenEncoding.AsOf || Config.GroupStatistics.Encoding == SeenEncoding.AsOf ? new SeenBefore(days, inputs) : null;
+        return new TrainingFeatures(fitted, inputs, encoding, seen, parallel);
     }
 
     /// <summary>

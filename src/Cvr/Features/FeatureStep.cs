@@ -138,10 +138,12 @@ internal abstract class FittedStep
 internal sealed record StepBlock(int Width, Action<FeatureMatrix, int> Write);
 
 /// <summary>The rows a fitted step transforms, and for training rows how target-based steps encode them
-/// (<see cref="TrainingEncoding"/>).</summary>
-internal sealed class StepInputs(FeatureInputs inputs, TrainingEncoding? encoding)
+/// (<see cref="TrainingEncoding"/>) and what the label-free keyed steps had seen before each row's day
+/// (<see cref="SeenBefore"/>).</summary>
+internal sealed class StepInputs(FeatureInputs inputs, TrainingEncoding? encoding, SeenBefore? seen = null)
 {
     private readonly Lazy<int[]>? _tableOf = encoding is null ? null : new Lazy<int[]>(() => encoding.TableOf(inputs));
+    private readonly Lazy<int[]>? _day = seen is null ? null : new Lazy<int[]>(() => seen.Days.IndexOf(inputs));
 
     public FeatureInputs Inputs { get; } = inputs;
 
@@ -150,6 +152,12 @@ internal sealed class StepInputs(FeatureInputs inputs, TrainingEncoding? encodin
 
     /// <summary>The table each row reads (only with <see cref="Encoding"/>), computed once for every step.</summary>
     public int[] TableOf => _tableOf!.Value;
+
+    /// <summary>Null: the full fit (rows other than training rows, or no step as of the row's day).</summary>
+    public SeenBefore? Seen { get; } = seen;
+
+    /// <summary>Each row's day counted from the first training day (only with <see cref="Seen"/>), computed once for every step.</summary>
+    public int[] Day => _day!.Value;
 }
 
 /// <summary>Why a step can't be served row by row: <paramref name="Template"/> names it, with <c>{0}</c> replaced by

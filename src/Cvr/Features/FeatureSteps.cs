@@ -14,8 +14,10 @@ internal static class FeatureSteps
     {
         List<FeatureStep> steps = [new BaseColumnsStep(config)];
         if (config.DateMod.Enabled) { steps.Add(new DateModStep(config.DateMod.Modulus)); }
-        steps.AddRange(config.Crosses.Select(p => new CrossStep(p[0], p[1])));
-        steps.AddRange(config.GroupStatistics.Pairs.Select(p => new GroupStatisticsStep(p[0], p[1], config.GroupStatistics.Scope, sliceRows)));
+        var crossesAsOf = config.CrossesEncoding == SeenEncoding.AsOf;
+        steps.AddRange(config.Crosses.Select(p => new CrossStep(p[0], p[1], crossesAsOf)));
+        var g = config.GroupStatistics;
+        steps.AddRange(g.Pairs.Select(p => new GroupStatisticsStep(p[0], p[1], g.Scope, sliceRows, g.Encoding == SeenEncoding.AsOf)));
         var te = config.TargetEncoding;
         steps.AddRange(te.Targets.SelectMany(target => te.Columns.Select(column => new BetaEncoderStep(column, target, te))));
         steps.AddRange(config.History.Keys.Select(key => new HistoryStep(key, config.History)));
@@ -29,8 +31,9 @@ internal static class FeatureSteps
         var config = pipeline.Config;
         List<FittedStep> steps = [new BaseColumnsStep(config).Bind(pipeline.BaseColumns)];
         if (pipeline.DateModulus is { } modulus) { steps.Add(new DateModStep(modulus).Bind(new FittedDateMod(modulus))); }
-        steps.AddRange(pipeline.Crosses.Select(c => new CrossStep(c.Left, c.Right).Bind(c)));
-        steps.AddRange(pipeline.GroupStatistics.Select(g => new GroupStatisticsStep(g.Group, g.Value, config.GroupStatistics.Scope, FittedGroupStatistics.SliceRows).Bind(g)));
+        steps.AddRange(pipeline.Crosses.Select(c => new CrossStep(c.Left, c.Right, config.CrossesEncoding == SeenEncoding.AsOf).Bind(c)));
+        var g = config.GroupStatistics;
+        steps.AddRange(pipeline.GroupStatistics.Select(s => new GroupStatisticsStep(s.Group, s.Value, g.Scope, FittedGroupStatistics.SliceRows, g.Encoding == SeenEncoding.AsOf).Bind(s)));
         steps.AddRange(pipeline.Encoders.Select(e => new BetaEncoderStep(e.Column, e.Target, config.TargetEncoding).Bind(e)));
         steps.AddRange(pipeline.HistorySteps.Select(h => new HistoryStep(h.Key, new HistoryConfig
         {

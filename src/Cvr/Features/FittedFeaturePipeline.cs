@@ -85,13 +85,14 @@ public sealed record FittedFeaturePipeline(
     /// <summary>
     /// Writes every feature; each output block is one unit of parallel work that writes only its own columns, so
     /// the schedule can't change the result. With <paramref name="encoding"/>, target encodings of these (training)
-    /// rows are computed by it (out of fold, as of their day).
+    /// rows are computed by it (out of fold, as of their day); with <paramref name="seen"/>, crosses and group
+    /// statistics configured as of the row's day read what the training rows of earlier days had.
     /// </summary>
-    internal FeatureMatrix Transform(FeatureInputs inputs, TrainingEncoding? encoding, ParallelOptions parallel)
+    internal FeatureMatrix Transform(FeatureInputs inputs, TrainingEncoding? encoding, ParallelOptions parallel, SeenBefore? seen = null)
     {
         var matrix = new FeatureMatrix(FeatureNames, inputs.Count);
         var output = new BlockOutput(AllFeatureNames, FeatureNames, matrix);
-        var stepInputs = new StepInputs(inputs, encoding);
+        var stepInputs = new StepInputs(inputs, encoding, seen);
         var work = new List<Action>();
         var column = 0;
         foreach (var step in Steps)

@@ -60,6 +60,20 @@ public sealed record FittedGroupStatistics(string Group, string Value, IReadOnly
         }
     }
 
+    /// <summary>Writes the 13 output columns of training rows as of their day <paramref name="day"/> (counted from
+    /// the first training day): each row's group's statistics over the earlier days (<see cref="GroupDayTables"/>).</summary>
+    internal void TransformAsOf(GroupDayTables tables, int[] keys, float[] values, int[] day, FeatureMatrix matrix, int firstColumn)
+    {
+        var rows = KeyIndex.Map(keys, Index);
+        var data = matrix.Data;
+        var n = matrix.Rows;
+        var o = firstColumn * n;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Write(tables.StatsOf(day[i], rows[i]), values[i], data.AsSpan(o + i), n);
+        }
+    }
+
     /// <summary>Fitted group index of each group key.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     internal IReadOnlyDictionary<int, int> Index => _index ??= BuildIndex();

@@ -104,7 +104,7 @@ internal sealed class GroupAccumulator
     }
 
     /// <summary>The median as pandas computes it: the middle value, or the mean of the two middle values.</summary>
-    private static double Median(List<(float Value, long Count)> counts, long total)
+    internal static double Median(List<(float Value, long Count)> counts, long total)
     {
         counts.Sort((a, b) => a.Value.CompareTo(b.Value));
         var lowIndex = (total - 1) / 2;
@@ -124,6 +124,10 @@ internal sealed class GroupAccumulator
 /// <summary>Statistics of one group (or of all rows, for unseen groups).</summary>
 public sealed record GroupStats(int Key, long Count, double Mean, double Median, double Std, double Min, double Max)
 {
+    /// <summary>The statistics of no rows: every one undefined (missing), as as-of statistics are on the first
+    /// training day, which has no earlier rows.</summary>
+    internal static readonly GroupStats None = new(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
     internal static GroupStats From(int key, GroupAccumulator.Moments m, double median)
         => new(key, m.Count, m.Mean, median,
             // pandas' std uses ddof = 1: undefined for a single row, which becomes a missing value.

@@ -6,9 +6,11 @@ namespace Cvr.Features;
 /// Method-notes preprocessing 5: 13 statistics of numeric <c>value</c> within groups of categorical <c>group</c>
 /// (<see cref="FittedGroupStatistics"/>). The partial state is the rows' fixed slices (<see cref="GroupSlices"/>);
 /// with scope train_and_test the unlabelled rows are a second part. With scope day the statistics are over each
-/// transformed day's rows, which neither chunks of rows nor a single served row hold.
+/// transformed day's rows, which neither chunks of rows nor a single served row hold. With <paramref name="asOf"/>,
+/// training rows get the statistics of the training rows of days before theirs (<see cref="SeenBefore"/>); the fit,
+/// and so every other row's values, are the same.
 /// </summary>
-internal sealed class GroupStatisticsStep(string group, string value, StatisticsScope scope, int sliceRows)
+internal sealed class GroupStatisticsStep(string group, string value, StatisticsScope scope, int sliceRows, bool asOf = false)
     : FeatureStep<GroupSlices, FittedGroupStatistics>
 {
     private readonly FeatureColumn[] _outputs = [.. FittedGroupStatistics.NamesOf(group, value).Select(n => new FeatureColumn(n, ColumnKind.Numeric))];
@@ -37,6 +39,7 @@ internal sealed class GroupStatisticsStep(string group, string value, Statistics
     {
         var rows = inputs.Inputs;
         if (scope == StatisticsScope.Day) { fitted.TransformByDay(rows.Keys(group), rows.Numeric(value), rows.Days(), matrix, first); }
+        else if (asOf && inputs.Seen is { } seen) { fitted.TransformAsOf(seen.Statistics(fitted), rows.Keys(group), rows.Numeric(value), inputs.Day, matrix, first); }
         else { fitted.Transform(rows.Keys(group), rows.Numeric(value), matrix, first); }
     }
 

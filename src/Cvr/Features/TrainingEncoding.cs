@@ -60,37 +60,48 @@ internal sealed class OutOfFold(FoldPlan plan, FeatureInputs fitting, ParallelOp
 /// labels and every later day's never reach it, and a category new on day d gets the prior, as a new category gets
 /// it on the test day. Validation, test and served rows are encoded with the full fit, which holds every training day.
 /// </summary>
-internal sealed class AsOf(FeatureInputs fitting, ParallelOptions parallel) : TrainingEncoding(fitting)
+internal sealed class AsOf(TrainingDays days, FeatureInputs fitting, ParallelOptions parallel) : TrainingEncoding(fitting)
 {
-    private readonly Lazy<int[]> _fittingDays = new(fitting.Days);
-
-    /// <summary>The fitting rows' first day and the number of days from it to the last.</summary>
-    private (int First, int Count) Days => _days ??= DaysOf(_fittingDays.Value);
-
-    private (int First, int Count)? _days;
-
-    private static (int First, int Count) DaysOf(int[] days)
-        => days.Length == 0 ? (0, 0) : (days.Min(), days.Max() - days.Min() + 1);
-
     /// <summary>Each row's day, counted from the first fitting day.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A row outside the fitting rows' days (only training rows are encoded as of their day).</exception>
-    public override int[] TableOf(FeatureInputs rows)
+    public override int[] TableOf(FeatureInputs rows) => days.IndexOf(rows);
+
+    protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
+        => BetaEncoding.DayTables(encoder, keys, labels, space, days.Fitting, days.First, days.Count, parallel);
+}
+
+/// <summary>The fitting rows' days, for the steps that treat training rows as of their day (<see cref="AsOf"/>,
+/// <see cref="SeenBefore"/>): each row's day is counted from the first fitting day.</summary>
+internal sealed class TrainingDays(FeatureInputs fitting)
+{
+    private readonly Lazy<int[]> _fitting = new(fitting.Days);
+    private (int First, int Count)? _range;
+
+    /// <summary>The fitting rows' days.</summary>
+    public int[] Fitting => _fitting.Value;
+
+    /// <summary>The first fitting day.</summary>
+    public int First => Range.First;
+
+    /// <summary>The number of days from the first fitting day to the last.</summary>
+    public int Count => Range.Count;
+
+    private (int First, int Count) Range => _range ??= Fitting.Length == 0 ? (0, 0) : (Fitting.Min(), Fitting.Max() - Fitting.Min() + 1);
+
+    /// <summary>Each row's day, counted from the first fitting day.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row outside the fitting rows' days (only training rows are
+    /// written as of their day).</exception>
+    public int[] IndexOf(FeatureInputs rows)
     {
-        var (first, count) = Days;
+        var (first, count) = Range;
         var days = rows.Days();
-        var tables = new int[days.Length];
+        var index = new int[days.Length];
         for (var r = 0; r < days.Length; r++)
         {
             var t = days[r] - first;
             if ((uint)t >= (uint)count) { throw new ArgumentOutOfRangeException(nameof(rows), $"day {days[r]} is not one of the training days"); }
-            tables[r] = t;
+            index[r] = t;
         }
-        return tables;
-    }
-
-    protected override float[][,] Build(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space)
-    {
-        var (first, count) = Days;
-        return BetaEncoding.DayTables(encoder, keys, labels, space, _fittingDays.Value, first, count, parallel);
+        return index;
     }
 }

@@ -5,7 +5,8 @@ namespace Cvr.Features;
 /// <summary>
 /// The training rows' features of a freshly fitted pipeline, written for all of them or any subset: target
 /// encodings out of fold or as of each row's day (<see cref="TrainingEncoding"/>: tables from every training row,
-/// computed once), every other step as
+/// computed once), crosses and group statistics as of each row's day when the config says so
+/// (<see cref="SeenBefore"/>), every other step as
 /// <see cref="FittedFeaturePipeline.Transform(Frame, int[], ParallelOptions)"/> writes it. Each row's values depend
 /// only on the fit and on the row, so taking the rows in chunks gives the matrix of taking them at once, bit for
 /// bit — which lets training stream the matrix into LightGBM without ever holding it whole.
@@ -14,18 +15,21 @@ public sealed class TrainingFeatures
 {
     private readonly FeatureInputs _all;
     private readonly TrainingEncoding? _encoding;
+    private readonly SeenBefore? _seen;
     private readonly ParallelOptions _parallel;
     private readonly Lock _wholeLock = new();
     private FeatureMatrix? _whole;
 
     /// <param name="encoding">How target encodings of the training rows are computed (out of fold, as of their
     /// day), or null for the full fit (in sample).</param>
-    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, TrainingEncoding? encoding, ParallelOptions parallel)
+    /// <param name="seen">What crosses and group statistics configured as of the row's day read, or null.</param>
+    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, TrainingEncoding? encoding, SeenBefore? seen, ParallelOptions parallel)
     {
         Pipeline = pipeline;
         _all = all;
         _parallel = parallel;
         _encoding = encoding;
+        _seen = seen;
     }
 
     public FittedFeaturePipeline Pipeline { get; }
@@ -39,7 +43,7 @@ public sealed class TrainingFeatures
     public bool Chunkable => Pipeline.Chunkable;
 
     /// <summary>Every training row's features, in the order of the rows fitted on.</summary>
-    public FeatureMatrix Transform() => Pipeline.Transform(_all, _encoding, _parallel);
+    public FeatureMatrix Transform() => Pipeline.Transform(_all, _encoding, _parallel, _seen);
 
     /// <summary>The features of the training rows at <paramref name="positions"/> (indices into the rows fitted on),
     /// in that order. When the pipeline is not <see cref="Chunkable"/>, the rows are taken from every training row's
@@ -55,7 +59,7 @@ public sealed class TrainingFeatures
         }
         if (Chunkable)
         {
-            return Pipeline.Transform(_all.Subset(rows), _encoding, _parallel);
+            return Pipeline.Transform(_all.Subset(rows), _encoding, _parallel, _seen);
         }
         lock (_wholeLock)
         {

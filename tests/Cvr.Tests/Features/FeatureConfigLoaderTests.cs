@@ -39,6 +39,8 @@ public class FeatureConfigLoaderTests
     [InlineData("{\"history\": {\"prior_rows\": 0}}", "cfg.json: $.history.prior_rows: 0 (expected a positive number)")]
     [InlineData("{\"history\": {\"statistics\": [\"ctr\"]}}", "cfg.json: $.history.statistics[0] (line 1): invalid value (expected impressions, likes, installs, like_rate or install_rate)")]
     [InlineData("{\"drop\": [\"f_0\", \"user\"]}", "cfg.json: $.drop[1]: unknown column 'user' (expected f_0..f_79)")]
+    [InlineData("{\"group_statistics\": {\"scope\": \"day\", \"encoding\": \"as_of\"}}", "cfg.json: $.group_statistics.encoding: as_of needs scope train or train_and_test (scope day already reads only each row's own day)")]
+    [InlineData("{\"crosses_encoding\": \"out_of_fold\"}", "cfg.json: $.crosses_encoding (line 1): invalid value (expected in_sample or as_of)")]
     public void Parse_BadEntry_NamesItsPath(string json, string expected)
         => Assert.Equal(expected, Assert.Throws<FeatureConfigException>(() => FeatureConfigLoader.Parse(json, "cfg.json")).Message);
 
@@ -63,6 +65,16 @@ public class FeatureConfigLoaderTests
         Assert.Equal(TargetEncodingMode.AsOf, config.TargetEncoding.Encoding);
         Assert.Equal(FeatureConfigLoader.ToJson(FeatureConfig.Default with { TargetEncoding = FeatureConfig.Default.TargetEncoding with { Encoding = TargetEncodingMode.AsOf } }),
             FeatureConfigLoader.ToJson(config));
+    }
+
+    [Fact]
+    public void Parse_AsOfCrossesAndStatistics_AreReadAndWrittenOnlyWhenSet()
+    {
+        var config = FeatureConfigLoader.Parse("{\"crosses_encoding\": \"as_of\", \"group_statistics\": {\"encoding\": \"as_of\"}}");
+        Assert.Equal(SeenEncoding.AsOf, config.CrossesEncoding);
+        Assert.Equal(SeenEncoding.AsOf, config.GroupStatistics.Encoding);
+        Assert.Equal(FeatureConfigLoader.ToJson(config), FeatureConfigLoader.ToJson(FeatureConfigLoader.Parse(FeatureConfigLoader.ToJson(config))));
+        Assert.DoesNotContain("in_sample", FeatureConfigLoader.ToJson(FeatureConfig.Default));
     }
 
     [Fact]

@@ -12,9 +12,10 @@ public class FeaturePipelineDeterminismTests
     private static readonly int[] s_degrees = [1, 2, 7];
 
     [Theory]
-    [InlineData(TargetEncodingMode.OutOfFold)]
-    [InlineData(TargetEncodingMode.AsOf)]
-    public void FitTransform_AnyDegreeOfParallelism_GivesIdenticalBytes(TargetEncodingMode encoding)
+    [InlineData(TargetEncodingMode.OutOfFold, SeenEncoding.InSample)]
+    [InlineData(TargetEncodingMode.AsOf, SeenEncoding.InSample)]
+    [InlineData(TargetEncodingMode.OutOfFold, SeenEncoding.AsOf)]
+    public void FitTransform_AnyDegreeOfParallelism_GivesIdenticalBytes(TargetEncodingMode encoding, SeenEncoding seen)
     {
         var train = FeatureFrames.Default(Rows, seed: 21);
         var test = FeatureFrames.Default(2_000, seed: 22, firstRowId: Rows + 1, day: 67);
@@ -22,7 +23,12 @@ public class FeaturePipelineDeterminismTests
         var runs = s_degrees.Select(degree =>
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = degree };
-            var config = new FeatureConfig { TargetEncoding = new TargetEncodingConfig { Encoding = encoding } };
+            var config = new FeatureConfig
+            {
+                TargetEncoding = new TargetEncodingConfig { Encoding = encoding },
+                CrossesEncoding = seen,
+                GroupStatistics = new GroupStatisticsConfig { Encoding = seen },
+            };
             var pipeline = new FeaturePipeline(config) { StatisticsSliceRows = SliceRows };
             var (fitted, features) = pipeline.FitTransform(train, parallel: parallel);
             return (Json: fitted.ToJson(), Train: features.Data, Test: fitted.Transform(test, parallel: parallel).Data);
@@ -40,6 +46,7 @@ public class FeaturePipelineDeterminismTests
     [InlineData("day_scoped_statistics")]
     [InlineData("same_day_history")]
     [InlineData("as_of")]
+    [InlineData("as_of_crosses_and_statistics")]
     public void TrainingFeatures_AnySubsetOfRows_AreThoseRowsOfTheWholeMatrix(string which)
     {
         // Out-of-fold (or as-of) encodings, group statistics and history, fitted on a subset of the frame's rows. Day-scoped
@@ -52,10 +59,16 @@ public class FeaturePipelineDeterminismTests
             "day_scoped_statistics" => new FeatureConfig { GroupStatistics = new GroupStatisticsConfig { Scope = StatisticsScope.Day } },
             "same_day_history" => new FeatureConfig { History = new HistoryConfig { SameDay = true } },
             "as_of" => new FeatureConfig { TargetEncoding = new TargetEncodingConfig { Encoding = TargetEncodingMode.AsOf } },
+            "as_of_crosses_and_statistics" => new FeatureConfig
+            {
+                TargetEncoding = new TargetEncodingConfig { Encoding = TargetEncodingMode.AsOf },
+                CrossesEncoding = SeenEncoding.AsOf,
+                GroupStatistics = new GroupStatisticsConfig { Encoding = SeenEncoding.AsOf },
+            },
             _ => new FeatureConfig(),
         };
         var features = new FeaturePipeline(config).FitForTraining(train, rows);
-        Assert.Equal(which is "default" or "as_of", features.Chunkable);
+        Assert.Equal(which is "default" or "as_of" or "as_of_crosses_and_statistics", features.Chunkable);
         Assert.NotEmpty(features.Pipeline.Encoders);
         Assert.NotEmpty(features.Pipeline.HistorySteps);
         var whole = features.Transform();
@@ -73,6 +86,14 @@ public class FeaturePipelineDeterminismTests
         var inSample = features.Pipeline.Transform(train, [rows[0], rows[17]]);
         var encoded = features.Pipeline.Encoders[0].OutputNames.First();
         Assert.NotEqual(inSample.Column(encoded).ToArray(), features.Transform([0, 17]).Column(encoded).ToArray());
+        if (which == "as_of_crosses_and_statistics")
+        {
+            // The first training day's rows have no earlier rows: their statistics are missing, unlike the full fit's.
+            var statistic = features.Pipeline.GroupStatistics[0].OutputNames.First();
+            var first = Enumerable.Range(0, rows.Length).Where(i => train.Days[rows[i]] == 45).Take(3).ToArray();
+            Assert.All(features.Transform(first).Column(statistic).ToArray(), v => Assert.True(float.IsNaN(v)));
+            Assert.All(features.Pipeline.Transform(train, [.. first.Select(i => rows[i])]).Column(statistic).ToArray(), v => Assert.False(float.IsNaN(v)));
+        }
         Assert.Throws<ArgumentOutOfRangeException>(() => features.Transform([rows.Length]));
     }
 
