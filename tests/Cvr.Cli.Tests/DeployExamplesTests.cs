@@ -10,7 +10,7 @@ namespace Cvr.Cli.Tests;
 /// </summary>
 public class DeployExamplesTests
 {
-    private static readonly string s_deploy = Path.Combine(RepositoryRoot(), "deploy");
+    private static readonly string s_deploy = Path.Combine(Repository.Root(), "deploy");
 
     [Fact]
     public void Kubernetes_IndexedJob_RanksFromCompletionIndexAndMachinesFromTheHeadlessService()
@@ -118,13 +118,4 @@ public class DeployExamplesTests
     }
 
     private static string Scalar(YamlMappingNode node, params string[] path) => ((YamlScalarNode)Node(node, path)).Value!;
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cvr.slnx"))) { return dir.FullName; }
-        }
-        throw new InvalidOperationException("the repository root (Cvr.slnx) is not above the test's folder");
-    }
 }

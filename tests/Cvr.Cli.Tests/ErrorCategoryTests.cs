@@ -56,7 +56,7 @@ public partial class ErrorCategoryTests
     [Fact]
     public void LibraryMessages_NameNoCommandLineFlag()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var offenders = new List<string>();
         foreach (var project in new[] { "Cvr", "Cvr.Serve", "Cvr.Deep", "Cvr.LightGbm", "Cvr.Tuning" })
         {
@@ -77,13 +77,4 @@ public partial class ErrorCategoryTests
     private static partial Regex FaultNamingAFlag();
 
     private static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cvr.slnx"))) { return dir.FullName; }
-        }
-        throw new InvalidOperationException("the repository root (Cvr.slnx) is not above the test's folder");
-    }
 }
