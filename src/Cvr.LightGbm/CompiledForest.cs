@@ -37,7 +37,11 @@ public sealed class CompiledForest : ISingleRowScorer
     private readonly int[] _categoryBounds;
     private readonly BinaryLink? _link;
 
-    private CompiledForest(int columns, Node[] nodes, double[] leaves, int[] roots, uint[] categories, int[] categoryBounds, BinaryLink? link)
+    /// <summary>Per group of <see cref="Lanes"/> trees: every split in it is plain (<see cref="Node.Plain"/>).</summary>
+    private readonly bool[] _plain;
+
+    /// <param name="nodeStarts">Per tree, the index of its first split; then the split count.</param>
+    private CompiledForest(int columns, Node[] nodes, double[] leaves, int[] roots, int[] nodeStarts, uint[] categories, int[] categoryBounds, BinaryLink? link)
     {
         ColumnCount = columns;
         _nodes = nodes;
@@ -46,6 +50,13 @@ public sealed class CompiledForest : ISingleRowScorer
         _categories = categories;
         _categoryBounds = categoryBounds;
         _link = link;
+        _plain = new bool[roots.Length / Lanes];
+        for (var g = 0; g < _plain.Length; g++)
+        {
+            // A group's splits are contiguous: from its first tree's first split to the next group's.
+            var (from, to) = (nodeStarts[g * Lanes], nodeStarts[(g + 1) * Lanes]);
+            _plain[g] = nodes.AsSpan(from, to - from).ToArray().All(n => n.Plain);
+        }
     }
 
     /// <summary>The row's width: the booster's feature count.</summary>
@@ -81,12 +92,14 @@ public sealed class CompiledForest : ISingleRowScorer
         {
             throw new FormatException("not a LightGBM text model (no version or max_feature_idx line)");
         }
+        var columns = ModelText.Int(maxFeature, "max_feature_idx") + 1;
         reason = Unsupported(header);
         if (reason is not null) { return null; }
         var link = BinaryLink.FromObjective(header.GetValueOrDefault("objective", ""));
         var nodes = new List<Node>();
         var leaves = new List<double>();
         var roots = new List<int>();
+        var nodeStarts = new List<int>();
         var categories = new List<uint>();
         var categoryBounds = new List<int> { 0 };
         while (reader.ReadBlock() is { Count: > 0 } tree)
@@ -97,10 +110,11 @@ public sealed class CompiledForest : ISingleRowScorer
                 reason = "a linear tree (linear_tree=true)";
                 return null;
             }
-            roots.Add(AddTree(tree, nodes, leaves, categories, categoryBounds));
+            nodeStarts.Add(nodes.Count);
+            roots.Add(AddTree(tree, columns, nodes, leaves, categories, categoryBounds));
         }
-        var columns = ModelText.Int(maxFeature, "max_feature_idx") + 1;
-        return new CompiledForest(columns, [.. nodes], [.. leaves], [.. roots], [.. categories], [.. categoryBounds], link);
+        nodeStarts.Add(nodes.Count);
+        return new CompiledForest(columns, [.. nodes], [.. leaves], [.. roots], [.. nodeStarts], [.. categories], [.. categoryBounds], link);
     }
 
     private static string? Unsupported(Dictionary<string, string> header)
@@ -118,7 +132,9 @@ public sealed class CompiledForest : ISingleRowScorer
     }
 
     /// <summary>Appends one tree's splits and leaves; returns its root.</summary>
-    private static int AddTree(Dictionary<string, string> tree, List<Node> nodes, List<double> leaves, List<uint> categories, List<int> categoryBounds)
+    /// <exception cref="FormatException">A split reads a feature past <paramref name="columns"/>, or a child is not
+    /// one of the tree's nodes or leaves: the walk reads without bounds checks, so the text is checked here.</exception>
+    private static int AddTree(Dictionary<string, string> tree, int columns, List<Node> nodes, List<double> leaves, List<uint> categories, List<int> categoryBounds)
     {
         var leafCount = ModelText.Int(tree["num_leaves"], "num_leaves");
         var leafValues = ModelText.Doubles(tree["leaf_value"], leafCount, "leaf_value");
@@ -141,9 +157,15 @@ public sealed class CompiledForest : ISingleRowScorer
             categories.AddRange(bits.Select(b => unchecked((uint)b)));
             for (var c = 1; c <= catCount; c++) { categoryBounds.Add(offset + bounds[c]); }
         }
-        int Child(int child) => child >= 0 ? firstNode + child : ~(firstLeaf + ~child);
+        int Child(int child) => child >= 0
+            ? child < splits ? firstNode + child : throw new FormatException($"tree {tree["Tree"]}: child node {child} of {splits} splits")
+            : ~child < leafCount ? ~(firstLeaf + ~child) : throw new FormatException($"tree {tree["Tree"]}: child leaf {~child} of {leafCount} leaves");
         for (var i = 0; i < splits; i++)
         {
+            if (features[i] < 0 || features[i] >= columns)
+            {
+                throw new FormatException($"tree {tree["Tree"]}: split {i} reads feature {features[i]}, past max_feature_idx {columns - 1}");
+            }
             var type = types[i];
             var categorical = (type & 1) != 0;
             var defaultLeft = (type & 2) != 0;
@@ -203,6 +225,7 @@ public sealed class CompiledForest : ISingleRowScorer
             values[c] = MathF.Abs(v) > ZeroThreshold || float.IsNaN(v) ? v : 0f;
         }
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var value = ref MemoryMarshal.GetReference(values);
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(_leaves);
         var roots = _roots;
         var sum = 0.0;
@@ -211,17 +234,34 @@ public sealed class CompiledForest : ISingleRowScorer
         {
             int a = roots[t], b = roots[t + 1], c = roots[t + 2], d = roots[t + 3];
             int e = roots[t + 4], f = roots[t + 5], g = roots[t + 6], h = roots[t + 7];
-            // Until all are at a leaf (negative: the AND's sign bit is set only when every sign bit is).
-            while ((a & b & c & d & e & f & g & h) >= 0)
+            if (_plain[t / Lanes])
             {
-                a = Step(ref nodes, a, values);
-                b = Step(ref nodes, b, values);
-                c = Step(ref nodes, c, values);
-                d = Step(ref nodes, d, values);
-                e = Step(ref nodes, e, values);
-                f = Step(ref nodes, f, values);
-                g = Step(ref nodes, g, values);
-                h = Step(ref nodes, h, values);
+                // Until all are at a leaf (negative: the AND's sign bit is set only when every sign bit is).
+                while ((a & b & c & d & e & f & g & h) >= 0)
+                {
+                    a = StepPlain(ref nodes, a, ref value);
+                    b = StepPlain(ref nodes, b, ref value);
+                    c = StepPlain(ref nodes, c, ref value);
+                    d = StepPlain(ref nodes, d, ref value);
+                    e = StepPlain(ref nodes, e, ref value);
+                    f = StepPlain(ref nodes, f, ref value);
+                    g = StepPlain(ref nodes, g, ref value);
+                    h = StepPlain(ref nodes, h, ref value);
+                }
+            }
+            else
+            {
+                while ((a & b & c & d & e & f & g & h) >= 0)
+                {
+                    a = Step(ref nodes, a, values);
+                    b = Step(ref nodes, b, values);
+                    c = Step(ref nodes, c, values);
+                    d = Step(ref nodes, d, values);
+                    e = Step(ref nodes, e, values);
+                    f = Step(ref nodes, f, values);
+                    g = Step(ref nodes, g, values);
+                    h = Step(ref nodes, h, values);
+                }
             }
             // In tree order, as LightGBM adds them.
             sum += Unsafe.Add(ref leaves, ~a);
@@ -240,6 +280,21 @@ public sealed class CompiledForest : ISingleRowScorer
             sum += Unsafe.Add(ref leaves, ~n);
         }
         return sum;
+    }
+
+    /// <summary><see cref="Step"/> for a node known to be plain (numeric, NaN missing or none: flags at most
+    /// <see cref="Node.NanLeft"/>), with no check of its kind and none of the feature's bounds (checked when parsed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int StepPlain(ref Node nodes, int at, ref float values)
+    {
+        var leaf = at >> 31; // all ones at a leaf
+        ref var node = ref Unsafe.Add(ref nodes, at & ~leaf);
+        var packed = node.FeatureAndFlags;
+        var v = Unsafe.Add(ref values, packed >> Node.FlagBits);
+        // A NaN compares false, so it goes right unless the node sends NaN left (bit 0 of the flags).
+        var right = (v <= node.Threshold ? 0 : 1) & ~((float.IsNaN(v) ? 1 : 0) & packed);
+        var next = Unsafe.Add(ref Unsafe.AsRef(in node.Left), right);
+        return (next & ~leaf) | (at & leaf);
     }
 
     /// <summary>One step down from <paramref name="at"/>, or <paramref name="at"/> itself when it is a leaf (negative),
@@ -299,7 +354,7 @@ public sealed class CompiledForest : ISingleRowScorer
     private readonly struct Node
     {
         public const int NanLeft = 1, ZeroIsMissing = 2, ZeroLeft = 4, Categorical = 8;
-        private const int FlagBits = 4;
+        public const int FlagBits = 4;
 
         /// <summary>A numeric split's threshold as a float (<see cref="FloatAtMost"/>).</summary>
         [FieldOffset(0)] public readonly float Threshold;
@@ -340,6 +395,11 @@ public sealed class CompiledForest : ISingleRowScorer
             => new(feature, Categorical, left, right, 0, categoryIndex);
 
         public int Feature => _featureAndFlags >> FlagBits;
+
+        /// <summary>The feature above <see cref="FlagBits"/>, the flags below.</summary>
+        public int FeatureAndFlags => _featureAndFlags;
+
+        public bool Plain => Flags <= NanLeft;
 
         public int Flags => _featureAndFlags & ((1 << FlagBits) - 1);
     }

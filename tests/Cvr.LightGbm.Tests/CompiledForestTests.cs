@@ -139,6 +139,22 @@ public class CompiledForestTests
         Assert.Throws<ArgumentException>(() => forest.Predict(new float[Columns - 1]));
     }
 
+    /// <summary>The walk reads the row and the nodes without bounds checks, so a text whose splits read past the row or
+    /// point past the tree is refused when parsed.</summary>
+    [LightGbmFact]
+    public void TryParse_SplitOrChildOutOfRange_ThrowsFormatException()
+    {
+        var data = AwkwardData();
+        using var dataset = data.ToDataset(ParametersFor("nan-missing"));
+        using var booster = TestData.Train(dataset, 5, ParametersFor("nan-missing"));
+        var text = booster.SaveToString();
+        Assert.NotNull(CompiledForest.TryParse(text, out _));
+        var narrow = Assert.Throws<FormatException>(() => CompiledForest.TryParse(text.Replace("max_feature_idx=5", "max_feature_idx=0", StringComparison.Ordinal), out _));
+        Assert.Contains("past max_feature_idx 0", narrow.Message, StringComparison.Ordinal);
+        var child = System.Text.RegularExpressions.Regex.Replace(text, "left_child=(-?[0-9]+)", "left_child=99", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.Contains("child node 99", Assert.Throws<FormatException>(() => CompiledForest.TryParse(child, out _)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_NotAModel_ThrowsFormatException()
         => Assert.Throws<FormatException>(() => CompiledForest.TryParse("hello\nworld\n", out _));
