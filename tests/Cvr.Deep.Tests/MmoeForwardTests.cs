@@ -48,4 +48,31 @@ public sealed class MmoeForwardTests
     private static MmoeModel Train(TwoStageProblem train, TwoStageProblem valid, int epochs)
         => MmoeTraining.Train(TwoStageProblem.Encoder, train.Data, valid.Data, TwoStageProblem.Options with { MaxEpochs = epochs }, 3,
             NullLogger.Instance, null, CancellationToken.None);
+
+    /// <summary>Every length the network's widths can take (a multiple of 8): whole blocks of 32 and each remainder of
+    /// one, two or three blocks of 8 are all counted.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(24)]
+    [InlineData(32)]
+    [InlineData(40)]
+    [InlineData(56)]
+    [InlineData(560)]
+    public void Dot_EveryLength_IsTheDotProduct(int length)
+    {
+        var random = new Random(length);
+        var (a, b) = (new float[length], new float[length]);
+        for (var i = 0; i < length; i++) { (a[i], b[i]) = ((float)random.NextDouble() - 0.5f, (float)random.NextDouble() - 0.5f); }
+        var exact = 0.0;
+        for (var i = 0; i < length; i++) { exact += (double)a[i] * b[i]; }
+        Assert.Equal(exact, MmoeForward.Dot(a, b), 1e-5);
+        // One term alone, in each position: none is dropped or counted twice.
+        for (var i = 0; i < length; i++)
+        {
+            var unit = new float[length];
+            unit[i] = 1;
+            Assert.Equal(b[i], MmoeForward.Dot(unit, b));
+        }
+    }
 }
