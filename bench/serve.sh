@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of `cvr serve` with wrk (Debian package) over loopback, on a bundle trained from generated data.
-# Usage: bench/serve.sh prepare|latency|throughput|soak [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
+# Usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|soak|reload [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
 #   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model (and the MMOE when
 #               MMOE=1), cvr predict
 #   latency     single impressions, $CONNECTIONS (default 4) connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
 #   throughput  batches of 1,000 rows, 4 connections, 30 s: rows/s
+#   floor       the latency mode's client (wrk, $CONNECTIONS connections, 30 s) against GET /healthz, which does no
+#               work: the machine's own latency under that load, for any endpoint. Alternate it with latency: on a
+#               2-core machine shared with wrk, the closed loop's p99 is mostly the scheduler's, not the scorer's
 #   explain     single impressions explained (POST /v1/models/cvr:explain, top 10), $CONNECTIONS (default 4) connections, 30 s
 #   beside      single-impression predicts at $CONNECTIONS (default 4) connections with single-impression explains at $EXPLAIN_CONNECTIONS
 #               (default 1) beside them, 30 s: both latency lines (compare predict's with the latency mode's)
@@ -15,7 +18,7 @@
 # a timing claim and runs under the shared lock. Each mode starts its own server and stops it with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:?usage: bench/serve.sh prepare|latency|throughput|explain|beside|soak|reload [WORK_DIR]}"
+mode="${1:?usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|soak|reload [WORK_DIR]}"
 work="${2:-/tmp/cvr-serve-bench}"
 scale="${SCALE:-0.05}"
 port="${PORT:-18181}"
@@ -56,6 +59,10 @@ case "$mode" in
   latency)
     run warmup "$work/single.jsonl" 5 >/dev/null
     run single "$work/single.jsonl" 30 /v1/models/cvr:predict "${CONNECTIONS:-4}"
+    ;;
+  floor)
+    run warmup "$work/single.jsonl" 5 /healthz >/dev/null
+    run healthz "$work/single.jsonl" 30 /healthz "${CONNECTIONS:-4}"
     ;;
   explain)
     run warmup "$work/single.jsonl" 5 /v1/models/cvr:explain >/dev/null

@@ -1,6 +1,8 @@
 -- wrk script for `cvr serve`: POSTs the JSON bodies of a file (one request body per line) round-robin to
 -- /v1/models/cvr:predict (or PATH, e.g. /v1/models/cvr:explain), each thread starting at its own line.
 -- Usage: wrk ... -s post.lua URL -- BODIES_FILE [PATH]
+-- PATH /healthz is sent as a GET without a body: the same client against an endpoint that does no work (the
+-- machine's own latency floor under that load).
 local bodies = {}
 local next_body = 0
 local path = "/v1/models/cvr:predict"
@@ -20,6 +22,7 @@ init = function(args)
 end
 
 request = function()
+  if path == "/healthz" then return wrk.format("GET", path) end
   next_body = next_body % #bodies + 1
   return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, bodies[next_body])
 end
