@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of `cvr serve` with wrk (Debian package) over loopback, on a bundle trained from generated data.
-# Usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|soak|reload [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
+# Usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|hog|soak|reload [WORK_DIR]      (default WORK_DIR /tmp/cvr-serve-bench)
 #   prepare     generate data (scale $SCALE, default 0.05), train a bundle with the click model (and the MMOE when
 #               MMOE=1), cvr predict
 #   latency     single impressions, $CONNECTIONS (default 4) connections, 30 s: p50/p99/p99.9 (wrk, including HTTP) and throughput
@@ -11,6 +11,8 @@
 #   explain     single impressions explained (POST /v1/models/cvr:explain, top 10), $CONNECTIONS (default 4) connections, 30 s
 #   beside      single-impression predicts at $CONNECTIONS (default 4) connections with single-impression explains at $EXPLAIN_CONNECTIONS
 #               (default 1) beside them, 30 s: both latency lines (compare predict's with the latency mode's)
+#   hog         the latency mode beside a CPU-bound shell loop (one core's worth of work, as one explain connection
+#               takes): what any busy neighbour does to predict's tail; compare with beside's predict line
 #   soak        single impressions, 4 connections, $SOAK_SECONDS (default 600): errors, RSS sampled every 10 s
 #   reload      $RELOADS (default 15) SIGHUP reloads of the same bundle, 2 s of single impressions before each:
 #               RSS and managed heap after the first load and after every reload (no timing claim)
@@ -18,7 +20,7 @@
 # a timing claim and runs under the shared lock. Each mode starts its own server and stops it with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:?usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|soak|reload [WORK_DIR]}"
+mode="${1:?usage: bench/serve.sh prepare|latency|floor|throughput|explain|beside|hog|soak|reload [WORK_DIR]}"
 work="${2:-/tmp/cvr-serve-bench}"
 scale="${SCALE:-0.05}"
 port="${PORT:-18181}"
@@ -76,6 +78,13 @@ case "$mode" in
     beside=$!
     run predict_beside "$work/single.jsonl" 30 /v1/models/cvr:predict "${CONNECTIONS:-4}"
     wait $beside
+    ;;
+  hog)
+    run warmup "$work/single.jsonl" 5 >/dev/null
+    ( trap 'exit 0' TERM; while :; do :; done ) &
+    hog=$!
+    run predict_beside_hog "$work/single.jsonl" 30 /v1/models/cvr:predict "${CONNECTIONS:-4}"
+    kill -TERM $hog; wait $hog || true
     ;;
   throughput)
     run warmup "$work/batch.jsonl" 5 >/dev/null
