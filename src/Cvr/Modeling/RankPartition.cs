@@ -38,6 +38,24 @@ public sealed record RankPartition
     public (int Start, int End) Block(int rows) => BlockOf(Rank, rows);
 
     /// <summary>
+    /// The ranks' ranges of a frame of <paramref name="frameRows"/> rows for a feature fit on the training rows
+    /// <paramref name="trainRows"/> (frame rows, ascending): range r ends where rank r + 1's block of training rows begins
+    /// (the last at the frame's end), so the training rows of range r are exactly rank r's <see cref="Block"/>. The rows
+    /// between blocks that aren't training rows (another day's) fall in a range too: history counts every labelled row.
+    /// </summary>
+    public int[] FrameShardEnds(int[] trainRows, int frameRows)
+    {
+        ArgumentNullException.ThrowIfNull(trainRows);
+        var ends = new int[Ranks];
+        for (var r = 0; r < Ranks; r++)
+        {
+            var next = r == Ranks - 1 ? trainRows.Length : BlockOf(r + 1, trainRows.Length).Start;
+            ends[r] = next == trainRows.Length ? frameRows : trainRows[next];
+        }
+        return ends;
+    }
+
+    /// <summary>
     /// The parameters for a Dataset or Booster of this rank: tree_learner=data, num_machines=n and pre_partition=true
     /// (each rank passes only its own rows), as <see cref="Network.Configure"/> sets them; unchanged with one rank.
     /// </summary>
