@@ -19,15 +19,13 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
 
     private int _fits;
 
-    public string Directory { get; } = directory;
-
-    private string PathOf(int fit, string round, int rank) => Path.Combine(Directory, $"features-{fit:D2}-{round}.rank-{rank}.partials");
+    private string PathOf(int fit, string round, int rank) => Path.Combine(directory, $"features-{fit:D2}-{round}.rank-{rank}.partials");
 
     /// <summary>Removes this rank's files of earlier runs; before its first fit, so no rank of this run reads them.</summary>
     public void RemoveOwn()
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, $"features-*.rank-{partition.Rank}.partials")) { File.Delete(file); }
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(directory, $"features-*.rank-{partition.Rank}.partials")) { File.Delete(file); }
     }
 
     /// <summary>This rank's part of the next feature fit on the training rows <paramref name="rows"/> (ascending frame
@@ -76,9 +74,9 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
         string? stale = null;
         while (true)
         {
-            if (File.Exists(path))
+            if (TryRead(path) is { } found)
             {
-                var (header, payload) = RankPartialsFile.Read(path);
+                var (header, payload) = found;
                 var differs = header is null ? "not a partials file of this version" : expected.Differs(header);
                 if (differs is null) { return payload!; }
                 stale = differs;
@@ -89,6 +87,20 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
                     + $"{timeout.TotalSeconds:F0} s" + (stale is null ? "" : $"; the file there is of another run ({stale})") + "; the features are not fitted");
             }
             Task.Delay(Poll, ct).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The file's header and payload, or null when there is no file (yet, or no longer: its rank deletes its
+    /// files of an earlier run when it starts).</summary>
+    private static (RankPartialsFile.Header? Header, byte[]? Payload)? TryRead(string path)
+    {
+        try
+        {
+            return RankPartialsFile.Read(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
         }
     }
 }

@@ -9,10 +9,10 @@ namespace Cvr.Modeling;
 /// single-machine path: every row, no network parameters.
 /// </summary>
 /// <remarks>
-/// Blocks of rows rather than whole files, because every rank reads every shard (the features are fitted on all
-/// training rows, the same on every rank: docs/pipeline.md, "Training on a cluster"), so file boundaries would only
-/// make the ranks unequal; contiguous blocks are what <c>FeaturePipeline.FitSharded</c> merges, should the fit be
-/// split across ranks later.
+/// Blocks of rows rather than whole files, because every rank reads every shard (the training rows' out-of-fold
+/// encodings and the bin sample read all of them: docs/pipeline.md, "Training on a cluster"), so file boundaries would
+/// only make the ranks unequal; contiguous blocks are what a feature fit across ranks merges
+/// (<see cref="FrameShardEnds"/>, <see cref="RankPartials"/>).
 /// </remarks>
 public sealed record RankPartition
 {
