@@ -86,7 +86,7 @@ internal static class PartialFormat
     }
 
     public static void WriteArray<T>(this BinaryWriter w, IReadOnlyList<T> values) where T : unmanaged
-        => w.WriteArray<T>(values is T[] array ? array : [.. values]);
+        => w.WriteArray(new ReadOnlySpan<T>(values as T[] ?? [.. values]));
 
     /// <summary>Enum values as their int32 numbers.</summary>
     public static void WriteEnums<T>(this BinaryWriter w, IReadOnlyList<T> values) where T : struct, System.Enum

@@ -58,7 +58,7 @@ internal static class RankPartialsFile
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < Magic.Length + sizeof(int) + DigestBytes || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
-            || BitConverter.ToInt32(bytes, Magic.Length) != Version)
+            || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length)) != Version)
         {
             return (null, null);
         }
