@@ -64,6 +64,13 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.Contains("[tree_learner: data]", e2e, StringComparison.Ordinal);
         Assert.Contains($"[num_machines: {ranks}]", e2e, StringComparison.Ordinal);
         Assert.Equal(FeatureNames(single), FeatureNames(distributed));
+        // Each rank fitted the features on its own block of training rows and merged every rank's partial states through
+        // the launcher's shared folder: one machine's fitted pipeline, byte for byte.
+        for (var r = 0; r < ranks; r++)
+        {
+            Assert.Contains($"rank {r}: fits the features on its own block of training rows, merged with the other ranks' partial states", job.Err, StringComparison.Ordinal);
+        }
+        AssertSameFile(single, distributed, "features.json");
         // Rank 0 wrote the training report beside the bundle, with a curve for every model.
         using (var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(distributed + "-report/report.json")))
         {
@@ -82,6 +89,46 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         var together = EnsembleLogLoss(job.Out);
         Assert.True(Math.Abs(alone - together) < 0.005, string.Create(CultureInfo.InvariantCulture, $"validation logloss {alone:F5} alone, {together:F5} on two ranks"));
     }
+
+    [Fact]
+    public async Task Train_TwoRanksWithoutSharedFolder_EachFitsTheFeaturesOnEveryRow()
+    {
+        using var dir = new TempDir();
+        var single = dir.File("single");
+        var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", single, "-q", .. s_training]);
+        Assert.True(exit == 0, err);
+        var ports = Launcher.FreeLoopbackPorts(2);
+        var machines = $"127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}";
+        var distributed = dir.File("distributed");
+        Process Rank(int rank) => Process.Start(Start(["train", "--data", data.Path, "--out", distributed, "--machines", machines,
+            "--rank", rank.ToString(CultureInfo.InvariantCulture), .. s_training]))!;
+        using var rank0 = Rank(0);
+        using var rank1 = Rank(1);
+        var logs = new[] { rank0.StandardError.ReadToEndAsync(), rank1.StandardError.ReadToEndAsync() };
+        _ = rank0.StandardOutput.ReadToEndAsync();
+        _ = rank1.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(s_jobTimeout);
+        try
+        {
+            await Task.WhenAll(rank0.WaitForExitAsync(timeout.Token), rank1.WaitForExitAsync(timeout.Token));
+        }
+        finally
+        {
+            if (!rank0.HasExited) { rank0.Kill(); }
+            if (!rank1.HasExited) { rank1.Kill(); }
+        }
+
+        Assert.True(rank0.ExitCode == 0 && rank1.ExitCode == 0, await logs[0] + await logs[1]);
+        for (var r = 0; r < 2; r++)
+        {
+            Assert.Contains($"rank {r}: no shared folder (--shared), so this rank fits the features on every training row itself", await logs[r], StringComparison.Ordinal);
+        }
+        AssertSameFile(single, distributed, "features.json");
+    }
+
+    private static void AssertSameFile(string bundle, string other, string file)
+        => Assert.True(File.ReadAllBytes(System.IO.Path.Combine(bundle, file)).AsSpan().SequenceEqual(File.ReadAllBytes(System.IO.Path.Combine(other, file))),
+            $"{file} differs between {bundle} and {other}");
 
     [Fact]
     public async Task Launch_OneRank_WritesTheBundleOfPlainTrain()
@@ -137,10 +184,11 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
     [Fact]
     public async Task Train_PeerKilledWithoutLauncher_SurvivorExitsWithIoError()
     {
-        // Killed while the survivor fits its features, the peer's sockets close cleanly and LightGBM's receive loop would
-        // spin forever once the survivor reaches the network again; its peer watch ends it (exit 4) once the peer has not
-        // reported models within --network-timeout. (If the kernel resets the connection instead, LightGBM fails the
-        // receive itself: exit 4 as well.)
+        // Killed while the survivor fits its features, the peer never writes its partial feature states to the shared
+        // folder: the survivor gives up waiting for them after --network-timeout (exit 4). Its peer watch may end it first
+        // (exit 4 too): the peer's sockets closed and it has not reported models within --network-timeout, where
+        // LightGBM's receive loop would spin forever once the survivor reaches the network again. (If the kernel resets
+        // the connection instead, LightGBM fails the receive itself: exit 4 as well.)
         using var dir = new TempDir();
         var ports = Launcher.FreeLoopbackPorts(2);
         var machines = $"127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}";
@@ -173,7 +221,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         }
 
         Assert.True(survivor.ExitCode == ExitCodes.IoError, $"exit {survivor.ExitCode}: {err}");
-        Assert.Matches("did not report its models within 15 s|the network to the other ranks failed", err.ToString());
+        Assert.Matches(@"rank 1 wrote no feature partials for fit 0, round [\w-]+ \(.*\) within 15 s|did not report its models within 15 s|the network to the other ranks failed", err.ToString());
         Assert.False(Directory.Exists(dir.File("model")));
     }
 

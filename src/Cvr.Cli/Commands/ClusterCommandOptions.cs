@@ -15,12 +15,12 @@ internal static class ClusterCommandOptions
 
     public static readonly Option<string?> SharedOption = new("--shared")
     {
-        Description = "A folder every rank can write: rank 0 writes the bundle only after every rank has reported the same models there.",
+        Description = "A folder every rank can write: the ranks merge their feature fits there (each fits its own rows), and rank 0 writes the bundle only after every rank has reported the same models there.",
     };
 
     public static readonly Option<double?> NetworkTimeoutOption = new("--network-timeout")
     {
-        Description = "Seconds to wait for the other ranks (name resolution, connecting, their digests in --shared); default 600.",
+        Description = "Seconds to wait for the other ranks (name resolution, connecting, their feature partials and digests in --shared); default 600.",
     };
 
     public static IEnumerable<Option> All => [MachinesOption, RankOption, SharedOption, NetworkTimeoutOption];

@@ -52,6 +52,51 @@ internal sealed class BaseColumnsStep(FeatureConfig config) : FeatureStep<BaseCo
         return earlier;
     }
 
+    /// <summary>The schema's columns (name, kind), then, when bases are detected, each column's values and counts in
+    /// the dictionary's order.</summary>
+    public override void WritePartial(BinaryWriter writer, Partial partial)
+    {
+        writer.Write(partial.Schema.Count);
+        foreach (var column in partial.Schema.Columns)
+        {
+            writer.WriteString(column.Name);
+            writer.Write((int)column.Kind);
+        }
+        writer.Write(partial.Counts is not null);
+        if (partial.Counts is null) { return; }
+        writer.Write(partial.Counts.Count);
+        foreach (var (name, counts) in partial.Counts)
+        {
+            writer.WriteString(name);
+            writer.WriteArray<float>([.. counts.Keys]);
+            writer.WriteArray<long>([.. counts.Values]);
+        }
+    }
+
+    public override Partial ReadPartial(BinaryReader reader)
+    {
+        var columns = new ColumnSpec[reader.ReadCount(sizeof(int) + sizeof(int))];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var name = reader.ReadText();
+            var kind = reader.ReadInt32();
+            columns[i] = new ColumnSpec(name, Enum.IsDefined((ColumnKind)kind) ? (ColumnKind)kind : throw new InvalidDataException($"column {name}: {kind} is not a column kind"));
+        }
+        var schema = new Schema(columns);
+        if (!reader.ReadBoolean()) { return new Partial(schema, null); }
+        var all = new Dictionary<string, Dictionary<float, long>>(StringComparer.Ordinal);
+        for (var c = reader.ReadCount(sizeof(int)); c > 0; c--)
+        {
+            var name = reader.ReadText();
+            var (values, counts) = (reader.ReadArray<float>(), reader.ReadArray<long>());
+            if (values.Length != counts.Length) { throw new InvalidDataException($"column {name}: {values.Length} values but {counts.Length} counts"); }
+            var column = new Dictionary<float, long>(values.Length);
+            for (var i = 0; i < values.Length; i++) { column.Add(values[i], counts[i]); }
+            all.Add(name, column);
+        }
+        return new Partial(schema, all);
+    }
+
     public override FittedBaseColumns Finish(Partial merged)
         => FittedBaseColumns.Of(config, merged.Schema, merged.Counts is null ? new Dictionary<string, double>() : Detect(merged.Counts));
 

@@ -24,6 +24,38 @@ internal sealed class BetaEncoderStep(string column, string target, TargetEncodi
 
     public override FittedBetaEncoder Finish(FittedBetaEncoder merged) => merged;
 
+    /// <summary>Every field of the record: the settings with the counts, so a merge of two encoders can't mix settings unseen.</summary>
+    public override void WritePartial(BinaryWriter writer, FittedBetaEncoder partial)
+    {
+        writer.WriteString(partial.Column);
+        writer.WriteString(partial.Target);
+        writer.Write(partial.MinCount);
+        writer.Write((int)partial.Prior);
+        writer.Write((int)partial.Moments);
+        writer.WriteEnums(partial.Statistics);
+        writer.Write(partial.TotalPositives);
+        writer.Write(partial.TotalRows);
+        writer.WriteArray<int>(partial.Keys);
+        writer.WriteArray<long>(partial.Positives);
+        writer.WriteArray<long>(partial.Rows);
+    }
+
+    public override FittedBetaEncoder ReadPartial(BinaryReader reader)
+    {
+        var read = new FittedBetaEncoder(reader.ReadText(), reader.ReadText(), reader.ReadInt32(), PartialFormat.Enum<BetaPriorRule>(reader.ReadInt32()),
+            PartialFormat.Enum<BetaMomentFormulas>(reader.ReadInt32()), reader.ReadEnums<BetaStatistic>(), reader.ReadInt64(), reader.ReadInt64(),
+            reader.ReadArray<int>(), reader.ReadArray<long>(), reader.ReadArray<long>());
+        if (read.Column != column || read.Target != target)
+        {
+            throw new InvalidDataException($"the partial state of the encoding of {read.Column} for {read.Target} was read for {column} and {target}");
+        }
+        if (read.Positives.Length != read.Keys.Length || read.Rows.Length != read.Keys.Length)
+        {
+            throw new InvalidDataException($"the encoding of {column} for {target}: {read.Keys.Length} categories, {read.Positives.Length} positives, {read.Rows.Length} row counts");
+        }
+        return read;
+    }
+
     public override IReadOnlyList<FeatureColumn> Outputs(FittedBetaEncoder fitted)
         => [.. fitted.OutputNames.Select(n => new FeatureColumn(n, ColumnKind.Numeric))];
 

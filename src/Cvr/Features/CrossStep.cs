@@ -32,6 +32,16 @@ internal sealed class CrossStep(string left, string right, bool asOf = false) : 
         return earlier;
     }
 
+    public override void WritePartial(BinaryWriter writer, HashSet<long> partial) => writer.WriteArray<long>([.. partial]);
+
+    public override HashSet<long> ReadPartial(BinaryReader reader)
+    {
+        var pairs = reader.ReadArray<long>();
+        var set = new HashSet<long>(pairs.Length, FittedCross.PairComparer.Instance);
+        foreach (var pair in pairs) { set.Add(pair); }
+        return set;
+    }
+
     public override FittedCross Finish(HashSet<long> merged) => FittedCross.FromPairs(left, right, merged);
 
     public override IReadOnlyList<FeatureColumn> Outputs(FittedCross fitted) => _outputs;

@@ -25,6 +25,10 @@ internal sealed class DateModStep(int modulus) : FeatureStep<FittedDateMod, Fitt
 
     public override FittedDateMod Finish(FittedDateMod merged) => merged;
 
+    public override void WritePartial(BinaryWriter writer, FittedDateMod partial) => writer.Write(partial.Modulus);
+
+    public override FittedDateMod ReadPartial(BinaryReader reader) => new(reader.ReadInt32());
+
     public override IReadOnlyList<FeatureColumn> Outputs(FittedDateMod fitted) => s_outputs;
 
     public override void Transform(FittedDateMod fitted, StepInputs inputs, FeatureMatrix matrix, int first)

@@ -19,7 +19,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// (the test set) joins the group statistics only when their scope is train_and_test. <paramref name="parallel"/>
     /// only bounds the threads: the result is the same, bit for bit, at any degree of parallelism.</summary>
     public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), [train.RowCount], out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), [train.RowCount], null, out _);
 
     /// <summary>
     /// Fits like <see cref="Fit"/>, each step on shards of the frame's rows — the row ranges ending at
@@ -28,7 +28,17 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// rows of its range (<paramref name="rows"/> ascending) and counts history over every row of its range.
     /// </summary>
     internal FittedFeaturePipeline FitSharded(Frame train, IReadOnlyList<int> shardEnds, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), shardEnds, out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), shardEnds, null, out _);
+
+    /// <summary>
+    /// One rank's part of <see cref="FitSharded"/> with <paramref name="ranks"/>' shard ends: this rank fits only its own
+    /// range of rows into partial states, and every rank merges every rank's (<see cref="RankFit.Exchange"/>) in rank
+    /// order, round by round — the base columns, then the steps that give keys (those reading no earlier key first), then
+    /// the rest — so every rank ends with the pipeline of one fit on every row, byte for byte. <paramref name="unlabeled"/>
+    /// rows join the last rank's part, after its training rows, as they join a sharded fit after every shard.
+    /// </summary>
+    internal FittedFeaturePipeline FitAcrossRanks(Frame train, RankFit ranks, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), ranks.ShardEnds, ranks, out _);
 
     /// <inheritdoc cref="Fit"/>
     public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null,
@@ -42,9 +52,15 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// (target encodings out of fold or as of each row's day, crosses and group statistics as of each row's day,
     /// when the config says so). The fitted pipeline is <see cref="Fit"/>'s either way.</summary>
     public TrainingFeatures FitForTraining(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
+        => FitForTraining(train, rows, unlabeled, parallel, null);
+
+    /// <summary><see cref="FitForTraining(Frame, int[], Frame, ParallelOptions)"/>, fitted across ranks
+    /// (<see cref="FitAcrossRanks"/>) when <paramref name="ranks"/> is given. The training rows' encodings out of fold or
+    /// as of their day, and crosses and group statistics as of their day, still read every training row.</summary>
+    internal TrainingFeatures FitForTraining(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions? parallel, RankFit? ranks)
     {
         parallel ??= new ParallelOptions();
-        var fitted = FitCore(train, rows, unlabeled, parallel, [train.RowCount], out var inputs);
+        var fitted = FitCore(train, rows, unlabeled, parallel, ranks?.ShardEnds ?? [train.RowCount], ranks, out var inputs);
         var days = new TrainingDays(inputs);
         TrainingEncoding? encoding = Config.TargetEncoding.Encoding switch
         {
@@ -61,7 +77,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// read through their cleaning), then the steps that give keys (a cross may read an earlier one), then the rest.
     /// </summary>
     private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, IReadOnlyList<int> shardEnds,
-        out FeatureInputs inputs)
+        RankFit? ranks, out FeatureInputs inputs)
     {
         CheckColumns(train.Schema);
         if (!train.HasLabels && Config.TargetEncoding.Columns.Count > 0)
@@ -76,30 +92,36 @@ public sealed class FeaturePipeline(FeatureConfig config)
         if (Config.Keep is { } keep) { FeatureSteps.CheckKept(configured.SelectMany(s => s.Declare(train.Schema)).Select(c => c.Name), keep); }
         var steps = FeatureSteps.Prune(configured, train.Schema, Config.Keep);
         var ranges = FitRanges.Cut(train.RowCount, rows, shardEnds);
+        if (ranks is not null && (ranks.Rank < 0 || ranks.Rank >= ranges.Count))
+        {
+            throw new ArgumentException($"rank {ranks.Rank} has none of the {ranges.Count} ranges of rows", nameof(ranks));
+        }
+        // Across ranks, this rank fits its own range only, and the unlabelled rows when it is the last.
+        IReadOnlyList<FitRanges.Range> local = ranks is null ? ranges : [ranges[ranks.Rank]];
+        var holdsUnlabelled = unlabeled is not null && (ranks is null || ranks.Rank == ranges.Count - 1);
         var keySteps = new Dictionary<string, FittedStep>(StringComparer.Ordinal);
-        FitShard[] Shards(FittedBaseColumns? baseColumns) => [.. ranges.Select(r =>
+        FitShard[] Shards(FittedBaseColumns? baseColumns) => [.. local.Select(r =>
         {
             var fitting = new FeatureInputs(train, r.Fitting, baseColumns, keySteps);
             return new FitShard(fitting, r.Offset, FitPart.Training, r.Labelled == r.Fitting ? fitting : new FeatureInputs(train, r.Labelled, baseColumns, keySteps));
         })];
+        var rounds = new FitRounds(steps, ranks, train.Schema, parallel);
         var fitted = new FittedStep[steps.Count];
-        fitted[0] = steps[0].Fit(Shards(null), parallel);
+        rounds.Fit("base", [0], _ => Shards(null), fitted);
         var baseColumns = (FittedBaseColumns)fitted[0].State;
         var shards = Shards(baseColumns);
-        FitShard[] ShardsOf(FeatureStep step) => step.ReadsUnlabelled && unlabeled is not null
-            ? [.. shards, new FitShard(new FeatureInputs(unlabeled, null, baseColumns, keySteps), 0, FitPart.Unlabelled, null)]
+        FitShard[] ShardsOf(FeatureStep step) => step.ReadsUnlabelled && holdsUnlabelled
+            ? [.. shards, new FitShard(new FeatureInputs(unlabeled!, null, baseColumns, keySteps), 0, FitPart.Unlabelled, null)]
             : shards;
-        var rest = new List<int>();
-        for (var i = 1; i < steps.Count; i++)
+        // The steps that give keys level by level (a cross of a cross after the cross it reads), then the rest, which
+        // read keys only.
+        foreach (var (level, indices) in FitRounds.KeyLevels(steps))
         {
-            if (steps[i].Key is not { } key) { rest.Add(i); continue; }
-            fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel);
-            keySteps.Add(key, fitted[i]);
+            rounds.Fit($"keys-{level}", indices, ShardsOf, fitted);
+            foreach (var i in indices) { keySteps.Add(steps[i].Key!, fitted[i]); }
         }
-        // The rest read keys only: one after the other when each fills the cores itself, the others side by side.
-        foreach (var i in rest.Where(i => !steps[i].FitsSideBySide)) { fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel); }
-        Parallel.ForEach(rest.Where(i => steps[i].FitsSideBySide), parallel, i => fitted[i] = steps[i].Fit(ShardsOf(steps[i]), parallel));
-        inputs = shards.Length == 1 ? shards[0].Fitting : new FeatureInputs(train, rows, baseColumns, keySteps);
+        rounds.Fit("rest", [.. Enumerable.Range(1, steps.Count - 1).Where(i => steps[i].Key is null)], ShardsOf, fitted);
+        inputs = ranks is null && shards.Length == 1 ? shards[0].Fitting : new FeatureInputs(train, rows, baseColumns, keySteps);
         var states = fitted.Select(f => f.State).ToArray();
         return new FittedFeaturePipeline(Config, baseColumns, states.OfType<FittedDateMod>().SingleOrDefault()?.Modulus,
             [.. states.OfType<FittedCross>()], [.. states.OfType<FittedGroupStatistics>()], [.. states.OfType<FittedBetaEncoder>()],

@@ -27,6 +27,15 @@ internal abstract class FeatureStep
 
     /// <summary>Fits each shard, merges the partials in shard order and finalises.</summary>
     public abstract FittedStep Fit(IReadOnlyList<FitShard> shards, ParallelOptions parallel);
+
+    /// <summary>One rank's part of a fit across ranks: its shards fitted and merged in shard order, in serialised form
+    /// (<see cref="PartialFormat"/>).</summary>
+    public abstract byte[] FitSerialised(IReadOnlyList<FitShard> shards, ParallelOptions parallel);
+
+    /// <summary>The fitted step from every rank's <see cref="FitSerialised"/> partial, read back, merged in rank order and
+    /// finalised: what <see cref="Fit"/> gives on every rank's shards in that order.</summary>
+    /// <exception cref="InvalidDataException">Bytes that aren't this step's partial state.</exception>
+    public abstract FittedStep MergeSerialised(IReadOnlyList<ReadOnlyMemory<byte>> partials);
 }
 
 /// <summary>
@@ -75,15 +84,42 @@ internal abstract class FeatureStep<TPartial, TFitted> : FeatureStep where TFitt
     public virtual RowKey BindKey(TFitted fitted, RowBinder binder)
         => throw new InvalidOperationException($"{GetType().Name} gives no key");
 
-    public sealed override FittedStep Fit(IReadOnlyList<FitShard> shards, ParallelOptions parallel)
+    /// <summary>Writes a partial state in its serialised form (<see cref="PartialFormat"/>), entry for entry, so that
+    /// <see cref="ReadPartial"/> gives back a state that merges and finishes to the same bytes.</summary>
+    public abstract void WritePartial(BinaryWriter writer, TPartial partial);
+
+    /// <summary>Reads what <see cref="WritePartial"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">Bytes that aren't a partial state of this step.</exception>
+    public abstract TPartial ReadPartial(BinaryReader reader);
+
+    public sealed override FittedStep Fit(IReadOnlyList<FitShard> shards, ParallelOptions parallel) => Bind(Finish(FitMerged(shards, parallel)));
+
+    public sealed override byte[] FitSerialised(IReadOnlyList<FitShard> shards, ParallelOptions parallel)
+    {
+        var merged = FitMerged(shards, parallel);
+        return PartialFormat.Serialise(w => WritePartial(w, merged));
+    }
+
+    public sealed override FittedStep MergeSerialised(IReadOnlyList<ReadOnlyMemory<byte>> partials)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(partials.Count);
+        var merged = Deserialise(partials[0]);
+        for (var i = 1; i < partials.Count; i++) { merged = Merge(merged, Deserialise(partials[i])); }
+        return Bind(Finish(merged));
+    }
+
+    /// <summary>A partial state read back from <see cref="WritePartial"/>'s bytes, which it must use up.</summary>
+    internal TPartial Deserialise(ReadOnlyMemory<byte> bytes) => PartialFormat.Deserialise(bytes, ReadPartial, GetType().Name);
+
+    /// <summary>Each shard fitted, the partials merged in shard order, whichever shard finished first.</summary>
+    private TPartial FitMerged(IReadOnlyList<FitShard> shards, ParallelOptions parallel)
     {
         ArgumentOutOfRangeException.ThrowIfZero(shards.Count);
         var partials = new TPartial[shards.Count];
         Parallel.For(0, shards.Count, parallel, i => partials[i] = FitPartial(shards[i], parallel));
-        // Merged in shard order, whichever shard finished first.
         var merged = partials[0];
         for (var i = 1; i < partials.Length; i++) { merged = Merge(merged, partials[i]); }
-        return Bind(Finish(merged));
+        return merged;
     }
 
     /// <summary>This step with a fitted state (one just fitted, or one read from a bundle).</summary>

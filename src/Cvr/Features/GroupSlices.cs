@@ -56,6 +56,49 @@ internal sealed class GroupSlices
         return this;
     }
 
+    /// <summary>The serialised form (<see cref="PartialFormat"/>): the slice size, the whole slices' accumulators and
+    /// the pieces' rows, each in (part, slice) order.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_sliceRows);
+        writer.Write(_whole.Count);
+        foreach (var ((part, slice), acc) in _whole)
+        {
+            writer.Write(part);
+            writer.Write(slice);
+            acc.Write(writer);
+        }
+        writer.Write(_pieces.Count);
+        foreach (var ((part, slice), (keys, values)) in _pieces)
+        {
+            writer.Write(part);
+            writer.Write(slice);
+            writer.WriteArray<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys));
+            writer.WriteArray<float>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">Bytes that aren't slices.</exception>
+    public static GroupSlices Read(BinaryReader reader)
+    {
+        var sliceRows = reader.ReadInt32();
+        if (sliceRows < 1) { throw new InvalidDataException($"slices of {sliceRows} rows"); }
+        var result = new GroupSlices(sliceRows);
+        for (var n = reader.ReadCount(sizeof(int) + sizeof(long)); n > 0; n--)
+        {
+            result._whole.Add((reader.ReadInt32(), reader.ReadInt64()), GroupAccumulator.Read(reader));
+        }
+        for (var n = reader.ReadCount(sizeof(int) + sizeof(long)); n > 0; n--)
+        {
+            var slice = (reader.ReadInt32(), reader.ReadInt64());
+            var (keys, values) = (reader.ReadArray<int>(), reader.ReadArray<float>());
+            if (keys.Length != values.Length) { throw new InvalidDataException($"slice {slice}: {keys.Length} keys but {values.Length} values"); }
+            result._pieces.Add(slice, ([.. keys], [.. values]));
+        }
+        return result;
+    }
+
     /// <summary>Every slice accumulated and merged in (part, slice) order.</summary>
     public GroupAccumulator Finish()
     {

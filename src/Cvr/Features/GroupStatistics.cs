@@ -81,6 +81,50 @@ internal sealed class GroupAccumulator
         }
     }
 
+    /// <summary>The serialised form (<see cref="PartialFormat"/>): each group's key and moments in the order groups were
+    /// first seen, then the (group, value) counts in the dictionary's order; <see cref="Read"/> adds them back in that
+    /// order, so the read accumulator is the written one entry for entry.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_groups.Count);
+        foreach (var (key, g) in _groups)
+        {
+            var m = _moments[g];
+            writer.Write(key);
+            writer.Write(m.Count);
+            writer.Write(m.Mean);
+            writer.Write(m.M2);
+            writer.Write(m.Min);
+            writer.Write(m.Max);
+        }
+        writer.Write(_valueCounts.Count);
+        foreach (var ((key, value), count) in _valueCounts)
+        {
+            writer.Write(key);
+            writer.Write(value);
+            writer.Write(count);
+        }
+    }
+
+    /// <exception cref="InvalidDataException">Bytes that aren't an accumulator.</exception>
+    public static GroupAccumulator Read(BinaryReader reader)
+    {
+        var acc = new GroupAccumulator();
+        for (var n = reader.ReadCount(sizeof(int) + sizeof(long) + 2 * sizeof(double) + 2 * sizeof(float)); n > 0; n--)
+        {
+            var key = reader.ReadInt32();
+            var m = new Moments { Count = reader.ReadInt64(), Mean = reader.ReadDouble(), M2 = reader.ReadDouble(), Min = reader.ReadSingle(), Max = reader.ReadSingle() };
+            if (!acc._groups.TryAdd(key, acc._moments.Count)) { throw new InvalidDataException($"group {key} twice"); }
+            acc._moments.Add(m);
+        }
+        for (var n = reader.ReadCount(sizeof(int) + sizeof(float) + sizeof(long)); n > 0; n--)
+        {
+            var pair = (reader.ReadInt32(), reader.ReadSingle());
+            if (!acc._valueCounts.TryAdd(pair, reader.ReadInt64())) { throw new InvalidDataException($"group {pair.Item1}, value {pair.Item2} twice"); }
+        }
+        return acc;
+    }
+
     /// <summary>Final per-group statistics, groups in ascending key order, plus the statistics of all values.</summary>
     public (GroupStats[] Groups, GroupStats All) Finish()
     {

@@ -26,6 +26,10 @@ internal sealed class GroupStatisticsStep(string group, string value, Statistics
 
     public override GroupSlices Merge(GroupSlices earlier, GroupSlices later) => earlier.Merge(later);
 
+    public override void WritePartial(BinaryWriter writer, GroupSlices partial) => partial.Write(writer);
+
+    public override GroupSlices ReadPartial(BinaryReader reader) => GroupSlices.Read(reader);
+
     public override FittedGroupStatistics Finish(GroupSlices merged) => FittedGroupStatistics.Of(group, value, merged);
 
     public override IReadOnlyList<FeatureColumn> Outputs(FittedGroupStatistics fitted) => _outputs;

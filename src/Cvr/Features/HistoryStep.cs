@@ -29,6 +29,36 @@ internal sealed class HistoryStep(string key, HistoryConfig config) : FeatureSte
 
     public override FittedHistory Finish(FittedHistory merged) => merged;
 
+    /// <summary>Every field of the record: the settings (checked again by <see cref="FittedHistory.Merge"/>) and the
+    /// sparse counts.</summary>
+    public override void WritePartial(BinaryWriter writer, FittedHistory partial)
+    {
+        writer.WriteString(partial.Key);
+        writer.WriteArray<int>(partial.Windows);
+        writer.WriteEnums(partial.Statistics);
+        writer.Write(partial.PriorRows);
+        writer.Write(partial.FirstSeen);
+        writer.Write(partial.SameDay);
+        writer.Write(partial.FirstDay);
+        writer.Write(partial.LastDay);
+        writer.WriteArray<long>(partial.Keys);
+        foreach (var column in new[] { partial.EntryKey, partial.EntryDay, partial.Impressions, partial.Likes, partial.Installs }) { writer.WriteArray<int>(column); }
+    }
+
+    public override FittedHistory ReadPartial(BinaryReader reader)
+    {
+        var read = new FittedHistory(reader.ReadText(), reader.ReadArray<int>(), reader.ReadEnums<HistoryStatistic>(), reader.ReadDouble(), reader.ReadBoolean(),
+            reader.ReadBoolean(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadArray<long>(), reader.ReadArray<int>(), reader.ReadArray<int>(),
+            reader.ReadArray<int>(), reader.ReadArray<int>(), reader.ReadArray<int>());
+        if (read.Key != key) { throw new InvalidDataException($"the partial state of history of {read.Key} was read for {key}"); }
+        var entries = read.EntryKey.Length;
+        if (new[] { read.EntryDay, read.Impressions, read.Likes, read.Installs }.Any(c => c.Length != entries) || read.EntryKey.Any(k => (uint)k >= (uint)read.Keys.Length))
+        {
+            throw new InvalidDataException($"the partial state of history of {key} has entries that don't match its {read.Keys.Length} keys");
+        }
+        return read;
+    }
+
     public override IReadOnlyList<FeatureColumn> Outputs(FittedHistory fitted) => Columns(fitted.OutputNames);
 
     public override bool Chunkable(FittedHistory fitted) => !fitted.SameDay;

@@ -16,12 +16,13 @@ public sealed record ClusterOptions
 
     public required int Rank { get; init; }
 
-    /// <summary>A folder shared by every rank (rank 0 reads the others' model digests there before it publishes); null:
-    /// rank 0 publishes without that check.</summary>
+    /// <summary>A folder shared by every rank: the ranks exchange their partial feature states there (<see cref="RankPartials"/>),
+    /// and rank 0 reads the others' model digests there before it publishes; null: every rank fits the features on every
+    /// training row, and rank 0 publishes without that check.</summary>
     public string? SharedDirectory { get; init; }
 
     /// <summary>How long to wait for the other ranks: to resolve their names, to connect (LightGBM's socket time-out, in
-    /// whole minutes), and for their digests in <see cref="SharedDirectory"/>.</summary>
+    /// whole minutes), and for their feature partials (each round) and digests in <see cref="SharedDirectory"/>.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public int Ranks => Machines.Count;

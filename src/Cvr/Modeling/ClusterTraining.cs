@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Cvr.Modeling;
 
 /// <summary>
-/// <c>cvr train --machines … --rank N</c>: one rank of a data-parallel job. Every rank reads the whole data set and fits
-/// the features on every training row (the same fitted pipeline on every rank, bit for bit), then, under LightGBM's
-/// socket network, bins and trains on its own block of training rows (<see cref="RankPartition"/>) with bins from the
+/// <c>cvr train --machines … --rank N</c>: one rank of a data-parallel job. Every rank reads the whole data set. With a
+/// shared folder, each rank fits the features' partial states on its own block of training rows and every rank merges
+/// every rank's in rank order (<see cref="RankPartials"/>); without one, every rank fits them on every training row.
+/// Either way every rank holds the same fitted pipeline, bit for bit, that one machine fits. Then, under LightGBM's
+/// socket network, each rank bins and trains on its own block of training rows (<see cref="RankPartition"/>) with bins from the
 /// sample of all rows, scores the whole validation day (so early stopping stops at the same round everywhere), and
 /// ends with the models of every other rank. Rank 0 writes the bundle; the others write nothing.
 /// </summary>
@@ -46,6 +48,8 @@ public static class ClusterTraining
         var fingerprint = ModelBundle.Fingerprint(set.Train);
         var digests = cluster.SharedDirectory is null ? null : new RankDigests(cluster.SharedDirectory, partition, cluster.Timeout);
         digests?.RemoveOwn(); // before the network: no rank reads digests before every rank has joined it
+        options = WithFeaturePartials(options, cluster, partition, fingerprint, logger, ct);
+        options.Validate(); // the new instance, still before the network (see above)
         var (system, digest) = Train(set, options, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
         {
             var digest = Digest(trained, fingerprint);
@@ -65,6 +69,24 @@ public static class ClusterTraining
             logger.LogInformation("model bundle written to {Model}", modelDir);
             return Workflow.Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
         }
+    }
+
+    /// <summary>With a shared folder, each rank fits the features on its own block of training rows and the ranks merge
+    /// their partial states there (<see cref="RankPartials"/>); without one, every rank fits them on every training row.</summary>
+    private static TrainingOptions WithFeaturePartials(TrainingOptions options, ClusterOptions cluster, RankPartition partition, string fingerprint,
+        ILogger logger, CancellationToken ct)
+    {
+        if (!partition.Distributed) { return options; }
+        if (cluster.SharedDirectory is null)
+        {
+            logger.LogInformation("rank {Rank}: no shared folder (--shared), so this rank fits the features on every training row itself", partition.Rank);
+            return options;
+        }
+        var partials = new RankPartials(cluster.SharedDirectory, partition, cluster.Timeout, RankReport.ThisBuild, fingerprint, ct);
+        partials.RemoveOwn(); // before the first fit: no rank of this run has read this rank's files yet
+        logger.LogInformation("rank {Rank}: fits the features on its own block of training rows, merged with the other ranks' partial states through {Shared}",
+            partition.Rank, cluster.SharedDirectory);
+        return options with { FeaturePartials = partials };
     }
 
     /// <summary>Trains under the network and reports the models (<paramref name="report"/>: digest, published) before

@@ -106,7 +106,7 @@ public sealed class ModelInputs : IDisposable
         // otherwise sit beside the largest structures built next.
         MemoryPolicy.PhaseEnded();
         var config = kept is null ? options.Features : options.Features with { Keep = kept };
-        var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel));
+        var features = timer.Time("features", () => FitFeatures(new FeaturePipeline(config), train, split.TrainRows, test, options));
         var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
@@ -161,6 +161,14 @@ public sealed class ModelInputs : IDisposable
         }
         return inputs;
     }
+
+    /// <summary>The features fitted on <paramref name="rows"/>: by this process alone, or, for a rank of a data-parallel
+    /// job with a shared folder, on its own block of them and merged with the other ranks' (<see cref="RankPartials"/>):
+    /// the same fitted pipeline, byte for byte.</summary>
+    private static TrainingFeatures FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test, TrainingOptions options)
+        => options is { Partition.Distributed: true, FeaturePartials: { } partials }
+            ? pipeline.FitForTraining(train, rows, test, options.Parallel, partials.Fit(rows, train.RowCount, pipeline.Config))
+            : pipeline.FitForTraining(train, rows, test, options.Parallel);
 
     /// <summary>The binned training and validation rows of <paramref name="model"/>, labelled for it: every row for
     /// e2e, like and click, the liked rows for install (stage 2).</summary>

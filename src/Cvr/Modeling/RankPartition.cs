@@ -9,10 +9,10 @@ namespace Cvr.Modeling;
 /// single-machine path: every row, no network parameters.
 /// </summary>
 /// <remarks>
-/// Blocks of rows rather than whole files, because every rank reads every shard (the features are fitted on all
-/// training rows, the same on every rank: docs/pipeline.md, "Training on a cluster"), so file boundaries would only
-/// make the ranks unequal; contiguous blocks are what <c>FeaturePipeline.FitSharded</c> merges, should the fit be
-/// split across ranks later.
+/// Blocks of rows rather than whole files, because every rank reads every shard (the training rows' out-of-fold
+/// encodings and the bin sample read all of them: docs/pipeline.md, "Training on a cluster"), so file boundaries would
+/// only make the ranks unequal; contiguous blocks are what a feature fit across ranks merges
+/// (<see cref="FrameShardEnds"/>, <see cref="RankPartials"/>).
 /// </remarks>
 public sealed record RankPartition
 {
@@ -36,6 +36,24 @@ public sealed record RankPartition
 
     /// <summary>This rank's block among <paramref name="rows"/> rows.</summary>
     public (int Start, int End) Block(int rows) => BlockOf(Rank, rows);
+
+    /// <summary>
+    /// The ranks' ranges of a frame of <paramref name="frameRows"/> rows for a feature fit on the training rows
+    /// <paramref name="trainRows"/> (frame rows, ascending): range r ends where rank r + 1's block of training rows begins
+    /// (the last at the frame's end), so the training rows of range r are exactly rank r's <see cref="Block"/>. The rows
+    /// between blocks that aren't training rows (another day's) fall in a range too: history counts every labelled row.
+    /// </summary>
+    public int[] FrameShardEnds(int[] trainRows, int frameRows)
+    {
+        ArgumentNullException.ThrowIfNull(trainRows);
+        var ends = new int[Ranks];
+        for (var r = 0; r < Ranks; r++)
+        {
+            var next = r == Ranks - 1 ? trainRows.Length : BlockOf(r + 1, trainRows.Length).Start;
+            ends[r] = next == trainRows.Length ? frameRows : trainRows[next];
+        }
+        return ends;
+    }
 
     /// <summary>
     /// The parameters for a Dataset or Booster of this rank: tree_learner=data, num_machines=n and pre_partition=true

@@ -84,6 +84,10 @@ public sealed record TrainingOptions
     /// Not recorded in the bundle: the models are the job's, whichever rank wrote them.</summary>
     [JsonIgnore] public RankPartition? Partition { get; init; }
 
+    /// <summary>Where the ranks of a data-parallel job exchange their partial feature states (the shared folder), so that
+    /// each rank fits the features on its own block of training rows; null: every rank fits them on every training row.</summary>
+    [JsonIgnore] internal RankPartials? FeaturePartials { get; init; }
+
     /// <summary>Overrides of the preset's round limit and early-stopping patience (tests use small ones).</summary>
     [JsonPropertyName("max_rounds")] public int? MaxRounds { get; init; }
 

@@ -33,7 +33,7 @@ public class ShardedFitTests
     /// <summary>Every kind of step and input: the default steps, a cross of a cross, group statistics and encodings
     /// keyed on crosses and on date_mod, a history key of three columns, and every target (is_installed_given_like
     /// counts liked rows only).</summary>
-    private static FeatureConfig Config(string which)
+    internal static FeatureConfig Config(string which)
     {
         var every = new FeatureConfig
         {

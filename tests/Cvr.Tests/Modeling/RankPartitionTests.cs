@@ -22,6 +22,26 @@ public class RankPartitionTests
         Assert.Equal(rows, next);
     }
 
+    [Theory]
+    [InlineData(2, new[] { 5, 10 })]
+    [InlineData(3, new[] { 3, 7, 10 })]
+    [InlineData(6, new[] { 2, 3, 5, 7, 8, 10 })]
+    public void FrameShardEnds_EachRange_HoldsItsRanksBlockOfTrainingRows(int ranks, int[] expected)
+    {
+        int[] trainRows = [0, 2, 3, 5, 7, 8]; // rows 1, 4, 6 and 9 of the frame are another day's
+        var partition = new RankPartition(0, ranks);
+
+        var ends = partition.FrameShardEnds(trainRows, 10);
+
+        Assert.Equal(expected, ends);
+        for (var r = 0; r < ranks; r++)
+        {
+            var (start, end) = partition.BlockOf(r, trainRows.Length);
+            var from = r == 0 ? 0 : ends[r - 1];
+            Assert.Equal(trainRows[start..end], trainRows.Where(row => row >= from && row < ends[r]));
+        }
+    }
+
     [Fact]
     public void Configure_OneRank_LeavesParametersAsTheyAre()
     {

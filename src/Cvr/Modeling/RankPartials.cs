@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using Cvr.Features;
+
+namespace Cvr.Modeling;
+
+/// <summary>
+/// The ranks' partial feature states in the shared folder (<c>--shared</c>): for each round of each feature fit of the
+/// run (feature selection's probe fit, the fit the models train on, a refit's), each rank writes its partials to
+/// <c>features-F-ROUND.rank-R.partials</c> atomically (<see cref="RankPartialsFile"/>: a header naming the build, the
+/// data, the fit and the round, the payload, and a SHA-256 of both), then reads every rank's, in rank order, waiting up
+/// to the cluster's time-out for each. A file of an earlier run (another build, other data, another fit) is not read:
+/// it is waited past as not written yet, and named if nothing else comes. A run of the same build on the same data
+/// and fit writes the same bytes (the fit is deterministic), so finding that run's file is finding this one's.
+/// </summary>
+internal sealed class RankPartials(string directory, RankPartition partition, TimeSpan timeout, string build, string data, CancellationToken ct)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private int _fits;
+
+    private string PathOf(int fit, string round, int rank) => Path.Combine(directory, $"features-{fit:D2}-{round}.rank-{rank}.partials");
+
+    /// <summary>Removes this rank's files of earlier runs; before its first fit, so no rank of this run reads them.</summary>
+    public void RemoveOwn()
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(directory, $"features-*.rank-{partition.Rank}.partials")) { File.Delete(file); }
+    }
+
+    /// <summary>This rank's part of the next feature fit on the training rows <paramref name="rows"/> (ascending frame
+    /// rows) of a frame of <paramref name="frameRows"/> rows with <paramref name="config"/>: the ranks' ranges of the
+    /// frame, each holding the rank's block of training rows (<see cref="RankPartition.FrameShardEnds"/>), and the
+    /// exchange of its rounds. Every rank makes the same fits in the same order, so the n-th fit is the same one on every rank.</summary>
+    public RankFit Fit(int[] rows, int frameRows, FeatureConfig config)
+    {
+        var fit = _fits++;
+        var ends = partition.FrameShardEnds(rows, frameRows);
+        return new RankFit(partition.Rank, ends, new FitExchange(this, fit, FitKey(config, rows, ends)));
+    }
+
+    /// <summary>What the fit is, beside the build and the data: the feature config (with its kept list) and the rows.</summary>
+    internal static string FitKey(FeatureConfig config, int[] rows, IReadOnlyList<int> ends)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(FeatureConfigLoader.ToJson(config)));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.AsSpan()));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ends.ToArray().AsSpan()));
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private sealed class FitExchange(RankPartials owner, int fit, string fitKey) : IPartialExchange
+    {
+        public IReadOnlyList<byte[]> Exchange(string round, byte[] payload) => owner.ExchangeRound(fit, fitKey, round, payload);
+    }
+
+    private byte[][] ExchangeRound(int fit, string fitKey, string round, byte[] payload)
+    {
+        var header = new RankPartialsFile.Header(build, data, fitKey, fit, round, partition.Rank, partition.Ranks);
+        RankPartialsFile.Write(PathOf(fit, round, partition.Rank), header, payload);
+        var every = new byte[partition.Ranks][];
+        var deadline = DateTime.UtcNow + timeout;
+        for (var r = 0; r < partition.Ranks; r++)
+        {
+            every[r] = r == partition.Rank ? payload : Await(PathOf(fit, round, r), header with { Rank = r }, deadline);
+        }
+        return every;
+    }
+
+    /// <summary>The payload of the file at <paramref name="path"/> once it holds <paramref name="expected"/>'s.</summary>
+    /// <exception cref="IOException">No such file by <paramref name="deadline"/>, or a damaged one.</exception>
+    private byte[] Await(string path, RankPartialsFile.Header expected, DateTime deadline)
+    {
+        string? stale = null;
+        while (true)
+        {
+            if (TryRead(path) is { } found)
+            {
+                var (header, payload) = found;
+                var differs = header is null ? "not a partials file of this version" : expected.Differs(header);
+                if (differs is null) { return payload!; }
+                stale = differs;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new IOException($"rank {expected.Rank} wrote no feature partials for fit {expected.Fit}, round {expected.Round} ({path}) within "
+                    + $"{timeout.TotalSeconds:F0} s" + (stale is null ? "" : $"; the file there is of another run ({stale})") + "; the features are not fitted");
+            }
+            Task.Delay(Poll, ct).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The file's header and payload, or null when there is no file (yet, or no longer: its rank deletes its
+    /// files of an earlier run when it starts).</summary>
+    private static (RankPartialsFile.Header? Header, byte[]? Payload)? TryRead(string path)
+    {
+        try
+        {
+            return RankPartialsFile.Read(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using Cvr.Features;
+using Cvr.Modeling;
+using Cvr.Tests.Features;
+
+namespace Cvr.Tests.Modeling;
+
+/// <summary>
+/// The ranks' partial feature states in the shared folder: two ranks that fit on their own blocks end with the fitted
+/// pipeline and training features of one machine, byte for byte; a rank waits for every other rank's file, takes only
+/// its own run's, refuses a damaged one, and names the rank and file it waited for when none comes.
+/// </summary>
+public class RankPartialsTests
+{
+    private static readonly int[] s_tenRows = [.. Enumerable.Range(0, 10)];
+
+    private static RankPartials Rank(string dir, int rank, double timeoutSeconds = 60, string data = "data-a")
+        => new(dir, new RankPartition(rank, 2), TimeSpan.FromSeconds(timeoutSeconds), "build-a", data, CancellationToken.None);
+
+    [Fact]
+    public void Fit_TwoRanksThroughTheFolder_EveryRankHasOneMachinesPipelineAndTrainingFeatures()
+    {
+        using var dir = new TempDir();
+        var train = FeatureFrames.Default(3_000, seed: 41);
+        // The training days, as a day split gives them: the validation day's rows lie between the ranks' blocks.
+        int[] rows = [.. Enumerable.Range(0, train.RowCount).Where(r => train.Days[r] != 66)];
+        int[] probe = [.. rows.Where((_, i) => i % 3 == 0)]; // a second fit of the run, as feature selection's probes
+        var config = ShardedFitTests.Config("every_step");
+        var pipeline = new FeaturePipeline(config);
+        var alone = pipeline.FitForTraining(train, rows);
+        var aloneProbe = pipeline.Fit(train, probe);
+
+        var ranks = RunRanks(2, r =>
+        {
+            var partials = Rank(dir.Path, r);
+            partials.RemoveOwn();
+            var first = pipeline.FitForTraining(train, probe, null, null, partials.Fit(probe, train.RowCount, config)).Pipeline;
+            return (Probe: first, Features: pipeline.FitForTraining(train, rows, null, null, partials.Fit(rows, train.RowCount, config)));
+        });
+
+        var expected = alone.Transform().Data;
+        foreach (var (probeFit, features) in ranks)
+        {
+            Assert.Equal(aloneProbe.ToJson(), probeFit.ToJson());
+            Assert.Equal(alone.Pipeline.ToJson(), features.Pipeline.ToJson());
+            // Every rank transforms the training rows with the merged pipeline (encodings out of fold over every row).
+            Assert.True(expected.AsSpan().SequenceEqual(features.Transform().Data), "the training features differ from one machine's");
+        }
+        foreach (var file in new[] { "features-00-base.rank-0.partials", "features-01-rest.rank-1.partials" })
+        {
+            Assert.True(File.Exists(dir.File(file)), file);
+        }
+    }
+
+    [Fact]
+    public void Exchange_NoFileOfTheOtherRank_IoErrorNamingRankAndFile()
+    {
+        using var dir = new TempDir();
+        var fit = Rank(dir.Path, 0, timeoutSeconds: 0.3).Fit(s_tenRows, 10, FeatureConfig.Default);
+
+        var e = Assert.Throws<IOException>(() => fit.Exchange.Exchange("base", [1, 2, 3]));
+
+        Assert.Equal($"rank 1 wrote no feature partials for fit 0, round base ({dir.File("features-00-base.rank-1.partials")}) within 0 s; the features are not fitted", e.Message);
+    }
+
+    [Fact]
+    public void Exchange_FileOfAnotherRun_IsWaitedPastAndNamedAtTheTimeout()
+    {
+        using var dir = new TempDir();
+        // Rank 1 of an earlier run, on other data, left its file (and gave up waiting for its rank 0).
+        Assert.Throws<IOException>(() => Rank(dir.Path, 1, timeoutSeconds: 0.1, data: "data-b").Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [7]));
+        var fit = Rank(dir.Path, 0, timeoutSeconds: 1).Fit(s_tenRows, 10, FeatureConfig.Default);
+
+        var e = Assert.Throws<IOException>(() => fit.Exchange.Exchange("base", [1, 2, 3]));
+
+        Assert.Equal($"rank 1 wrote no feature partials for fit 0, round base ({dir.File("features-00-base.rank-1.partials")}) within 1 s; "
+            + "the file there is of another run (data data-b, this rank read data-a); the features are not fitted", e.Message);
+    }
+
+    [Fact]
+    public async Task Exchange_FileOfAnotherRunThenThisRunsOwn_ReadsThisRuns()
+    {
+        using var dir = new TempDir();
+        Assert.Throws<IOException>(() => Rank(dir.Path, 1, timeoutSeconds: 0.1, data: "data-b").Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [7]));
+        var rank0 = Task.Factory.StartNew(() => Rank(dir.Path, 0).Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [1, 2, 3]),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(300); // rank 0 is waiting past the earlier run's file
+
+        var rank1 = Rank(dir.Path, 1).Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [9, 9]);
+
+        Assert.Equal<byte[]>([[1, 2, 3], [9, 9]], await rank0);
+        Assert.Equal<byte[]>([[1, 2, 3], [9, 9]], rank1);
+    }
+
+    [Fact]
+    public void Exchange_DamagedFile_IoErrorSayingSo()
+    {
+        using var dir = new TempDir();
+        Assert.Throws<IOException>(() => Rank(dir.Path, 1, timeoutSeconds: 0.1).Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [7, 7, 7]));
+        var file = dir.File("features-00-base.rank-1.partials");
+        var bytes = File.ReadAllBytes(file);
+        bytes[^33] ^= 1; // the payload's last byte, before the 32 bytes of its digest
+        File.WriteAllBytes(file, bytes);
+        var fit = Rank(dir.Path, 0, timeoutSeconds: 5).Fit(s_tenRows, 10, FeatureConfig.Default);
+
+        var e = Assert.Throws<IOException>(() => fit.Exchange.Exchange("base", [1]));
+
+        Assert.StartsWith($"{file}: damaged: its bytes' SHA-256 is ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RemoveOwn_RemovesThisRanksFilesOnly()
+    {
+        using var dir = new TempDir();
+        foreach (var name in new[] { "features-00-base.rank-0.partials", "features-01-rest.rank-0.partials", "features-00-base.rank-1.partials", "rank-0.digest" })
+        {
+            dir.Write(name, "x");
+        }
+
+        Rank(dir.Path, 0).RemoveOwn();
+
+        Assert.Equal(["features-00-base.rank-1.partials", "rank-0.digest"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    private static T[] RunRanks<T>(int ranks, Func<int, T> rank)
+    {
+        var tasks = Enumerable.Range(0, ranks).Select(r => Task.Factory.StartNew(() => rank(r), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        Task.WaitAll(tasks);
+        return [.. tasks.Select(t => t.Result)];
+    }
+}
