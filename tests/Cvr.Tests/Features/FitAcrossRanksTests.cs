@@ -12,17 +12,7 @@ public class FitAcrossRanksTests
     private const int Rows = 3_000;
 
     /// <summary>Every configuration of <see cref="ShardedFitTests"/>, on 1, 2 (uneven) and 3 ranks (one with a single row).</summary>
-    public static TheoryData<string, int[]> Cases()
-    {
-        var data = new TheoryData<string, int[]>();
-        foreach (var config in new[] { "every_step", "detected_bases", "train_and_test", "fitting_subset", "in_sample", "as_of" })
-        {
-            data.Add(config, [Rows]);
-            data.Add(config, [2_731, Rows]);
-            data.Add(config, [1, 1_000, Rows]);
-        }
-        return data;
-    }
+    public static TheoryData<string, int[]> Cases() => ShardedFitTests.UnevenCases(Rows);
 
     [Theory]
     [MemberData(nameof(Cases))]

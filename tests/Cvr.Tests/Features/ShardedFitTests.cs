@@ -15,16 +15,27 @@ public class ShardedFitTests
     /// <summary>Slices of 97 rows: every shard boundary below cuts through a slice of the group statistics.</summary>
     private const int SliceRows = 97;
 
+    /// <summary>The feature configurations every sharded fit is tested on.</summary>
+    internal static readonly string[] Configs = ["every_step", "detected_bases", "train_and_test", "fitting_subset", "in_sample", "as_of"];
+
+    /// <summary>Each of <see cref="Configs"/> cut at 1, 2 (almost all rows in the first) and 3 places (a one-row part
+    /// first), as the ends of the parts.</summary>
+    internal static TheoryData<string, int[]> UnevenCases(int rows)
+    {
+        var data = new TheoryData<string, int[]>();
+        foreach (var config in Configs)
+        {
+            data.Add(config, [rows]);
+            data.Add(config, [2_731, rows]);
+            data.Add(config, [1, 1_000, rows]);
+        }
+        return data;
+    }
+
     /// <summary>Uneven shards: K = 1, 2 (almost all rows in the first) and 3 (a one-row shard first), and empty ones.</summary>
     public static TheoryData<string, int[]> Cases()
     {
-        var data = new TheoryData<string, int[]>();
-        foreach (var config in new[] { "every_step", "detected_bases", "train_and_test", "fitting_subset", "in_sample", "as_of" })
-        {
-            data.Add(config, [Rows]);
-            data.Add(config, [2_731, Rows]);
-            data.Add(config, [1, 1_000, Rows]);
-        }
+        var data = UnevenCases(Rows);
         // Empty shards (a machine with no rows of the range) merge as nothing.
         data.Add("every_step", [0, 1_500, 1_500, Rows]);
         return data;
