@@ -20,13 +20,20 @@ public static class ServeHost
     /// <param name="kinds">The member kinds that reload the bundle's ensemble members; none when null.</param>
     public static void Run(ServeOptions options, ILogger logger, CancellationToken ct, Modeling.EnsembleMemberKinds? kinds = null)
     {
-        using var server = Start(options, logger, kinds);
+        if (HangupSignal.RestoreIfIgnored())
+        {
+            logger.LogInformation("SIGHUP was ignored (started under nohup?): taken back, it reloads the bundle");
+        }
+        // Registered before the server listens, so a SIGHUP sent once it does is never the default's (terminate).
+        RunningServer? running = null;
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
+            if (running is not { } current) { return; }
             logger.LogInformation("SIGHUP: reloading {Directory}", options.ModelDir);
-            _ = server.Models.ReloadAsync();
+            _ = current.Models.ReloadAsync();
         });
+        using var server = running = Start(options, logger, kinds);
         server.WaitForShutdownAsync(ct).GetAwaiter().GetResult();
         logger.LogInformation("stopped: {Rows:N0} rows scored", server.Metrics.Rows);
     }

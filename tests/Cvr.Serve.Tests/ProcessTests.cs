@@ -17,11 +17,21 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
     private static partial int Kill(int pid, int signal);
 
     [Fact]
-    public async Task SigHup_ReloadsTheReplacedBundle_WithWatchingOff()
+    public Task SigHup_ReloadsTheReplacedBundle_WithWatchingOff() => SigHup_Reloads(hangupIgnored: false);
+
+    /// <summary>Started under nohup (SIGHUP ignored, which .NET would leave ignored), SIGHUP still reloads.</summary>
+    [Fact]
+    public async Task SigHup_StartedWithItIgnored_StillReloads()
+    {
+        var stderr = await SigHup_Reloads(hangupIgnored: true);
+        Assert.Contains("SIGHUP was ignored", stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<string> SigHup_Reloads(bool hangupIgnored)
     {
         using var dir = new TempDir();
         var model = fixture.Copy(fixture.BundleA, dir.File("model"));
-        using var serve = await ServeProcess.Start(model, "--watch-interval", "0");
+        using var serve = await ServeProcess.Start(model, hangupIgnored, "--watch-interval", "0");
         var hashA = await serve.Hash();
         fixture.ReplaceAtomically(model, fixture.BundleB);
         await Task.Delay(1500);
@@ -37,6 +47,7 @@ public partial class ProcessTests(ServeFixture fixture) : IClassFixture<ServeFix
         ServerTests.AssertSame(fixture.SubmissionB[fixture.RowId(0)], JsonDocument.Parse(body).RootElement.GetProperty("predictions")[0], 0);
         serve.Stop();
         Assert.Equal(0, serve.Process.ExitCode);
+        return serve.Stderr;
     }
 
     [Fact]

@@ -33,22 +33,31 @@ internal sealed class ServeProcess : IDisposable
             $"{Path.DirectorySeparatorChar}src{Path.DirectorySeparatorChar}Cvr.Cli{Path.DirectorySeparatorChar}", StringComparison.Ordinal),
         "Cvr.Cli.dll");
 
-    private static Process Launch(IEnumerable<string> args)
+    /// <param name="hangupIgnored">Start it with SIGHUP ignored, as <c>nohup</c> does (a shell that ignores it and execs).</param>
+    private static Process Launch(IEnumerable<string> args, bool hangupIgnored = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(hangupIgnored ? "sh" : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (hangupIgnored)
+        {
+            // An ignored signal stays ignored across exec: the server starts with SIGHUP ignored, under this PID.
+            foreach (var a in (string[])["-c", "trap '' HUP; exec \"$0\" \"$@\"", "dotnet"]) { start.ArgumentList.Add(a); }
+        }
         start.ArgumentList.Add(CliPath);
         start.ArgumentList.Add("serve");
         foreach (var a in args) { start.ArgumentList.Add(a); }
         return Process.Start(start) ?? throw new InvalidOperationException("could not start cvr serve");
     }
 
-    public static async Task<ServeProcess> Start(string model, params string[] args)
+    public static Task<ServeProcess> Start(string model, params string[] args) => Start(model, hangupIgnored: false, args);
+
+    /// <summary>Starts <c>cvr serve</c> on a free loopback port and waits until it answers /healthz.</summary>
+    public static async Task<ServeProcess> Start(string model, bool hangupIgnored, params string[] args)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var serve = new ServeProcess(Launch(["--model", model, "--urls", $"http://127.0.0.1:{port}", .. args]), port);
+        var serve = new ServeProcess(Launch(["--model", model, "--urls", $"http://127.0.0.1:{port}", .. args], hangupIgnored), port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
