@@ -54,8 +54,8 @@ public sealed class CompiledForest : ISingleRowScorer
         for (var g = 0; g < _plain.Length; g++)
         {
             // A group's splits are contiguous: from its first tree's first split to the next group's.
-            var (from, to) = (nodeStarts[g * Lanes], nodeStarts[(g + 1) * Lanes]);
-            _plain[g] = nodes.AsSpan(from, to - from).ToArray().All(n => n.Plain);
+            _plain[g] = true;
+            for (var n = nodeStarts[g * Lanes]; n < nodeStarts[(g + 1) * Lanes]; n++) { _plain[g] &= nodes[n].Plain; }
         }
     }
 
