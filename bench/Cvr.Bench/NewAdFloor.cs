@@ -69,14 +69,22 @@ internal static partial class EndToEnd
         var at = newRows.Select(r => truthRow[test.RowIds[r]]).ToArray();
         var labels = at.Select(i => (byte)truth.Column(Schema.InstallLabel)[i]).ToArray();
         double Loss(double[] byTruthRow) => Metrics.LogLoss(labels, at.Select(i => byTruthRow[i]).ToArray());
+        // The rows of ads some labelled day has: there the truth is what a predictor could learn, so their gap to it
+        // is the models' ordinary error (unknown users, estimation), the yardstick for the new-ad rows' part above the floor.
+        var isNew = new bool[test.RowCount];
+        foreach (var r in newRows) { isNew[r] = true; }
+        var seenAt = Enumerable.Range(0, test.RowCount).Where(r => !isNew[r]).Select(r => truthRow[test.RowIds[r]]).ToArray();
+        var seenLabels = seenAt.Select(i => (byte)truth.Column(Schema.InstallLabel)[i]).ToArray();
+        double SeenLoss(double[] byTruthRow) => Metrics.LogLoss(seenLabels, seenAt.Select(i => byTruthRow[i]).ToArray());
         double Calibration(double[] byTruthRow) => at.Average(i => byTruthRow[i]) / labels.Average(l => (double)l);
         var truthLoss = Loss(truthP);
         var floorLoss = Loss(floor);
         Console.WriteLine(string.Create(inv, $"new-ad test rows: {newRows.Length:N0} of {test.RowCount:N0} ({newRows.Length / (double)test.RowCount:P1}); install rate {labels.Average(l => (double)l):F4}"));
-        Console.WriteLine("| predictor | new-ad logloss | calibration | gap to the truth | part of the gap above the floor |");
-        Console.WriteLine("|---|---|---|---|---|");
-        Console.WriteLine(string.Create(inv, $"| true probabilities | {truthLoss:F5} | {Calibration(truthP):F3} | 0 | |"));
-        Console.WriteLine(string.Create(inv, $"| **floor** (the ad's own effects integrated out) | **{floorLoss:F5}** | {Calibration(floor):F3} | {floorLoss - truthLoss:F5} | |"));
+        var seenTruthLoss = SeenLoss(truthP);
+        Console.WriteLine("| predictor | new-ad logloss | calibration | gap to the truth | part of the gap above the floor | seen-ad logloss | seen-ad gap to the truth |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine(string.Create(inv, $"| true probabilities | {truthLoss:F5} | {Calibration(truthP):F3} | 0 | | {seenTruthLoss:F5} | 0 |"));
+        Console.WriteLine(string.Create(inv, $"| **floor** (the ad's own effects integrated out) | **{floorLoss:F5}** | {Calibration(floor):F3} | {floorLoss - truthLoss:F5} | | | |"));
         foreach (var spec in args.Skip(2))
         {
             var (name, path) = spec.IndexOf('=') is var eq and > 0 ? (spec[..eq], spec[(eq + 1)..]) : (spec, spec);
@@ -86,7 +94,8 @@ internal static partial class EndToEnd
             var values = submission.Column(Schema.InstallLabel);
             for (var k = 0; k < ids.Length; k++) { predicted[truthRow[(long)ids[k]]] = values[k]; }
             var loss = Loss(predicted);
-            Console.WriteLine(string.Create(inv, $"| {name} | {loss:F5} | {Calibration(predicted):F3} | {loss - truthLoss:F5} | {loss - floorLoss:F5} |"));
+            var seenLoss = SeenLoss(predicted);
+            Console.WriteLine(string.Create(inv, $"| {name} | {loss:F5} | {Calibration(predicted):F3} | {loss - truthLoss:F5} | {loss - floorLoss:F5} | {seenLoss:F5} | {seenLoss - seenTruthLoss:F5} |"));
         }
         Console.WriteLine(string.Create(inv, $"halving the gap of a predictor at L needs (L + {truthLoss:F5}) / 2; the floor allows at most a cut to {floorLoss - truthLoss:F5}"));
         return 0;
