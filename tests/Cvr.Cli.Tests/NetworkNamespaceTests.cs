@@ -157,12 +157,17 @@ public sealed partial class NetworkNamespaceTests(NamespaceJobData data, ITestOu
         }
     }
 
-    [NetworkNamespaceFact]
-    public Task SlowLink_RateLimited_SameBundle()
-        => SlowLink(["tbf", "rate", "200mbit", "burst", "256kb", "latency", "50ms"], rateBytesPerSecond: 200e6 / 8);
+    /// <summary>Each rank's link limited to 200 Mbit/s: the job's 750 MB per link take 30 s or more (15 s unlimited).</summary>
+    private const string RateLimit = "tbf rate 200mbit burst 256kb latency 50ms";
 
-    [NetworkNamespaceFact("netem", "delay", "2ms")]
-    public Task SlowLink_Delayed_SameBundle() => SlowLink(["netem", "delay", "2ms"], rateBytesPerSecond: null);
+    /// <summary>2 ms more on each rank's link: about 4 ms a round trip (not run here: this machine's kernel has no netem).</summary>
+    private const string Delay = "netem delay 2ms";
+
+    [NetworkNamespaceFact(RateLimit)]
+    public Task SlowLink_RateLimited_SameBundle() => SlowLink(RateLimit.Split(' '), rateBytesPerSecond: 200e6 / 8);
+
+    [NetworkNamespaceFact(Delay)]
+    public Task SlowLink_Delayed_SameBundle() => SlowLink(Delay.Split(' '), rateBytesPerSecond: null);
 
     /// <summary>Every rank's link sends through <paramref name="qdisc"/>; the job still trains the loopback bundle.</summary>
     private async Task SlowLink(string[] qdisc, double? rateBytesPerSecond)

@@ -176,11 +176,11 @@ public sealed class NetworkNamespaceFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> s_why = new(() => NetworkNamespaces.WhyNot());
 
-    /// <param name="qdisc">A queueing discipline the test puts on a link (tc's words); the test is skipped where the
-    /// kernel lacks it.</param>
-    public NetworkNamespaceFactAttribute(params string[] qdisc)
+    /// <param name="qdisc">A queueing discipline the test puts on a link (tc's words, separated by spaces); the test is
+    /// skipped where tc or the kernel lacks it.</param>
+    public NetworkNamespaceFactAttribute(string? qdisc = null)
     {
-        var why = s_why.Value ?? (qdisc.Length == 0 ? null : NetworkNamespaces.WhyNot(qdisc));
+        var why = s_why.Value ?? (qdisc is null ? null : NetworkNamespaces.WhyNot(qdisc.Split(' ')));
         if (why is not null) { Skip = why; }
     }
 }
