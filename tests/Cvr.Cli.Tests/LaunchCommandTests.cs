@@ -36,7 +36,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
 
     private static readonly TimeSpan s_jobTimeout = TimeSpan.FromMinutes(8);
 
-    private static string CliPath => System.IO.Path.Combine(
+    internal static string CliPath => System.IO.Path.Combine(
         AppContext.BaseDirectory.Replace($"{System.IO.Path.DirectorySeparatorChar}tests{System.IO.Path.DirectorySeparatorChar}Cvr.Cli.Tests{System.IO.Path.DirectorySeparatorChar}",
             $"{System.IO.Path.DirectorySeparatorChar}src{System.IO.Path.DirectorySeparatorChar}Cvr.Cli{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal),
         "Cvr.Cli.dll");

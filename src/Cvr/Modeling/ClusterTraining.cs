@@ -110,10 +110,23 @@ public static class ClusterTraining
         }
         catch (LightGbmException e) when (e.NativeMessage.Contains("Socket", StringComparison.Ordinal))
         {
-            throw new IOException($"rank {partition.Rank}: the network to the other ranks failed ({e.NativeMessage}); another rank may have stopped", e);
+            throw new IOException($"rank {partition.Rank}: the network to the other ranks failed ({e.NativeMessage}){Cause(e.NativeMessage, cluster)}", e);
         }
         return (system, Reported(system, report));
     }
+
+    /// <summary>LightGBM's socket time-out: <c>--network-timeout</c> rounded up to whole minutes, at least one.</summary>
+    private static int SocketTimeoutMinutes(ClusterOptions cluster) => Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes));
+
+    /// <summary>What a socket error of LightGBM's says about its cause. A receive or send that timed out (EAGAIN: LightGBM
+    /// sets its time-out on every socket) moved nothing for the whole time-out: a rank stopped or hung, or the network
+    /// between the ranks is down (a link down sends neither a FIN nor a reset, so nothing else tells).</summary>
+    private static string Cause(string nativeMessage, ClusterOptions cluster)
+        => nativeMessage.Contains("Resource temporarily unavailable", StringComparison.Ordinal) || nativeMessage.Contains("(code: 11)", StringComparison.Ordinal)
+            ? $": {(nativeMessage.Contains("send", StringComparison.Ordinal) ? "could send nothing to" : "received nothing from")} another rank within the socket "
+              + $"time-out of {SocketTimeoutMinutes(cluster)} min (--network-timeout rounded up to whole minutes); a rank stopped or hung, or the network "
+              + "between the ranks is down"
+            : "; another rank may have stopped";
 
     private static string Reported(TrainedSystem system, Func<TrainedSystem, string> report)
     {
@@ -135,7 +148,7 @@ public static class ClusterTraining
         logger.LogInformation("rank {Rank}: connecting to {Machines} (listening on port {Port})", cluster.Rank, string.Join(',', machines), cluster.ListenPort);
         try
         {
-            var network = Network.Initialize(machines, cluster.ListenPort, Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes)));
+            var network = Network.Initialize(machines, cluster.ListenPort, SocketTimeoutMinutes(cluster));
             var connected = PeerWatch.TcpSockets();
             logger.LogInformation("rank {Rank}: connected to {Others} other ranks", cluster.Rank, machines.Count - 1);
             return (network, connected);

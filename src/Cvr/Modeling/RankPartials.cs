@@ -9,9 +9,13 @@ namespace Cvr.Modeling;
 /// run (feature selection's probe fit, the fit the models train on, a refit's), each rank writes its partials to
 /// <c>features-F-ROUND.rank-R.partials</c> atomically (<see cref="RankPartialsFile"/>: a header naming the build, the
 /// data, the fit and the round, the payload, and a SHA-256 of both), then reads every rank's, in rank order, waiting up
-/// to the cluster's time-out for each. A file of an earlier run (another build, other data, another fit) is not read:
-/// it is waited past as not written yet, and named if nothing else comes. A run of the same build on the same data
-/// and fit writes the same bytes (the fit is deterministic), so finding that run's file is finding this one's.
+/// to the cluster's time-out for each. A file of an earlier run (other data, another fit) is not read: it is waited past
+/// as not written yet, and named if nothing else comes. A run of the same build on the same data and fit writes the
+/// same bytes (the fit is deterministic), so finding that run's file is finding this one's. A file of another build
+/// stops the rank at once (a <see cref="ConfigurationException"/>, exit 2, as <see cref="RankDigests"/> does after
+/// training): every rank of this build deletes its own files before it joins the network (<see cref="RemoveOwn"/>),
+/// and the ranks exchange partials only once every rank has joined it, so another build's file there now is the
+/// rank's own, of this run: it runs another build, and waiting the time-out out would change nothing.
 /// </summary>
 internal sealed class RankPartials(string directory, RankPartition partition, TimeSpan timeout, string build, string data, CancellationToken ct)
 {
@@ -79,6 +83,11 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
                 var (header, payload) = found;
                 var differs = header is null ? "not a partials file of this version" : expected.Differs(header);
                 if (differs is null) { return payload!; }
+                if (header is not null && header.Build != expected.Build)
+                {
+                    throw new ConfigurationException($"rank {expected.Rank} runs another build of cvr than rank {partition.Rank} ({header.Build} against "
+                        + $"{expected.Build}: its feature partials {path}): start every rank from the same build; the features are not fitted");
+                }
                 stale = differs;
             }
             if (DateTime.UtcNow >= deadline)

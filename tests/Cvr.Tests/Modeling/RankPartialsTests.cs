@@ -13,8 +13,8 @@ public class RankPartialsTests
 {
     private static readonly int[] s_tenRows = [.. Enumerable.Range(0, 10)];
 
-    private static RankPartials Rank(string dir, int rank, double timeoutSeconds = 60, string data = "data-a")
-        => new(dir, new RankPartition(rank, 2), TimeSpan.FromSeconds(timeoutSeconds), "build-a", data, CancellationToken.None);
+    private static RankPartials Rank(string dir, int rank, double timeoutSeconds = 60, string data = "data-a", string build = "build-a")
+        => new(dir, new RankPartition(rank, 2), TimeSpan.FromSeconds(timeoutSeconds), build, data, CancellationToken.None);
 
     [Fact]
     public void Fit_TwoRanksThroughTheFolder_EveryRankHasOneMachinesPipelineAndTrainingFeatures()
@@ -74,6 +74,23 @@ public class RankPartialsTests
 
         Assert.Equal($"rank 1 wrote no feature partials for fit 0, round base ({dir.File("features-00-base.rank-1.partials")}) within 1 s; "
             + "the file there is of another run (data data-b, this rank read data-a); the features are not fitted", e.Message);
+    }
+
+    [Fact]
+    public void Exchange_FileOfAnotherBuild_RefusedAtOnceNamingTheBuild()
+    {
+        using var dir = new TempDir();
+        // Rank 1 runs another build of cvr: it wrote its partials (and, in this test, gave up waiting for rank 0's).
+        Assert.Throws<IOException>(() => Rank(dir.Path, 1, timeoutSeconds: 0.1, build: "build-b").Fit(s_tenRows, 10, FeatureConfig.Default).Exchange.Exchange("base", [7]));
+        var fit = Rank(dir.Path, 0, timeoutSeconds: 60).Fit(s_tenRows, 10, FeatureConfig.Default);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var e = Assert.Throws<ConfigurationException>(() => fit.Exchange.Exchange("base", [1, 2, 3]));
+
+        // Not after the time-out: another build's file is there only when its rank runs that build (see RankPartials).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"refused after {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal($"rank 1 runs another build of cvr than rank 0 (build-b against build-a: its feature partials {dir.File("features-00-base.rank-1.partials")}): "
+            + "start every rank from the same build; the features are not fitted", e.Message);
     }
 
     [Fact]
