@@ -7,22 +7,29 @@ using System.Text.RegularExpressions;
 
 namespace Cvr.Cli.Tests;
 
-/// <summary>Small generated data in four train shards, shared by the distributed-training tests.</summary>
-public sealed class ShardedData : IDisposable
+/// <summary>Generated data in a temporary folder of its own, for a test class's fixture.</summary>
+public abstract class GeneratedDataFixture : IDisposable
 {
-    public ShardedData()
+    protected GeneratedDataFixture(double scale, int trainShards)
     {
         Directory = new TempDir();
         Path = Directory.File("data");
-        Cvr.Data.Synthetic.SyntheticData.Generate(Path, new Cvr.Data.Synthetic.GeneratorOptions(Scale: 0.01, Seed: 7, TrainShards: 4));
+        Cvr.Data.Synthetic.SyntheticData.Generate(Path, new Cvr.Data.Synthetic.GeneratorOptions(Scale: scale, Seed: 7, TrainShards: trainShards));
     }
 
     internal TempDir Directory { get; }
 
     public string Path { get; }
 
-    public void Dispose() => Directory.Dispose();
+    public void Dispose()
+    {
+        Directory.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+/// <summary>Small generated data in four train shards, shared by the distributed-training tests.</summary>
+public sealed class ShardedData() : GeneratedDataFixture(scale: 0.01, trainShards: 4);
 
 /// <summary>
 /// <c>cvr launch</c> and <c>cvr train --machines</c> with real processes on loopback: the ranks of a job end with the same

@@ -8,20 +8,9 @@ namespace Cvr.Cli.Tests;
 
 /// <summary>Tiny generated data for the namespace tests, and the bundles <c>cvr launch</c> trains from it on loopback
 /// (once per number of ranks), which the ranks in namespaces must reproduce.</summary>
-public sealed class NamespaceJobData : IDisposable
+public sealed class NamespaceJobData() : GeneratedDataFixture(scale: 0.005, trainShards: 2)
 {
     private readonly Dictionary<int, Task<(string Bundle, string Digest)>> _loopback = [];
-
-    public NamespaceJobData()
-    {
-        Directory = new TempDir();
-        Path = Directory.File("data");
-        Cvr.Data.Synthetic.SyntheticData.Generate(Path, new Cvr.Data.Synthetic.GeneratorOptions(Scale: 0.005, Seed: 7, TrainShards: 2));
-    }
-
-    internal TempDir Directory { get; }
-
-    public string Path { get; }
 
     /// <summary>Rank 0's bundle and models digest from <c>cvr launch --ranks <paramref name="ranks"/></c> on loopback.</summary>
     internal Task<(string Bundle, string Digest)> Loopback(int ranks)
@@ -59,8 +48,6 @@ public sealed class NamespaceJobData : IDisposable
         Assert.True(launcher.ExitCode == 0, $"cvr launch --ranks {ranks} on loopback: exit {launcher.ExitCode}: {err}");
         return (bundle, NetworkNamespaceTests.Digests(err).Distinct().Single());
     }
-
-    public void Dispose() => Directory.Dispose();
 }
 
 /// <summary>
