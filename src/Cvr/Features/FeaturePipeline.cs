@@ -19,7 +19,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// (the test set) joins the group statistics only when their scope is train_and_test. <paramref name="parallel"/>
     /// only bounds the threads: the result is the same, bit for bit, at any degree of parallelism.</summary>
     public FittedFeaturePipeline Fit(Frame train, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), [train.RowCount], null, out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), [train.RowCount], null, out _, out _);
 
     /// <summary>
     /// Fits like <see cref="Fit"/>, each step on shards of the frame's rows — the row ranges ending at
@@ -28,7 +28,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// rows of its range (<paramref name="rows"/> ascending) and counts history over every row of its range.
     /// </summary>
     internal FittedFeaturePipeline FitSharded(Frame train, IReadOnlyList<int> shardEnds, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), shardEnds, null, out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), shardEnds, null, out _, out _);
 
     /// <summary>
     /// One rank's part of <see cref="FitSharded"/> with <paramref name="ranks"/>' shard ends: this rank fits only its own
@@ -38,7 +38,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// rows join the last rank's part, after its training rows, as they join a sharded fit after every shard.
     /// </summary>
     internal FittedFeaturePipeline FitAcrossRanks(Frame train, RankFit ranks, int[]? rows = null, Frame? unlabeled = null, ParallelOptions? parallel = null)
-        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), ranks.ShardEnds, ranks, out _);
+        => FitCore(train, rows, unlabeled, parallel ?? new ParallelOptions(), ranks.ShardEnds, ranks, out _, out _);
 
     /// <inheritdoc cref="Fit"/>
     public (FittedFeaturePipeline Pipeline, FeatureMatrix Features) FitTransform(Frame train, int[]? rows = null, Frame? unlabeled = null,
@@ -55,21 +55,78 @@ public sealed class FeaturePipeline(FeatureConfig config)
         => FitForTraining(train, rows, unlabeled, parallel, null);
 
     /// <summary><see cref="FitForTraining(Frame, int[], Frame, ParallelOptions)"/>, fitted across ranks
-    /// (<see cref="FitAcrossRanks"/>) when <paramref name="ranks"/> is given. The training rows' encodings out of fold or
-    /// as of their day, and crosses and group statistics as of their day, still read every training row.</summary>
+    /// (<see cref="FitAcrossRanks"/>) when <paramref name="ranks"/> is given. Then the tables the training rows are
+    /// written with are summed from every rank's counts over its own block too (<see cref="ExchangeTables"/>): target
+    /// encodings out of fold or as of their day, and crosses as of their day. Group statistics as of the row's day
+    /// still read every training row.</summary>
     internal TrainingFeatures FitForTraining(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions? parallel, RankFit? ranks)
     {
         parallel ??= new ParallelOptions();
-        var fitted = FitCore(train, rows, unlabeled, parallel, ranks?.ShardEnds ?? [train.RowCount], ranks, out var inputs);
-        var days = new TrainingDays(inputs);
+        var fitted = FitCore(train, rows, unlabeled, parallel, ranks?.ShardEnds ?? [train.RowCount], ranks, out var inputs, out var block);
+        var asOfCrosses = Config.CrossesEncoding == SeenEncoding.AsOf;
+        var seesDays = asOfCrosses || Config.GroupStatistics.Encoding == SeenEncoding.AsOf;
+        var days = ranks is not null && (seesDays || Config.TargetEncoding.Encoding == TargetEncodingMode.AsOf)
+            ? new TrainingDays(inputs, ExchangeDays(ranks, block!))
+            : new TrainingDays(inputs);
         TrainingEncoding? encoding = Config.TargetEncoding.Encoding switch
         {
             TargetEncodingMode.OutOfFold => new OutOfFold(new FoldPlan(Config.TargetEncoding.Folds, Config.TargetEncoding.Seed), inputs, parallel),
             TargetEncodingMode.AsOf => new AsOf(days, inputs, parallel),
             _ => null,
         };
-        var seen = Config.CrossesEncoding == SeenEncoding.AsOf || Config.GroupStatistics.Encoding == SeenEncoding.AsOf ? new SeenBefore(days, inputs) : null;
+        var seen = seesDays ? new SeenBefore(days, inputs) : null;
+        if (ranks is not null) { ExchangeTables(ranks, fitted, block!, encoding, asOfCrosses ? seen : null); }
         return new TrainingFeatures(fitted, inputs, encoding, seen, parallel);
+    }
+
+    /// <summary>The fitting days' range from every rank's block (round <c>days</c>): each rank sends its block's
+    /// first and last day, none for an empty block.</summary>
+    private static (int First, int Count) ExchangeDays(RankFit ranks, FeatureInputs block)
+    {
+        var days = block.Days();
+        var every = ranks.Exchange.Exchange("days", PartialFormat.Serialise(w => w.WriteArray<int>(days.Length == 0 ? Array.Empty<int>() : [days.Min(), days.Max()])));
+        var bounds = every.Select((payload, r) => PartialFormat.Deserialise(payload, reader => reader.ReadArray<int>(), $"rank {r}'s days")).ToArray();
+        for (var r = 0; r < bounds.Length; r++)
+        {
+            if (bounds[r] is not ([] or [_, _])) { throw new InvalidDataException($"rank {r} sent {bounds[r].Length} days' bounds (expected none or its first and last)"); }
+        }
+        var sent = bounds.Where(b => b.Length == 2).ToArray();
+        return sent.Length == 0 ? (0, 0) : TrainingDays.RangeOf([sent.Min(b => b[0]), sent.Max(b => b[1])]);
+    }
+
+    /// <summary>
+    /// The tables training rows are written with, from every rank's block (round <c>tables</c>): each rank counts its
+    /// own block's rows for each target encoder (<see cref="SlotCounts"/>, by fold or by day) and finds each cross's
+    /// pairs' first days in it (as of the row's day), and every rank adds every rank's counts and takes the least first
+    /// days: exact integers, so the tables one fit on every row builds, bit for bit, without reading another rank's rows.
+    /// </summary>
+    private static void ExchangeTables(RankFit ranks, FittedFeaturePipeline fitted, FeatureInputs block, TrainingEncoding? encoding, SeenBefore? crosses)
+    {
+        var encoders = encoding is null ? [] : fitted.Encoders;
+        var pairs = crosses is null ? [] : fitted.Crosses;
+        if (encoders.Count == 0 && pairs.Count == 0) { return; } // the same on every rank: every rank has the same config
+        string[] names = [.. encoders.Select(e => $"{e.Target}:{e.Column}"), .. pairs.Select(c => c.Name)];
+        var counts = encoders.Select(e => encoding!.Count(e, block)).ToArray();
+        var firstDays = pairs.Select(c => crosses!.FirstDaysOf(c, block)).ToArray();
+        var every = ranks.Exchange.Exchange("tables",
+            RankFit.Encode(names, [.. counts.Select(c => c.Serialise()), .. firstDays.Select(f => PartialFormat.Serialise(w => w.WriteArray<int>(f)))]));
+        for (var r = 0; r < every.Count; r++)
+        {
+            if (r == ranks.Rank) { continue; } // this rank's counts are in place already
+            var parts = RankFit.Decode(every[r], names, r);
+            for (var i = 0; i < counts.Length; i++) { counts[i].AddSerialised(parts[i], $"rank {r}'s counts of {names[i]}"); }
+            for (var i = 0; i < firstDays.Length; i++)
+            {
+                var theirs = PartialFormat.Deserialise(parts[counts.Length + i], reader => reader.ReadArray<int>(), $"rank {r}'s first days of {names[counts.Length + i]}");
+                if (theirs.Length != firstDays[i].Length)
+                {
+                    throw new InvalidDataException($"rank {r} sent the first days of {theirs.Length} pairs of {names[counts.Length + i]}, this rank has {firstDays[i].Length}");
+                }
+                for (var p = 0; p < theirs.Length; p++) { firstDays[i][p] = Math.Min(firstDays[i][p], theirs[p]); }
+            }
+        }
+        for (var i = 0; i < counts.Length; i++) { encoding!.SetCounts(encoders[i], counts[i]); }
+        for (var i = 0; i < firstDays.Length; i++) { crosses!.SetFirstDays(pairs[i], firstDays[i]); }
     }
 
     /// <summary>
@@ -77,7 +134,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// read through their cleaning), then the steps that give keys (a cross may read an earlier one), then the rest.
     /// </summary>
     private FittedFeaturePipeline FitCore(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions parallel, IReadOnlyList<int> shardEnds,
-        RankFit? ranks, out FeatureInputs inputs)
+        RankFit? ranks, out FeatureInputs inputs, out FeatureInputs? block)
     {
         CheckColumns(train.Schema);
         if (!train.HasLabels && Config.TargetEncoding.Columns.Count > 0)
@@ -122,6 +179,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
         }
         rounds.Fit("rest", [.. Enumerable.Range(1, steps.Count - 1).Where(i => steps[i].Key is null)], ShardsOf, fitted);
         inputs = ranks is null && shards.Length == 1 ? shards[0].Fitting : new FeatureInputs(train, rows, baseColumns, keySteps);
+        block = ranks is null ? null : shards[0].Fitting;
         var states = fitted.Select(f => f.State).ToArray();
         return new FittedFeaturePipeline(Config, baseColumns, states.OfType<FittedDateMod>().SingleOrDefault()?.Modulus,
             [.. states.OfType<FittedCross>()], [.. states.OfType<FittedGroupStatistics>()], [.. states.OfType<FittedBetaEncoder>()],

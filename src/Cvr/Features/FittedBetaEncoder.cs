@@ -170,39 +170,27 @@ internal static class BetaEncoding
     }
 
     /// <summary>
-    /// The out-of-fold encoding tables of the fitting rows: for each fold, every category's encodings from the
-    /// counts of the other folds (prior mean and size too), so a row's own label never reaches its features.
-    /// <paramref name="keys"/>, <paramref name="labels"/>, <paramref name="space"/> and <paramref name="folds"/> are
-    /// those of every fitting row; <see cref="WriteByTable"/> then encodes any of them, all at once or in chunks.
+    /// The out-of-fold encoding tables of the fitting rows from their counts by fold (<paramref name="counts"/>' slots),
+    /// however they were summed (one process, or every rank's block: exact integer counts, so the same tables bit for
+    /// bit): for each fold, every category's encodings from the counts of the other folds (prior mean and size too),
+    /// so a row's own label never reaches its features. <see cref="WriteByTable"/> then encodes any fitting row, all at
+    /// once or in chunks.
     /// </summary>
-    public static float[][,] FoldTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, byte[] folds, int foldCount,
-        ParallelOptions parallel)
+    public static float[][,] FoldTables(FittedBetaEncoder encoder, SlotCounts counts, ParallelOptions parallel)
     {
-        var categories = KeyIndex.Map(keys, encoder.Index);
-        var k = encoder.Keys.Length;
-        var foldPositives = new long[foldCount, k];
-        var foldRows = new long[foldCount, k];
-        var foldTotals = new long[foldCount, 2];
-        for (var r = 0; r < keys.Length; r++)
-        {
-            var w = space is null ? 1 : space[r];
-            foldPositives[folds[r], categories[r]] += labels[r] * w;
-            foldRows[folds[r], categories[r]] += w;
-            foldTotals[folds[r], 0] += labels[r] * w;
-            foldTotals[folds[r], 1] += w;
-        }
+        var foldCount = counts.Slots;
         var tables = new float[foldCount][,];
         // One table per fold, from exact integer counts: the schedule can't change a bit.
         Parallel.For(0, foldCount, parallel, f =>
         {
-            var fitRows = encoder.TotalRows - foldTotals[f, 1];
+            var fitRows = encoder.TotalRows - counts.Totals[f, 1];
             // The other folds hold about (k−1)/k of the rows. Their counts are scaled up to the full fit's size so
             // that everything that depends on counts (variance, skewness, kurtosis, the N_min threshold, the
             // paper's prior size N0) has the same scale for training rows as for rows encoded by the full fit;
             // unscaled, training rows would all look (k−1)/k as certain and the model would learn a shifted scale.
             var scale = fitRows == 0 ? 1 : encoder.TotalRows / (double)fitRows;
-            tables[f] = Table(encoder, c => (encoder.Positives[c] - foldPositives[f, c], encoder.Rows[c] - foldRows[f, c]),
-                encoder.TotalPositives - foldTotals[f, 0], fitRows, scale);
+            tables[f] = Table(encoder, c => (encoder.Positives[c] - counts.Positives[f, c], encoder.Rows[c] - counts.Rows[f, c]),
+                encoder.TotalPositives - counts.Totals[f, 0], fitRows, scale);
         });
         return tables;
     }
@@ -225,8 +213,9 @@ internal static class BetaEncoding
     }
 
     /// <summary>
-    /// The as-of encoding tables of the fitting rows: for each day from <paramref name="firstDay"/> on (<paramref name="dayCount"/>
-    /// days), every category's encodings from the counts of the fitting rows of earlier days only — the prior's mean
+    /// The as-of encoding tables of the fitting rows from their counts by day (<paramref name="counts"/>' slot t + 1
+    /// for day t counted from the first fitting day, slot 0 empty; turned into prefix sums here), however they were
+    /// summed: for each day, every category's encodings from the counts of the fitting rows of earlier days only — the prior's mean
     /// and size too, so a later day's labels can't reach an earlier row even through the prior. The first day has no
     /// earlier rows and gets the statistics of a fit on no rows (under the paper's prior, none: NaN, as history's
     /// rates on that day); a category not seen before a day gets that day's prior, as an unseen category does with
@@ -235,25 +224,11 @@ internal static class BetaEncoding
     /// statistics (variance, skewness, kurtosis, the N_min threshold, the prior size N0) keep the scale of the full fit
     /// that validation and test rows get; the mean, a ratio of counts, is unchanged by it.
     /// </summary>
-    public static float[][,] DayTables(FittedBetaEncoder encoder, int[] keys, byte[] labels, byte[]? space, int[] days, int firstDay, int dayCount,
-        ParallelOptions parallel)
+    public static float[][,] DayTables(FittedBetaEncoder encoder, SlotCounts counts, ParallelOptions parallel)
     {
-        var categories = KeyIndex.Map(keys, encoder.Index);
+        var dayCount = counts.Slots - 1;
         var k = encoder.Keys.Length;
-        // Slot t + 1 holds day t's counts; after the prefix sums, slot t holds every day before day t.
-        var positives = new long[dayCount + 1, k];
-        var rows = new long[dayCount + 1, k];
-        var totals = new long[dayCount + 1, 3];
-        for (var r = 0; r < keys.Length; r++)
-        {
-            var t = days[r] - firstDay + 1;
-            var w = space is null ? 1 : space[r];
-            positives[t, categories[r]] += labels[r] * w;
-            rows[t, categories[r]] += w;
-            totals[t, 0] += labels[r] * w;
-            totals[t, 1] += w;
-            totals[t, 2]++;
-        }
+        var (positives, rows, totals) = (counts.Positives, counts.Rows, counts.Totals);
         for (var t = 1; t <= dayCount; t++)
         {
             for (var c = 0; c < k; c++)

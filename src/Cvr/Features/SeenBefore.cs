@@ -17,11 +17,17 @@ internal sealed class SeenBefore(TrainingDays days, FeatureInputs fitting)
 
     public TrainingDays Days { get; } = days;
 
-    /// <summary>For each code of <paramref name="cross"/>, the first fitting day (counted from the first) with its pair.</summary>
-    public int[] FirstDays(FittedCross cross) => Table(cross, () =>
+    /// <summary>For each code of <paramref name="cross"/>, the first fitting day (counted from the first) with its pair:
+    /// from every fitting row, or as given to <see cref="SetFirstDays"/>.</summary>
+    public int[] FirstDays(FittedCross cross) => Table(cross, () => FirstDaysOf(cross, fitting));
+
+    /// <summary>For each code of <paramref name="cross"/>, the first day (counted from the first fitting day) of
+    /// <paramref name="rows"/> (some of the fitting rows: a rank's block) with its pair, <see cref="int.MaxValue"/> for
+    /// none: the element-wise least over blocks of the fitting rows is <see cref="FirstDays"/>.</summary>
+    public int[] FirstDaysOf(FittedCross cross, FeatureInputs rows)
     {
-        var codes = fitting.Keys(cross.Name);
-        var day = Days.IndexOf(fitting);
+        var codes = rows.Keys(cross.Name);
+        var day = Days.IndexOf(rows);
         var first = new int[cross.Pairs.Length];
         Array.Fill(first, int.MaxValue);
         for (var r = 0; r < codes.Length; r++)
@@ -29,7 +35,14 @@ internal sealed class SeenBefore(TrainingDays days, FeatureInputs fitting)
             if (day[r] < first[codes[r]]) { first[codes[r]] = day[r]; }
         }
         return first;
-    });
+    }
+
+    /// <summary>Sets a cross's first days from every fitting row's (every rank's blocks', merged), so they are not read
+    /// from every fitting row.</summary>
+    public void SetFirstDays(FittedCross cross, int[] firstDays)
+    {
+        lock (_tables) { _tables[cross] = new Lazy<object>(() => firstDays); }
+    }
 
     /// <summary>The code of a training row's pair on its day <paramref name="day"/>: the full fit's code when the pair
     /// was seen on an earlier day, <see cref="FittedCross.Unseen"/> otherwise.</summary>

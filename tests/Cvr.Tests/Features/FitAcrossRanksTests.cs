@@ -1,3 +1,4 @@
+using Cvr.Data;
 using Cvr.Features;
 
 namespace Cvr.Tests.Features;
@@ -31,6 +32,68 @@ public class FitAcrossRanksTests
         Assert.All(fitted, json => Assert.Equal(whole, json));
         // Every round went through the exchange: base columns, date_mod and the first crosses, the cross of a cross, the rest.
         Assert.Equal(["base", "keys-1", "keys-2", "rest"], exchange.Rounds);
+    }
+
+    /// <summary>The training rows' features (out of fold, as of their day, crosses as of their day) on 2 and 3 ranks.</summary>
+    public static TheoryData<string, int[]> TrainingCases()
+    {
+        var data = new TheoryData<string, int[]>();
+        foreach (var which in new[] { "every_step", "fitting_subset", "as_of", "crosses_as_of" })
+        {
+            data.Add(which, [2_731, Rows]);
+            data.Add(which, [1, 1_000, Rows]);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// Each rank writes its own block of training rows with the features one machine writes them with (the encodings'
+    /// tables summed from every rank's counts), and fits the pipeline one machine fits — from a frame in which every
+    /// row outside its range is garbled (other row ids, days, labels, categories and numbers): a rank that read another
+    /// rank's rows would get other bytes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TrainingCases))]
+    public void FitForTraining_AcrossRanks_WritesEachBlockAsOneMachine_WithoutReadingOtherRanksRows(string which, int[] ends)
+    {
+        var train = FeatureFrames.Default(Rows, seed: 35);
+        int[] rows = which == "fitting_subset" ? [.. Enumerable.Range(0, Rows).Where(r => r % 5 != 2)] : [.. Enumerable.Range(0, Rows)];
+        var config = which == "crosses_as_of" ? ShardedFitTests.Config("every_step") with { CrossesEncoding = SeenEncoding.AsOf } : ShardedFitTests.Config(which);
+        var pipeline = new FeaturePipeline(config) { StatisticsSliceRows = 97 };
+        var whole = pipeline.FitForTraining(train, rows);
+        Assert.True(whole.Chunkable); // else a block's features would be taken from every row's
+        var wholeMatrix = whole.Transform();
+        var exchange = new MemoryExchange(ends.Length);
+
+        var ranks = RunRanks(ends.Length, r =>
+        {
+            var start = r == 0 ? 0 : ends[r - 1];
+            var own = Garbled(train, start, ends[r]);
+            var fit = pipeline.FitForTraining(own, rows, null, null, new RankFit(r, ends, exchange.Of(r)));
+            int[] block = [.. Enumerable.Range(0, rows.Length).Where(p => rows[p] >= start && rows[p] < ends[r])];
+            return (Json: fit.Pipeline.ToJson(), Block: block, Features: fit.Transform(block));
+        });
+
+        var json = whole.Pipeline.ToJson();
+        foreach (var rank in ranks)
+        {
+            Assert.Equal(json, rank.Json);
+            Assert.Equal(wholeMatrix.SelectRows(rank.Block).Data, rank.Features.Data);
+        }
+        Assert.Contains("tables", exchange.Rounds);
+        Assert.Equal(which is "as_of" or "crosses_as_of", exchange.Rounds.Contains("days"));
+    }
+
+    /// <summary>The frame with every row outside [<paramref name="start"/>, <paramref name="end"/>) garbled: another row
+    /// id (another fold), a day 30 earlier, flipped labels, each categorical the next level, each number changed.</summary>
+    private static Frame Garbled(Frame frame, int start, int end)
+    {
+        bool Outside(int r) => r < start || r >= end;
+        T[] Map<T>(T[] values, Func<T, T> garble) => [.. values.Select((v, r) => Outside(r) ? garble(v) : v)];
+        return new Frame(frame.Schema, Map(frame.RowIds, id => id + 7_777_777), Map(frame.Days, d => d - 30),
+            [.. frame.Categoricals.Select(c => new CategoricalColumn(c.Name, Map(c.Codes, code => code == CategoricalColumn.Missing ? 0 : (code + 1) % c.Levels.Length), c.Levels))],
+            [.. frame.Numerics.Select(n => new NumericColumn(n.Name, n.Kind, Map(n.Values, v => float.IsNaN(v) ? 1f : (v * 1.7f) + 3f)))],
+            [.. frame.Labels.Select(l => new LabelColumn(l.Name, Map(l.Values, v => (byte)(1 - v))))]);
     }
 
     [Fact]
