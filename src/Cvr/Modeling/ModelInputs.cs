@@ -30,6 +30,10 @@ public sealed class ModelInputs : IDisposable
     /// <summary>This rank's block of training-row positions in a data-parallel job; null on one machine (every row).</summary>
     private readonly (int Start, int End)? _block;
     private FeatureMatrix? _retained;
+
+    /// <summary>The exchange of this rank's feature fit (a rank of a data-parallel job with a shared folder), through
+    /// which the ranks gather LightGBM's bin sample (<see cref="RankSample"/>); null: this process computes it.</summary>
+    private IPartialExchange? _exchange;
     private TrainingFeatures? _trainingFeatures;
 
     private ModelInputs(DaySplit split, FittedFeaturePipeline pipeline, SplitLabels labels, FeatureMatrix? validation, TrainingOptions options,
@@ -106,7 +110,9 @@ public sealed class ModelInputs : IDisposable
         // otherwise sit beside the largest structures built next.
         MemoryPolicy.PhaseEnded();
         var config = kept is null ? options.Features : options.Features with { Keep = kept };
-        var features = timer.Time("features", () => FitFeatures(new FeaturePipeline(config), train, split.TrainRows, test, options));
+        // A rank of a data-parallel job with a shared folder fits on its own block and exchanges the rest there.
+        var ranks = options is { Partition.Distributed: true, FeaturePartials: { } partials } ? partials.Fit(split.TrainRows, train.RowCount, config) : null;
+        var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel, ranks));
         var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
@@ -134,7 +140,7 @@ public sealed class ModelInputs : IDisposable
         if (weighting is not null) { logger.LogInformation("{Weighting}", weighting.Describe()); }
         var inputs = new ModelInputs(split, pipeline, labels, validation, options, timer, stageTwo)
         {
-            _trainingFeatures = keepTrainingFeatures ? features : null, Weighting = weighting, ValidWeights = weights,
+            _trainingFeatures = keepTrainingFeatures ? features : null, Weighting = weighting, ValidWeights = weights, _exchange = ranks?.Exchange,
         };
         try
         {
@@ -161,14 +167,6 @@ public sealed class ModelInputs : IDisposable
         }
         return inputs;
     }
-
-    /// <summary>The features fitted on <paramref name="rows"/>: by this process alone, or, for a rank of a data-parallel
-    /// job with a shared folder, on its own block of them and merged with the other ranks' (<see cref="RankPartials"/>):
-    /// the same fitted pipeline, byte for byte.</summary>
-    private static TrainingFeatures FitFeatures(FeaturePipeline pipeline, Frame train, int[] rows, Frame? test, TrainingOptions options)
-        => options is { Partition.Distributed: true, FeaturePartials: { } partials }
-            ? pipeline.FitForTraining(train, rows, test, options.Parallel, partials.Fit(rows, train.RowCount, pipeline.Config))
-            : pipeline.FitForTraining(train, rows, test, options.Parallel);
 
     /// <summary>The binned training and validation rows of <paramref name="model"/>, labelled for it: every row for
     /// e2e, like and click, the liked rows for install (stage 2).</summary>
@@ -228,8 +226,11 @@ public sealed class ModelInputs : IDisposable
     /// liked rows are binned in the same pass as a Dataset of their own.</summary>
     private void BinStreamed(TrainingFeatures features, int chunkValues)
     {
+        var exchange = _exchange;
+        SampleTransform? sampled = exchange is null ? null
+            : (positions, round) => RankSample.Gather(positions, features.Count, Partition, features.Transform, exchange, round);
         var (train, liked) = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer,
-            _stageTwo ? Labels.TrainLikedRows : null, chunkValues, _block);
+            _stageTwo ? Labels.TrainLikedRows : null, chunkValues, _block, sampled);
         _bins[DefaultMaxBin] = WithValidation(train, liked);
     }
 

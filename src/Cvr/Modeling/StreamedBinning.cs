@@ -6,6 +6,10 @@ namespace Cvr.Modeling;
 /// <summary>The features of the rows at the given positions (indices among the rows being binned), column-major.</summary>
 internal delegate FeatureMatrix RowsTransform(ReadOnlySpan<int> positions);
 
+/// <summary>The features of LightGBM's sample rows at <paramref name="positions"/> (indices among the rows being binned),
+/// in that order; <paramref name="round"/> names the sample (<c>sample</c>, <c>sample-liked</c>).</summary>
+internal delegate FeatureMatrix SampleTransform(int[] positions, string round);
+
 /// <summary>
 /// Bins training rows without holding their float matrix: LightGBM's own sample rows first (its bins), then the
 /// rows in order, a chunk of <see cref="ChunkValues"/> values at a time (see <see cref="DatasetStream"/>: the same
@@ -30,17 +34,20 @@ internal static class StreamedBinning
     /// the Datasets hold only these rows (and the subset's among them), binned from the sample of all
     /// <paramref name="rows"/> (and of the whole subset), which every rank draws and transforms alike, so every rank
     /// bins exactly as one machine would. Call under the network. Null: every row, no network.</param>
+    /// <param name="sampled">The sample rows' features (<see cref="RankSample"/>: every rank's sampled rows, gathered
+    /// through the shared folder); null: <paramref name="transform"/>'s.</param>
     public static (Dataset All, Dataset? Subset) Build(int rows, int columns, LightGbmParameters binning, RowsTransform transform,
-        PhaseTimer timer, int[]? subset, int chunkValues = ChunkValues, (int Start, int End)? block = null)
+        PhaseTimer timer, int[]? subset, int chunkValues = ChunkValues, (int Start, int End)? block = null, SampleTransform? sampled = null)
     {
+        sampled ??= (positions, _) => transform(positions);
         // Whatever the caller's earlier phases left (a fit's temporaries: 1.1 GB at scale 1.0) would otherwise sit
         // beside the bins LightGBM allocates next, and set the peak.
         MemoryPolicy.PhaseEnded();
         var (start, end) = block ?? (0, rows);
         var next = subset is null ? 0 : FirstAtOrAfter(subset, start);
         var localSubset = subset is null ? 0 : FirstAtOrAfter(subset, end) - next;
-        using var stream = Begin(rows, end - start, columns, binning, transform, timer, null, block is not null);
-        using var subsetStream = subset is null ? null : Begin(subset.Length, localSubset, columns, binning, transform, timer, subset, block is not null);
+        using var stream = Begin(rows, end - start, columns, binning, sampled, timer, null, block is not null);
+        using var subsetStream = subset is null ? null : Begin(subset.Length, localSubset, columns, binning, sampled, timer, subset, block is not null);
         InOrder(start, end, Math.Max(1, chunkValues / columns), positions =>
         {
             var matrix = timer.Time("features", () => transform(positions));
@@ -78,7 +85,7 @@ internal static class StreamedBinning
     /// <summary>A stream of <paramref name="localRows"/> rows binned from LightGBM's own sample of all <paramref name="rows"/>;
     /// the rows are <paramref name="of"/>'s positions when given. <paramref name="distributed"/>: the stream holds one
     /// rank's rows of the <paramref name="rows"/> of every rank.</summary>
-    private static DatasetStream Begin(int rows, int localRows, int columns, LightGbmParameters binning, RowsTransform transform, PhaseTimer timer,
+    private static DatasetStream Begin(int rows, int localRows, int columns, LightGbmParameters binning, SampleTransform sampled, PhaseTimer timer,
         int[]? of, bool distributed)
     {
         var sample = DatasetStream.SampleRows(rows, binning);
@@ -86,7 +93,7 @@ internal static class StreamedBinning
         {
             for (var i = 0; i < sample.Length; i++) { sample[i] = of[sample[i]]; }
         }
-        var stream = BeginFrom(timer.Time("features", () => transform(sample)), columns, localRows, distributed ? rows : null, binning, timer);
+        var stream = BeginFrom(timer.Time("features", () => sampled(sample, of is null ? "sample" : "sample-liked")), columns, localRows, distributed ? rows : null, binning, timer);
         // The sample's matrix and the per-column copies Begin made of it (12 bytes per non-zero value: 0.4 GB for
         // 200,000 rows of 178 features) are garbage now; collected before the next stream's sample or the first chunk
         // is allocated beside them.

@@ -1,5 +1,6 @@
 using Cvr.Data;
 using Cvr.Features;
+using static Cvr.Tests.Features.RankThreads;
 
 namespace Cvr.Tests.Features;
 
@@ -84,18 +85,6 @@ public class FitAcrossRanksTests
         Assert.Equal(which is "as_of" or "crosses_as_of", exchange.Rounds.Contains("days"));
     }
 
-    /// <summary>The frame with every row outside [<paramref name="start"/>, <paramref name="end"/>) garbled: another row
-    /// id (another fold), a day 30 earlier, flipped labels, each categorical the next level, each number changed.</summary>
-    private static Frame Garbled(Frame frame, int start, int end)
-    {
-        bool Outside(int r) => r < start || r >= end;
-        T[] Map<T>(T[] values, Func<T, T> garble) => [.. values.Select((v, r) => Outside(r) ? garble(v) : v)];
-        return new Frame(frame.Schema, Map(frame.RowIds, id => id + 7_777_777), Map(frame.Days, d => d - 30),
-            [.. frame.Categoricals.Select(c => new CategoricalColumn(c.Name, Map(c.Codes, code => code == CategoricalColumn.Missing ? 0 : (code + 1) % c.Levels.Length), c.Levels))],
-            [.. frame.Numerics.Select(n => new NumericColumn(n.Name, n.Kind, Map(n.Values, v => float.IsNaN(v) ? 1f : (v * 1.7f) + 3f)))],
-            [.. frame.Labels.Select(l => new LabelColumn(l.Name, Map(l.Values, v => (byte)(1 - v))))]);
-    }
-
     [Fact]
     public void FitAcrossRanks_TruncatedPartialState_IsRefusedNamingTheStep()
     {
@@ -119,49 +108,5 @@ public class FitAcrossRanksTests
         var e = Assert.Throws<AggregateException>(() => RunRanks(2, r => new FeaturePipeline(configs[r]).FitAcrossRanks(train, new RankFit(r, [200, 400], exchange.Of(r)))));
 
         Assert.Contains(e.InnerExceptions, x => x is InvalidDataException && x.Message.Contains("rank 1 sent", StringComparison.Ordinal));
-    }
-
-    /// <summary>Runs each rank on a thread of its own (a rank blocks in the exchange until every rank has sent).</summary>
-    private static T[] RunRanks<T>(int ranks, Func<int, T> rank)
-    {
-        var tasks = Enumerable.Range(0, ranks).Select(r => Task.Factory.StartNew(() => rank(r), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-        Task.WaitAll(tasks);
-        return [.. tasks.Select(t => t.Result)];
-    }
-
-    /// <summary>An exchange in memory: a round returns once every rank has sent its payload; <paramref name="damage"/>
-    /// changes rank 1's payloads on the way.</summary>
-    private sealed class MemoryExchange(int ranks, Func<byte[], byte[]>? damage = null)
-    {
-        private readonly Dictionary<string, byte[]?[]> _rounds = [];
-        private readonly object _lock = new();
-
-        public List<string> Rounds { get; } = [];
-
-        public IPartialExchange Of(int rank) => new Rank(this, rank);
-
-        private byte[][] Send(int rank, string round, byte[] payload)
-        {
-            lock (_lock)
-            {
-                if (!_rounds.TryGetValue(round, out var slots))
-                {
-                    _rounds[round] = slots = new byte[ranks][];
-                    Rounds.Add(round);
-                }
-                slots[rank] = rank == 1 && damage is not null ? damage(payload) : payload;
-                Monitor.PulseAll(_lock);
-                while (slots.Any(s => s is null))
-                {
-                    if (!Monitor.Wait(_lock, TimeSpan.FromMinutes(2))) { throw new TimeoutException($"round {round}: a rank sent nothing"); }
-                }
-                return slots!;
-            }
-        }
-
-        private sealed class Rank(MemoryExchange all, int rank) : IPartialExchange
-        {
-            public IReadOnlyList<byte[]> Exchange(string round, byte[] payload) => all.Send(rank, round, payload);
-        }
     }
 }
