@@ -28,7 +28,10 @@ internal static class PartialFormat
     /// <exception cref="InvalidDataException">Bytes that aren't a partial state of this reader.</exception>
     public static T Deserialise<T>(ReadOnlyMemory<byte> bytes, Func<BinaryReader, T> read, string what)
     {
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        // Read in place when the bytes are an array's (a file read whole, a payload): a partial state can be large.
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Utf8);
         T value;
         try

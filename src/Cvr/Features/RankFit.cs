@@ -8,7 +8,7 @@ internal interface IPartialExchange
 {
     /// <summary>Publishes this rank's <paramref name="payload"/> of <paramref name="round"/> and returns every rank's,
     /// in rank order (this rank's own at its index).</summary>
-    IReadOnlyList<byte[]> Exchange(string round, byte[] payload);
+    IReadOnlyList<ReadOnlyMemory<byte>> Exchange(string round, byte[] payload);
 }
 
 /// <summary>
@@ -36,7 +36,7 @@ internal sealed record RankFit(int Rank, IReadOnlyList<int> ShardEnds, IPartialE
     /// <summary>The partial states of <paramref name="steps"/> in a rank's payload.</summary>
     /// <exception cref="InvalidDataException">A payload of other steps (a bug: every rank of one build and config fits
     /// the same steps, which the exchange checks before this).</exception>
-    internal static ReadOnlyMemory<byte>[] Decode(byte[] payload, IReadOnlyList<string> steps, int rank) => PartialFormat.Deserialise(payload, r =>
+    internal static ReadOnlyMemory<byte>[] Decode(ReadOnlyMemory<byte> payload, IReadOnlyList<string> steps, int rank) => PartialFormat.Deserialise(payload, r =>
     {
         var count = r.ReadInt32();
         if (count != steps.Count) { throw new InvalidDataException($"rank {rank} sent {count} steps' partial states, this rank fits {steps.Count}"); }

@@ -55,14 +55,14 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
 
     private sealed class FitExchange(RankPartials owner, int fit, string fitKey) : IPartialExchange
     {
-        public IReadOnlyList<byte[]> Exchange(string round, byte[] payload) => owner.ExchangeRound(fit, fitKey, round, payload);
+        public IReadOnlyList<ReadOnlyMemory<byte>> Exchange(string round, byte[] payload) => owner.ExchangeRound(fit, fitKey, round, payload);
     }
 
-    private byte[][] ExchangeRound(int fit, string fitKey, string round, byte[] payload)
+    private ReadOnlyMemory<byte>[] ExchangeRound(int fit, string fitKey, string round, byte[] payload)
     {
         var header = new RankPartialsFile.Header(build, data, fitKey, fit, round, partition.Rank, partition.Ranks);
         RankPartialsFile.Write(PathOf(fit, round, partition.Rank), header, payload);
-        var every = new byte[partition.Ranks][];
+        var every = new ReadOnlyMemory<byte>[partition.Ranks];
         var deadline = DateTime.UtcNow + timeout;
         for (var r = 0; r < partition.Ranks; r++)
         {
@@ -73,7 +73,7 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
 
     /// <summary>The payload of the file at <paramref name="path"/> once it holds <paramref name="expected"/>'s.</summary>
     /// <exception cref="IOException">No such file by <paramref name="deadline"/>, or a damaged one.</exception>
-    private byte[] Await(string path, RankPartialsFile.Header expected, DateTime deadline)
+    private ReadOnlyMemory<byte> Await(string path, RankPartialsFile.Header expected, DateTime deadline)
     {
         string? stale = null;
         while (true)
@@ -82,7 +82,7 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
             {
                 var (header, payload) = found;
                 var differs = header is null ? "not a partials file of this version" : expected.Differs(header);
-                if (differs is null) { return payload!; }
+                if (differs is null) { return payload; }
                 if (header is not null && header.Build != expected.Build)
                 {
                     throw new ConfigurationException($"rank {expected.Rank} runs another build of cvr than rank {partition.Rank} ({header.Build} against "
@@ -101,7 +101,7 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
 
     /// <summary>The file's header and payload, or null when there is no file (yet, or no longer: its rank deletes its
     /// files of an earlier run when it starts).</summary>
-    private static (RankPartialsFile.Header? Header, byte[]? Payload)? TryRead(string path)
+    private static (RankPartialsFile.Header? Header, ReadOnlyMemory<byte> Payload)? TryRead(string path)
     {
         try
         {

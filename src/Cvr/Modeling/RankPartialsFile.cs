@@ -32,9 +32,16 @@ internal static class RankPartialsFile
         };
     }
 
-    public static void Write(string path, Header header, byte[] payload) => IO.AtomicFile.Write(path, stream =>
+    /// <summary>Writes the file, hashing as it goes: the payload is written as it is, never copied.</summary>
+    public static void Write(string path, Header header, ReadOnlyMemory<byte> payload) => IO.AtomicFile.Write(path, stream =>
     {
-        var bytes = PartialFormat.Serialise(w =>
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Put(ReadOnlySpan<byte> bytes)
+        {
+            stream.Write(bytes);
+            hash.AppendData(bytes);
+        }
+        Put(PartialFormat.Serialise(w =>
         {
             w.Write(Magic);
             w.Write(Version);
@@ -45,22 +52,22 @@ internal static class RankPartialsFile
             w.Write(header.Fit);
             w.Write(header.Rank);
             w.Write(header.Ranks);
-            w.WriteArray<byte>(payload);
-        });
-        stream.Write(bytes);
-        stream.Write(SHA256.HashData(bytes));
+            w.Write(payload.Length); // the payload's count, as PartialFormat writes an array of bytes
+        }));
+        Put(payload.Span);
+        stream.Write(hash.GetHashAndReset());
     });
 
-    /// <summary>The header and payload of a file; (null, null) when it isn't a partials file of this format version
+    /// <summary>The header and payload of a file; (null, empty) when it isn't a partials file of this format version
     /// (another cvr wrote it: the caller waits past it as it waits past another run's).</summary>
     /// <exception cref="IOException">A file of this format whose digest doesn't match its bytes.</exception>
-    public static (Header? Header, byte[]? Payload) Read(string path)
+    public static (Header? Header, ReadOnlyMemory<byte> Payload) Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < Magic.Length + sizeof(int) + DigestBytes || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
             || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length)) != Version)
         {
-            return (null, null);
+            return (null, default);
         }
         var body = bytes.AsMemory(0, bytes.Length - DigestBytes);
         var digest = SHA256.HashData(body.Span);
@@ -71,12 +78,18 @@ internal static class RankPartialsFile
         }
         try
         {
-            return PartialFormat.Deserialise<(Header?, byte[]?)>(body[(Magic.Length + sizeof(int))..], r =>
+            // The payload is the file's last field: returned as a slice of the bytes read, not a copy of it.
+            var headerEnd = 0;
+            var header = PartialFormat.Deserialise<Header>(body[(Magic.Length + sizeof(int))..], r =>
             {
                 var (build, data, fitKey, round) = (r.ReadText(), r.ReadText(), r.ReadText(), r.ReadText());
-                var header = new Header(build, data, fitKey, r.ReadInt32(), round, r.ReadInt32(), r.ReadInt32());
-                return (header, r.ReadArray<byte>());
+                var read = new Header(build, data, fitKey, r.ReadInt32(), round, r.ReadInt32(), r.ReadInt32());
+                var length = r.ReadCount(1);
+                headerEnd = Magic.Length + sizeof(int) + (int)r.BaseStream.Position;
+                r.BaseStream.Position += length;
+                return read;
             }, path);
+            return (header, body[headerEnd..]);
         }
         catch (InvalidDataException e)
         {

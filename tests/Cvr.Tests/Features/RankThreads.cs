@@ -46,7 +46,7 @@ internal static class RankThreads
 
         private sealed class Rank(MemoryExchange all, int rank) : IPartialExchange
         {
-            public IReadOnlyList<byte[]> Exchange(string round, byte[] payload) => all.Send(rank, round, payload);
+            public IReadOnlyList<ReadOnlyMemory<byte>> Exchange(string round, byte[] payload) => [.. all.Send(rank, round, payload).Select(p => new ReadOnlyMemory<byte>(p))];
         }
     }
 
