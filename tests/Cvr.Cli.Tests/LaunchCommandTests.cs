@@ -58,8 +58,10 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         var (exit, json, err) = CliRunner.Run(["train", "--data", data.Path, "--out", single, "--json", .. s_training]);
         Assert.True(exit == 0, err);
         var distributed = dir.File("distributed");
+        var shared = dir.File("shared");
 
-        var job = await Launch(["--ranks", ranks.ToString(CultureInfo.InvariantCulture), "--timeout", "480", "--", "train", "--data", data.Path, "--out", distributed, "--json", .. s_training]);
+        var job = await Launch(["--ranks", ranks.ToString(CultureInfo.InvariantCulture), "--shared", shared, "--timeout", "480", "--",
+            "train", "--data", data.Path, "--out", distributed, "--json", .. s_training]);
 
         Assert.True(job.Exit == 0, job.Err);
         var digests = ModelDigests(job.Err);
@@ -78,6 +80,9 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
             Assert.Contains($"rank {r}: fits the features on its own block of training rows, merged with the other ranks' partial states", job.Err, StringComparison.Ordinal);
         }
         AssertSameFile(single, distributed, "features.json");
+        // Each rank deleted its partials (the bin sample's: most of the bytes) once it had trained; the digests stay.
+        Assert.Empty(Directory.GetFiles(shared, "*.partials"));
+        Assert.Equal(ranks, Directory.GetFiles(shared, "rank-*.digest").Length);
         // Rank 0 wrote the training report beside the bundle, with a curve for every model.
         using (var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(distributed + "-report/report.json")))
         {

@@ -54,6 +54,9 @@ public static class ClusterTraining
         {
             var digest = Digest(trained, fingerprint);
             logger.LogInformation("rank {Rank}: models {Digest}", partition.Rank, digest);
+            // Every other rank has read this rank's partials (the bin sample's among them: the largest files) before
+            // it built the Datasets it trained on with this one, so they are deleted now rather than left in the folder.
+            options.FeaturePartials?.RemoveOwn();
             digests?.Publish(new RankReport(RankReport.ThisBuild, fingerprint, digest));
             return digest;
         });
