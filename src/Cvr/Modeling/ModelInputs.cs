@@ -115,7 +115,9 @@ public sealed class ModelInputs : IDisposable
         var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel, ranks));
         var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
-        var labels = timer.Time("labels", () => new SplitLabels(train, split, options.StageOneLabel));
+        var labels = timer.Time("labels", () => ranks is not null
+            ? SplitLabels.ForRank(train, split, options.StageOneLabel, options.Partition!.Block(split.TrainRows.Length), ranks.Exchange)
+            : new SplitLabels(train, split, options.StageOneLabel));
         logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
         if (labels.TrainLikedRows.Length == 0)
         {
@@ -128,7 +130,7 @@ public sealed class ModelInputs : IDisposable
         // Without a positive the models learn a constant 0, and calibration (ω = install rate ÷ mean prediction) on a
         // day without installs is 0: either way every probability written would be 0, an infinite logloss on the
         // first install. Refused, as the two cases above, instead of a model that looks trained.
-        if (!labels.TrainInstalled.Contains(1f))
+        if (!labels.AnyTrainInstalled)
         {
             throw new DataContentException("no installed training rows (is_installed = 1): nothing to learn P(install) from");
         }
@@ -180,7 +182,7 @@ public sealed class ModelInputs : IDisposable
                 bins.LikedValid);
         }
         var (train, valid) = Labels.For(model);
-        bins.Train.SetLabel(_block is { } block ? train[block.Start..block.End] : train);
+        bins.Train.SetLabel(_block is { } block ? train[(block.Start - Labels.TrainOffset)..(block.End - Labels.TrainOffset)] : train);
         bins.Valid?.SetLabel(valid);
         return (bins.Train, bins.Valid);
     }
@@ -311,7 +313,7 @@ public sealed class ModelInputs : IDisposable
             if (liked is not null)
             {
                 liked.SetFeatureNames(Pipeline.FeatureNames);
-                liked.SetLabel(SplitLabels.At(Labels.TrainInstalled, LocalLikedRows()));
+                liked.SetLabel(SplitLabels.At(Labels.TrainInstalled, [.. LocalLikedRows().Select(p => p - Labels.TrainOffset)]));
                 if (Validation is not null)
                 {
                     bins.LikedValid = CreateValidation(liked, Validation.SelectRows(Labels.ValidLikedRows));

@@ -6,22 +6,77 @@ namespace Cvr.Modeling;
 /// <summary>The labels every model needs, for the training and the validation rows.</summary>
 internal sealed class SplitLabels
 {
-    public SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne)
+    public SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne) : this(frame, split, stageOne, null, null)
+    {
+    }
+
+    /// <param name="block">A rank's block of training positions [Start, End): the training labels are those of its rows
+    /// only (<see cref="TrainOffset"/>); null: every training row's.</param>
+    /// <param name="exchange">With <paramref name="block"/>: how the ranks gather every block's liked positions and
+    /// whether it has an installed row (round <c>labels</c>), so no rank reads another's labels.</param>
+    private SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne, (int Start, int End)? block, IPartialExchange? exchange)
     {
         var installed = frame.Label(Schema.InstallLabel).Values;
         var clicked = frame.Label(Schema.ClickLabel).Values;
         var like = Targets.Values(frame, Targets.Like);
         var stageOneValues = stageOne == StageOneLabel.Like ? like : installed;
-        TrainInstalled = Floats(installed, split.TrainRows);
-        TrainClicked = Floats(clicked, split.TrainRows);
-        TrainStageOne = Floats(stageOneValues, split.TrainRows);
+        var (start, end) = block ?? (0, split.TrainRows.Length);
+        var trainRows = split.TrainRows[start..end];
+        TrainOffset = start;
+        TrainInstalled = Floats(installed, trainRows);
+        TrainClicked = Floats(clicked, trainRows);
+        TrainStageOne = Floats(stageOneValues, trainRows);
         ValidInstalled = FeaturePipeline.Select(installed, split.ValidationRows);
         ValidInstalledFloats = Floats(installed, split.ValidationRows);
         ValidStageOne = Floats(stageOneValues, split.ValidationRows);
         ValidClicked = Floats(clicked, split.ValidationRows);
-        TrainLikedRows = Positions(like, split.TrainRows);
         ValidLikedRows = Positions(like, split.ValidationRows);
+        var liked = Positions(like, trainRows);
+        for (var i = 0; i < liked.Length; i++) { liked[i] += start; }
+        var anyInstalled = TrainInstalled.Contains(1f);
+        if (exchange is not null) { (liked, anyInstalled) = Gather(exchange, liked, anyInstalled); }
+        TrainLikedRows = liked;
+        AnyTrainInstalled = anyInstalled;
     }
+
+    /// <summary>
+    /// The labels of one rank's <paramref name="block"/> of training positions, with every block's liked positions
+    /// and whether any block has an installed row gathered from every rank through <paramref name="exchange"/>: the
+    /// rank reads no other rank's labels.
+    /// </summary>
+    public static SplitLabels ForRank(Frame frame, DaySplit split, StageOneLabel stageOne, (int Start, int End) block, IPartialExchange exchange)
+        => new(frame, split, stageOne, block, exchange);
+
+    /// <summary>Every rank's liked positions (blocks ascend with the rank, so the result ascends) and whether any has an
+    /// installed training row.</summary>
+    private static (int[] Liked, bool AnyInstalled) Gather(IPartialExchange exchange, int[] liked, bool anyInstalled)
+    {
+        var every = exchange.Exchange("labels", PartialFormat.Serialise(w =>
+        {
+            w.Write(anyInstalled);
+            w.WriteArray<int>(liked);
+        }));
+        var all = new List<int>();
+        var any = false;
+        for (var r = 0; r < every.Count; r++)
+        {
+            var (installed, positions) = PartialFormat.Deserialise(every[r], reader => (reader.ReadBoolean(), reader.ReadArray<int>()), $"rank {r}'s labels");
+            if (positions.Length > 0 && all.Count > 0 && positions[0] <= all[^1])
+            {
+                throw new InvalidDataException($"rank {r}'s liked training rows start at position {positions[0]}, not after rank {r - 1}'s last ({all[^1]})");
+            }
+            all.AddRange(positions);
+            any |= installed;
+        }
+        return ([.. all], any);
+    }
+
+    /// <summary>The position among every training row of the first of <see cref="TrainInstalled"/>, <see cref="TrainClicked"/>
+    /// and <see cref="TrainStageOne"/>: 0, or a rank's block's start.</summary>
+    public int TrainOffset { get; }
+
+    /// <summary>Whether any training row (of every rank's) is installed.</summary>
+    public bool AnyTrainInstalled { get; }
 
     public float[] TrainInstalled { get; }
     public float[] TrainClicked { get; }
@@ -31,7 +86,7 @@ internal sealed class SplitLabels
     public float[] ValidStageOne { get; }
     public float[] ValidClicked { get; }
 
-    /// <summary>Positions (within the training rows) of the liked rows: stage 2's subset, strictly increasing.</summary>
+    /// <summary>Positions (within every training row) of the liked rows: stage 2's subset, strictly increasing.</summary>
     public int[] TrainLikedRows { get; }
     public int[] ValidLikedRows { get; }
 

@@ -51,10 +51,11 @@ internal static class RankThreads
     }
 
     /// <summary>The frame with every row outside [<paramref name="start"/>, <paramref name="end"/>) garbled: another row
-    /// id (another fold), a day 30 earlier, flipped labels, each categorical the next level, each number changed.</summary>
-    public static Frame Garbled(Frame frame, int start, int end)
+    /// id (another fold), a day 30 earlier, flipped labels, each categorical the next level, each number changed; rows
+    /// <paramref name="keep"/> says are left as they are.</summary>
+    public static Frame Garbled(Frame frame, int start, int end, Func<int, bool>? keep = null)
     {
-        bool Outside(int r) => r < start || r >= end;
+        bool Outside(int r) => (r < start || r >= end) && keep?.Invoke(r) != true;
         T[] Map<T>(T[] values, Func<T, T> garble) => [.. values.Select((v, r) => Outside(r) ? garble(v) : v)];
         return new Frame(frame.Schema, Map(frame.RowIds, id => id + 7_777_777), Map(frame.Days, d => d - 30),
             [.. frame.Categoricals.Select(c => new CategoricalColumn(c.Name, Map(c.Codes, code => code == CategoricalColumn.Missing ? 0 : (code + 1) % c.Levels.Length), c.Levels))],
