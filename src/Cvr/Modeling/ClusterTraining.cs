@@ -9,7 +9,8 @@ namespace Cvr.Modeling;
 /// <summary>
 /// <c>cvr train --machines … --rank N</c>: one rank of a data-parallel job. Every rank reads the whole data set. With a
 /// shared folder, each rank fits the features' partial states on its own block of training rows and every rank merges
-/// every rank's in rank order (<see cref="RankPartials"/>); without one, every rank fits them on every training row.
+/// every rank's in rank order (<see cref="RankPartials"/>), and the encodings' tables, the bin sample and the liked rows
+/// come from every rank's block the same way; without one, every rank computes them from every training row.
 /// Either way every rank holds the same fitted pipeline, bit for bit, that one machine fits. Then, under LightGBM's
 /// socket network, each rank bins and trains on its own block of training rows (<see cref="RankPartition"/>) with bins from the
 /// sample of all rows, scores the whole validation day (so early stopping stops at the same round everywhere), and

@@ -9,10 +9,11 @@ namespace Cvr.Modeling;
 /// single-machine path: every row, no network parameters.
 /// </summary>
 /// <remarks>
-/// Blocks of rows rather than whole files, because every rank reads every shard (the training rows' out-of-fold
-/// encodings and the bin sample read all of them: docs/pipeline.md, "Training on a cluster"), so file boundaries would
-/// only make the ranks unequal; contiguous blocks are what a feature fit across ranks merges
-/// (<see cref="FrameShardEnds"/>, <see cref="RankPartials"/>).
+/// Blocks of rows rather than whole files, because every rank still reads every shard (a rank can't find its block,
+/// the validation day's rows or the data's fingerprint without them: docs/pipeline.md, "Training on a cluster"), so
+/// file boundaries would only make the ranks unequal; contiguous blocks are what a feature fit across ranks merges
+/// (<see cref="FrameShardEnds"/>, <see cref="RankPartials"/>), and with a shared folder what else a rank computes from
+/// rows is its block's (the encodings' tables, the bin sample, the labels: <see cref="RankSample"/>, <see cref="SplitLabels.ForRank"/>).
 /// </remarks>
 public sealed record RankPartition
 {
