@@ -10,6 +10,10 @@ internal abstract class TrainingEncoding(FeatureInputs fitting)
 {
     private readonly Dictionary<FittedBetaEncoder, Lazy<float[][,]>> _tables = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Each counted row set's slots, computed once and shared by every encoder (a fold is a hash of every row's
+    /// id, a day an index of every row's day).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<FeatureInputs, int[]> _slots = [];
+
     /// <summary>The fitting rows the tables are built from.</summary>
     protected FeatureInputs Fitting { get; } = fitting;
 
@@ -38,7 +42,7 @@ internal abstract class TrainingEncoding(FeatureInputs fitting)
         var labels = FeaturePipeline.Select(Targets.Values(rows.Frame, encoder.Target), rows.Rows);
         var space = Targets.SampleSpace(rows.Frame, encoder.Target) is { } s ? FeaturePipeline.Select(s, rows.Rows) : null;
         var counts = new SlotCounts(Slots, encoder.Keys.Length);
-        counts.Add(KeyIndex.Map(rows.Keys(encoder.Column), encoder.Index), labels, space, SlotOf(rows));
+        counts.Add(KeyIndex.Map(rows.Keys(encoder.Column), encoder.Index), labels, space, _slots.GetValue(rows, SlotOf));
         return counts;
     }
 
