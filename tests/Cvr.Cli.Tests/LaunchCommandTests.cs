@@ -73,11 +73,12 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.Contains("[tree_learner: data]", e2e, StringComparison.Ordinal);
         Assert.Contains($"[num_machines: {ranks}]", e2e, StringComparison.Ordinal);
         Assert.Equal(FeatureNames(single), FeatureNames(distributed));
-        // Each rank fitted the features on its own block of training rows and merged every rank's partial states through
-        // the launcher's shared folder: one machine's fitted pipeline, byte for byte.
+        // Each rank read only its own shards, fitted the features on its own training rows and merged every rank's partial
+        // states through the launcher's shared folder: one machine's fitted pipeline, byte for byte.
         for (var r = 0; r < ranks; r++)
         {
-            Assert.Contains($"rank {r}: fits the features on its own block of training rows, merged with the other ranks' partial states", job.Err, StringComparison.Ordinal);
+            Assert.Matches($@"rank {r} of {ranks}: read train shards \d+\.csv\.\.\d+\.csv \({(r == 2 ? 2 : ranks == 2 ? 2 : 1)} of 4\)", job.Err);
+            Assert.Contains($"rank {r}: fits the features on its own training rows, merged with the other ranks' partial states", job.Err, StringComparison.Ordinal);
         }
         AssertSameFile(single, distributed, "features.json");
         // Each rank deleted its partials (the bin sample's: most of the bytes) once it had trained; the digests stay.
@@ -102,18 +103,45 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.True(Math.Abs(alone - together) < 0.005, string.Create(CultureInfo.InvariantCulture, $"validation logloss {alone:F5} alone, {together:F5} on two ranks"));
     }
 
+    /// <summary>
+    /// Each rank is given a data folder in which only its own shards hold data: every other shard is a file of the same
+    /// name and size full of bytes no reader could parse. The ranks train the models a launched job trains on the real
+    /// folder, and fit one machine's features, so no rank read a shard that isn't its own.
+    /// </summary>
     [Fact]
-    public async Task Train_TwoRanksWithoutSharedFolder_EachFitsTheFeaturesOnEveryRow()
+    public async Task Train_EachRankHoldingOnlyItsOwnShards_TrainsTheLaunchedJobsModels()
     {
         using var dir = new TempDir();
         var single = dir.File("single");
         var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", single, "-q", .. s_training]);
         Assert.True(exit == 0, err);
+        var launched = dir.File("launched");
+        var job = await Launch(["--ranks", "2", "--", "train", "--data", data.Path, "--out", launched, .. s_training]);
+        Assert.True(job.Exit == 0, job.Err);
+        var shards = Directory.GetFiles(System.IO.Path.Combine(data.Path, "train")).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, shards.Length);
+        string Folder(int rank)
+        {
+            var folder = dir.File($"data-{rank}");
+            Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
+            Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
+            foreach (var test in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
+            {
+                File.Copy(test, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(test)));
+            }
+            for (var i = 0; i < shards.Length; i++)
+            {
+                var to = System.IO.Path.Combine(folder, "train", System.IO.Path.GetFileName(shards[i]));
+                if (i / 2 == rank) { File.Copy(shards[i], to); } // rank r of 2 reads shards 2r and 2r + 1 of 4
+                else { File.WriteAllBytes(to, [.. Enumerable.Repeat((byte)0xFF, (int)new FileInfo(shards[i]).Length)]); }
+            }
+            return folder;
+        }
         var ports = Launcher.FreeLoopbackPorts(2);
         var machines = $"127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}";
         var distributed = dir.File("distributed");
-        Process Rank(int rank) => Process.Start(Start(["train", "--data", data.Path, "--out", distributed, "--machines", machines,
-            "--rank", rank.ToString(CultureInfo.InvariantCulture), .. s_training]))!;
+        Process Rank(int rank) => Process.Start(Start(["train", "--data", Folder(rank), "--out", distributed, "--machines", machines,
+            "--rank", rank.ToString(CultureInfo.InvariantCulture), "--shared", dir.File("shared"), .. s_training]))!;
         using var rank0 = Rank(0);
         using var rank1 = Rank(1);
         var logs = new[] { rank0.StandardError.ReadToEndAsync(), rank1.StandardError.ReadToEndAsync() };
@@ -131,11 +159,10 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         }
 
         Assert.True(rank0.ExitCode == 0 && rank1.ExitCode == 0, await logs[0] + await logs[1]);
-        for (var r = 0; r < 2; r++)
-        {
-            Assert.Contains($"rank {r}: no shared folder (--shared), so this rank fits the features on every training row itself", await logs[r], StringComparison.Ordinal);
-        }
+        Assert.Contains("rank 1 of 2: read train shards 000000000002.csv..000000000003.csv (2 of 4)", await logs[1], StringComparison.Ordinal);
         AssertSameFile(single, distributed, "features.json");
+        Assert.Equal(ModelDigests(job.Err).Distinct(), ModelDigests(await logs[0] + await logs[1]).Distinct());
+        foreach (var model in new[] { "e2e.txt", "like.txt", "install.txt" }) { AssertSameFile(launched, distributed, model); }
     }
 
     private static void AssertSameFile(string bundle, string other, string file)
@@ -237,22 +264,50 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.False(Directory.Exists(dir.File("model")));
     }
 
-    [Theory]
-    [InlineData(5000, @"error: rank 0 of 5000 would get no training rows \([\d,]+ training rows split into 5000 blocks\): use at most [\d,]+ ranks")]
-    [InlineData(400, @"error: rank \d+ of 400 would get no liked training rows \(clicked or installed\) among its \d+ training rows")]
-    public void Train_RankWithoutRows_RefusedBeforeTheNetworkOpens(int ranks, string message)
+    [Fact]
+    public void Train_MoreRanksThanShards_RefusedBeforeTheNetworkOpens()
     {
-        // Day 45 alone trains (validation day 46): a few hundred rows at scale 0.01, so 5,000 ranks leave rank 0 without
-        // a row and 400 leave some rank without a liked row. No port is opened: the refusal comes first, on every rank.
-        var machines = string.Join(',', Enumerable.Range(0, ranks).Select(i => "127.0.0.1:" + (20000 + i).ToString(CultureInfo.InvariantCulture)));
+        // Four shards: a fifth rank would read none. No port is opened and no other rank is waited for.
+        var machines = string.Join(',', Enumerable.Range(0, 5).Select(i => "127.0.0.1:" + (20000 + i).ToString(CultureInfo.InvariantCulture)));
         using var dir = new TempDir();
 
-        var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", dir.File("m"), "--validation-day", "46",
-            "--machines", machines, "--rank", "3", .. s_training]);
+        var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", dir.File("m"), "--machines", machines, "--rank", "3",
+            "--shared", dir.File("shared"), .. s_training]);
 
         Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Matches(message, err);
+        Assert.Contains("error: 5 ranks but 4 train shards: each rank reads whole shards (files) of train/", err, StringComparison.Ordinal);
         Assert.DoesNotContain("connecting", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("m")));
+    }
+
+    /// <summary>Shards cut by day: rank 1's hold only the validation day (no training row) or only unliked training rows.
+    /// Every rank refuses, with the same message, once the ranks have told each other their counts: before the network.</summary>
+    [Theory]
+    [InlineData("validation_day_only", @"rank 1 of 2 has no training rows \(days before validation day 66\) in its shards \(days 66\.\.66, [\d,]+ rows\)")]
+    [InlineData("unliked_only", @"rank 1 of 2 has no liked training rows \(clicked or installed\) among its [\d,]+ training rows")]
+    public async Task Launch_RankWithoutRows_RefusedOnEveryRankBeforeTheNetworkOpens(string shape, string message)
+    {
+        using var dir = new TempDir();
+        var folder = dir.File("data");
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
+        foreach (var test in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
+        {
+            File.Copy(test, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(test)));
+        }
+        var lines = Directory.GetFiles(System.IO.Path.Combine(data.Path, "train")).Order(StringComparer.Ordinal).SelectMany(File.ReadLines).ToList();
+        var header = lines[0].Split('\t');
+        var (day, clicked, installed) = (Array.IndexOf(header, "f_1"), Array.IndexOf(header, "is_clicked"), Array.IndexOf(header, "is_installed"));
+        var rows = lines.Where(l => l != lines[0]).Select(l => l.Split('\t')).ToList();
+        bool Second(string[] row) => shape == "validation_day_only" ? row[day] == "66" : row[day] != "66" && row[clicked] == "0" && row[installed] == "0";
+        File.WriteAllLines(System.IO.Path.Combine(folder, "train", "0.csv"), [lines[0], .. rows.Where(r => !Second(r)).Select(r => string.Join('\t', r))]);
+        File.WriteAllLines(System.IO.Path.Combine(folder, "train", "1.csv"), [lines[0], .. rows.Where(Second).Select(r => string.Join('\t', r))]);
+
+        var job = await Launch(["--ranks", "2", "--", "train", "--data", folder, "--out", dir.File("m"), "--validation-day", "66", .. s_training]);
+
+        Assert.Equal(ExitCodes.Usage, job.Exit);
+        Assert.Matches(message, job.Err); // every rank decides it from the same counts; the launcher stops the other at the first exit
+        Assert.DoesNotContain("connecting", job.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("m")));
     }
 
@@ -266,10 +321,11 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         using var dir = new TempDir();
 
         var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", dir.File("m"),
-            "--machines", $"127.0.0.1:{port},127.0.0.1:{other}", "--rank", "0", .. s_training]);
+            "--machines", $"127.0.0.1:{port},127.0.0.1:{other}", "--rank", "0", "--shared", dir.File("shared"), .. s_training]);
 
+        // At once: before the data is read and before the other rank, which never starts, is waited for.
         Assert.Equal(ExitCodes.IoError, exit);
-        Assert.Contains($"rank 0: could not open the network on port {port}: Binding port {port} failed", err, StringComparison.Ordinal);
+        Assert.Contains($"rank 0: could not open the network on port {port}: it is in use", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("m")));
     }
 
@@ -303,6 +359,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
     [Theory]
     [InlineData(new[] { "train", "--data", "d", "--out", "m", "--rank", "0" }, "--rank, --shared and --network-timeout belong to a data-parallel job")]
     [InlineData(new[] { "train", "--data", "d", "--out", "m", "--machines", "127.0.0.1:1,127.0.0.1:2" }, "--machines needs --rank")]
+    [InlineData(new[] { "train", "--data", "d", "--out", "m", "--machines", "127.0.0.1:1,127.0.0.1:2", "--rank", "0" }, "training across machines needs --shared DIR")]
     [InlineData(new[] { "train", "--data", "d", "--out", "m", "--machines", "127.0.0.1:1,127.0.0.1:2", "--rank", "2" }, "--rank 2 is not a rank of the 2 machines")]
     [InlineData(new[] { "train", "--data", "d", "--out", "m", "--machines", "127.0.0.1:1,127.0.0.1", "--rank", "0" }, "'127.0.0.1' is not HOST:PORT")]
     [InlineData(new[] { "launch", "--ranks", "2", "--", "predict", "--model", "m" }, "cvr launch runs ranks of cvr train")]

@@ -16,6 +16,10 @@ public sealed record DataSetOptions
 
     /// <summary>Reject training data without labels (a model needs them; a data report does not).</summary>
     public bool RequireTrainLabels { get; init; } = true;
+
+    /// <summary>Which of the train folder's shards (in name order) to read: a rank of a data-parallel job reads its own
+    /// only (<see cref="Modeling.RankShards"/>); null: every shard.</summary>
+    public Func<IReadOnlyList<string>, IReadOnlyList<string>>? TrainShards { get; init; }
 }
 
 /// <summary>
@@ -37,6 +41,10 @@ public sealed class DataSet
 
     public string Root { get; }
 
+    /// <summary>This data set with another training frame (a rank's of a data-parallel job: its shards' rows and the
+    /// other ranks' rows of the validation day).</summary>
+    internal DataSet WithTrain(Frame train) => new(Root, train, Test);
+
     public Frame Train { get; }
 
     /// <summary>The test split, or null when the folder has no <c>test/</c>.</summary>
@@ -54,7 +62,7 @@ public sealed class DataSet
         {
             throw DataError.File(root, "no train/ folder (expected the challenge layout: train/ and test/ holding TAB-separated shards)");
         }
-        var train = ReadSplit(root, trainPath, requireLabels: options.RequireTrainLabels, options, logger);
+        var train = ReadSplit(root, trainPath, requireLabels: options.RequireTrainLabels, options, logger, options.TrainShards);
         var testPath = Path.Combine(root, TestFolder);
         Frame? test = null;
         if (Directory.Exists(testPath) || File.Exists(testPath))
@@ -69,7 +77,8 @@ public sealed class DataSet
         return new DataSet(root, train, test);
     }
 
-    public static Frame ReadSplit(string root, string path, bool requireLabels, DataSetOptions options, ILogger? logger)
+    public static Frame ReadSplit(string root, string path, bool requireLabels, DataSetOptions options, ILogger? logger,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? shards = null)
     {
         var read = new ReadOptions
         {
@@ -77,9 +86,11 @@ public sealed class DataSet
             DisplayRoot = root,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         };
+        var sources = FrameReader.ListSources(path, root);
+        if (shards is not null) { sources = shards(sources); }
         return options.UseCache
-            ? FrameCache.ReadThrough(path, read, options.CacheDirectory ?? FrameCache.DefaultDirectory(), logger)
-            : FrameReader.Read(path, read);
+            ? FrameCache.ReadThrough(sources, read, options.CacheDirectory ?? FrameCache.DefaultDirectory(), logger)
+            : FrameReader.Read(sources, read);
     }
 
     private static void CheckTestColumns(Frame train, Frame test, string root, string testPath)

@@ -94,6 +94,50 @@ public sealed class Frame
         return new Frame(keepLabels ? Schema : Schema.WithoutLabels(), Take(RowIds), Take(Days), categoricals, numerics, labels);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="frames"/>, one after the other, as one frame: what reading their sources in that
+    /// order gives, the levels of each categorical merged and sorted as every frame's are. Every frame must have the same
+    /// schema. A rank of a data-parallel job builds its frame so: the other ranks' rows of the validation day around its
+    /// own shards' rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">No frame, or frames of different schemas.</exception>
+    public static Frame Concat(IReadOnlyList<Frame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.Count == 0) { throw new ArgumentException("no frame to join", nameof(frames)); }
+        var schema = frames[0].Schema;
+        if (frames.Any(f => !f.Schema.Equals(schema))) { throw new ArgumentException("frames of different schemas can't be joined", nameof(frames)); }
+        if (frames.Count == 1) { return frames[0]; }
+        var rows = frames.Sum(f => f.RowCount);
+        T[] Join<T>(Func<Frame, T[]> column)
+        {
+            var joined = new T[rows];
+            var at = 0;
+            foreach (var f in frames)
+            {
+                column(f).CopyTo(joined, at);
+                at += f.RowCount;
+            }
+            return joined;
+        }
+        var categoricals = frames[0].Categoricals.Select(first =>
+        {
+            var parts = frames.Select(f => f.Categorical(first.Name)).ToArray();
+            int[] levels = [.. parts.SelectMany(p => p.Levels).Distinct().Order()];
+            var codes = new int[rows];
+            var at = 0;
+            foreach (var part in parts)
+            {
+                var map = part.Levels.Select(l => Array.BinarySearch(levels, l)).ToArray();
+                foreach (var code in part.Codes) { codes[at++] = code == CategoricalColumn.Missing ? code : map[code]; }
+            }
+            return new CategoricalColumn(first.Name, codes, levels);
+        }).ToList();
+        var numerics = frames[0].Numerics.Select(n => new NumericColumn(n.Name, n.Kind, Join(f => f.Numeric(n.Name).Values))).ToList();
+        var labels = frames[0].Labels.Select(l => new LabelColumn(l.Name, Join(f => f.Label(l.Name).Values))).ToList();
+        return new Frame(schema, Join(f => f.RowIds), Join(f => f.Days), categoricals, numerics, labels);
+    }
+
     /// <summary>Bytes held by the column arrays (the figure the memory targets are stated against).</summary>
     public long SizeInBytes => BytesPerRow(Schema) * (long)RowCount
         + Categoricals.Sum(c => (long)c.Levels.Length * sizeof(int));

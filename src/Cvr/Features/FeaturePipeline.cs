@@ -76,7 +76,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
         };
         var seen = seesDays ? new SeenBefore(days, inputs) : null;
         if (ranks is not null) { ExchangeTables(ranks, fitted, block!, encoding, asOfCrosses ? seen : null); }
-        return new TrainingFeatures(fitted, inputs, encoding, seen, parallel);
+        return new TrainingFeatures(fitted, inputs, encoding, seen, parallel, ranks?.FittingOffset ?? 0, ranks?.FittingTotal);
     }
 
     /// <summary>The fitting days' range from every rank's block (round <c>days</c>): each rank sends its block's
@@ -154,7 +154,7 @@ public sealed class FeaturePipeline(FeatureConfig config)
             throw new ArgumentException($"rank {ranks.Rank} has none of the {ranges.Count} ranges of rows", nameof(ranks));
         }
         // Across ranks, this rank fits its own range only, and the unlabelled rows when it is the last.
-        IReadOnlyList<FitRanges.Range> local = ranks is null ? ranges : [ranges[ranks.Rank]];
+        IReadOnlyList<FitRanges.Range> local = ranks is null ? ranges : [ranges[ranks.Rank] with { Offset = ranges[ranks.Rank].Offset + ranks.FittingOffset }];
         var holdsUnlabelled = unlabeled is not null && (ranks is null || ranks.Rank == ranges.Count - 1);
         var keySteps = new Dictionary<string, FittedStep>(StringComparer.Ordinal);
         FitShard[] Shards(FittedBaseColumns? baseColumns) => [.. local.Select(r =>

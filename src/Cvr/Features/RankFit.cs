@@ -19,6 +19,13 @@ internal interface IPartialExchange
 /// </summary>
 internal sealed record RankFit(int Rank, IReadOnlyList<int> ShardEnds, IPartialExchange Exchange)
 {
+    /// <summary>The position of this rank's first fitting row among every rank's: 0 when its frame holds every rank's
+    /// fitting rows (their positions are then the frame's), or the rows before its own when it holds only its own.</summary>
+    public int FittingOffset { get; init; }
+
+    /// <summary>Every rank's fitting rows; null: the fitting rows given to the fit are every rank's.</summary>
+    public int? FittingTotal { get; init; }
+
     /// <summary>What a step is, for checking that every rank sent the same steps: its type and its output names.</summary>
     internal static string Identify(FeatureStep step, Schema schema) => $"{step.GetType().Name}({string.Join(',', step.Declare(schema).Select(c => c.Name))})";
 

@@ -19,12 +19,20 @@ public sealed class TrainingFeatures
     private readonly ParallelOptions _parallel;
     private readonly Lock _wholeLock = new();
     private FeatureMatrix? _whole;
+    private readonly int _offset;
 
     /// <param name="encoding">How target encodings of the training rows are computed (out of fold, as of their
     /// day), or null for the full fit (in sample).</param>
     /// <param name="seen">What crosses and group statistics configured as of the row's day read, or null.</param>
-    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, TrainingEncoding? encoding, SeenBefore? seen, ParallelOptions parallel)
+    /// <param name="offset">The position of the first of <paramref name="all"/> among every rank's training rows (a rank of
+    /// a data-parallel job whose frame holds only its own); 0 otherwise.</param>
+    /// <param name="total">Every rank's training rows; null: <paramref name="all"/> are all of them.</param>
+    internal TrainingFeatures(FittedFeaturePipeline pipeline, FeatureInputs all, TrainingEncoding? encoding, SeenBefore? seen, ParallelOptions parallel,
+        int offset = 0, int? total = null)
     {
+        if (offset < 0 || (total is { } t && offset + all.Count > t)) { throw new ArgumentOutOfRangeException(nameof(offset), $"rows {offset}.. of {total} can't hold {all.Count}"); }
+        _offset = offset;
+        Count = total ?? all.Count;
         Pipeline = pipeline;
         _all = all;
         _parallel = parallel;
@@ -34,8 +42,8 @@ public sealed class TrainingFeatures
 
     public FittedFeaturePipeline Pipeline { get; }
 
-    /// <summary>The training rows.</summary>
-    public int Count => _all.Count;
+    /// <summary>Every training row (every rank's, on a rank of a data-parallel job whose frame holds only its own).</summary>
+    public int Count { get; }
 
     /// <summary>Whether a subset's features are those of the same rows taken with the others: not with a step that
     /// reads the row's day's other rows — group statistics over each day's rows, history's same-day share (a chunk,
@@ -51,10 +59,14 @@ public sealed class TrainingFeatures
     public FeatureMatrix Transform(ReadOnlySpan<int> positions)
     {
         var rows = new int[positions.Length];
+        var local = new int[positions.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            var p = positions[i];
-            if ((uint)p >= (uint)_all.Count) { throw new ArgumentOutOfRangeException(nameof(positions), $"position {p} is not one of the {_all.Count} training rows"); }
+            var p = local[i] = positions[i] - _offset;
+            if ((uint)p >= (uint)_all.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(positions), $"position {positions[i]} is not one of the {_all.Count} training rows from position {_offset} on");
+            }
             rows[i] = _all.Rows is null ? p : _all.Rows[p];
         }
         if (Chunkable)
@@ -65,6 +77,6 @@ public sealed class TrainingFeatures
         {
             _whole ??= Transform();
         }
-        return _whole.SelectRows(positions);
+        return _whole.SelectRows(local);
     }
 }

@@ -39,17 +39,50 @@ public static class ClusterTraining
         {
             throw new ConfigurationException("baseline", "can't train across machines (the raw-columns baseline is a reference for one process): leave it out or train on one machine");
         }
+        if (partition.Distributed && cluster.SharedDirectory is null)
+        {
+            throw new ConfigurationException("shared", "training across machines needs --shared DIR, a folder every rank can write (cvr launch makes one): "
+                + "each rank reads only its own train shards, and the ranks exchange their counts, validation-day rows and partial feature states there");
+        }
+        if (partition.Distributed && options.WeightValidationNewAds)
+        {
+            throw new ConfigurationException("weight_validation_new_ads", "can't train across machines: which validation ads are new needs every training row's ad, and a rank reads only its own shards; leave it out or train on one machine");
+        }
+        if (partition.Distributed && options.Features.GroupStatistics.Encoding == Features.SeenEncoding.AsOf)
+        {
+            throw new ConfigurationException("group_statistics.encoding",
+                "as_of can't train across machines: each training row's statistics are running moments and medians over every earlier training row in row order, which the ranks' own rows can't give; use in_sample or train on one machine");
+        }
         var machines = partition.Distributed ? cluster.ResolveIPv4(ct) : cluster.Machines;
-        var set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
-        var split = DaySplit.Of(set.Train, options.ValidationDay);
-        partition.CheckEveryRankHasRows(split.TrainRows.Length, new SplitLabels(set.Train, split, options.StageOneLabel).TrainLikedRows);
-        var (start, end) = partition.Block(split.TrainRows.Length);
-        logger.LogInformation("rank {Rank} of {Ranks}: training rows {Start:N0}..{End:N0} of {Rows:N0} (every rank: the whole validation day)",
-            partition.Rank, partition.Ranks, start, end - 1, split.TrainRows.Length);
-        var fingerprint = ModelBundle.Fingerprint(set.Train);
+        if (partition.Distributed) { CheckPortFree(cluster); } // now, rather than after the data is read and exchanged
+        DataSet set;
+        string fingerprint;
+        RankPartials? partials = null;
+        if (partition.Distributed)
+        {
+            (set, var shards, fingerprint, partials) = RankData.Load(dataDir, data, options.ValidationDay, partition, cluster, logger, timer, ct);
+            partition = partition with { Shards = shards };
+            options = options with { Partition = partition };
+        }
+        else
+        {
+            set = timer.Time("read", () => DataSet.Load(dataDir, data, logger));
+            fingerprint = ModelBundle.Fingerprint(set.Train);
+        }
+        var split = DaySplit.Of(set.Train, options.ValidationDay, partition.Shards);
+        if (split.Ranks is { } ranks)
+        {
+            logger.LogInformation("rank {Rank} of {Ranks}: training rows {Start:N0}..{End:N0} of {Rows:N0} (every rank: the whole validation day)",
+                partition.Rank, partition.Ranks, ranks.Block.Start, ranks.Block.End - 1, ranks.Total);
+        }
         var digests = cluster.SharedDirectory is null ? null : new RankDigests(cluster.SharedDirectory, partition, cluster.Timeout);
         digests?.RemoveOwn(); // before the network: no rank reads digests before every rank has joined it
-        options = WithFeaturePartials(options, cluster, partition, fingerprint, logger, ct);
+        if (partials is not null)
+        {
+            logger.LogInformation("rank {Rank}: fits the features on its own training rows, merged with the other ranks' partial states through {Shared}",
+                partition.Rank, cluster.SharedDirectory);
+            options = options with { FeaturePartials = partials };
+        }
         options.Validate(); // the new instance, still before the network (see above)
         var (system, digest) = Train(set, options, partition, machines, cluster, logger, timer, digests, ct, progress, trained =>
         {
@@ -73,24 +106,6 @@ public static class ClusterTraining
             logger.LogInformation("model bundle written to {Model}", modelDir);
             return Workflow.Finish(system, modelDir, dataDir, set.Train, timer, reportDir, logger);
         }
-    }
-
-    /// <summary>With a shared folder, each rank fits the features on its own block of training rows and the ranks merge
-    /// their partial states there (<see cref="RankPartials"/>); without one, every rank fits them on every training row.</summary>
-    private static TrainingOptions WithFeaturePartials(TrainingOptions options, ClusterOptions cluster, RankPartition partition, string fingerprint,
-        ILogger logger, CancellationToken ct)
-    {
-        if (!partition.Distributed) { return options; }
-        if (cluster.SharedDirectory is null)
-        {
-            logger.LogInformation("rank {Rank}: no shared folder (--shared), so this rank fits the features on every training row itself", partition.Rank);
-            return options;
-        }
-        var partials = new RankPartials(cluster.SharedDirectory, partition, cluster.Timeout, RankReport.ThisBuild, fingerprint, ct);
-        partials.RemoveOwn(); // before the first fit: no rank of this run has read this rank's files yet
-        logger.LogInformation("rank {Rank}: fits the features on its own block of training rows, merged with the other ranks' partial states through {Shared}",
-            partition.Rank, cluster.SharedDirectory);
-        return options with { FeaturePartials = partials };
     }
 
     /// <summary>Trains under the network and reports the models (<paramref name="report"/>: digest, published) before
@@ -117,6 +132,22 @@ public static class ClusterTraining
             throw new IOException($"rank {partition.Rank}: the network to the other ranks failed ({e.NativeMessage}){Cause(e.NativeMessage, cluster)}", e);
         }
         return (system, Reported(system, report));
+    }
+
+    /// <summary>Fails when this rank's port is taken, as LightGBM would once every rank has read its shards (it listens on
+    /// every address).</summary>
+    private static void CheckPortFree(ClusterOptions cluster)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, cluster.ListenPort);
+            listener.Start();
+            listener.Stop();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new IOException($"rank {cluster.Rank}: could not open the network on port {cluster.ListenPort}: it is in use ({e.Message})", e);
+        }
     }
 
     /// <summary>LightGBM's socket time-out: <c>--network-timeout</c> rounded up to whole minutes, at least one.</summary>

@@ -70,10 +70,10 @@ internal static class FeatureSelection
         {
             return null;
         }
-        if (options.SelectFeatures is null && split.TrainRows.Length < PresetMinimumRows)
+        if (options.SelectFeatures is null && split.TotalTrainRows < PresetMinimumRows)
         {
             logger.LogInformation("feature selection: skipped, {Rows:N0} training rows are fewer than {Minimum:N0}, where the probes cost more than they save (--select-features forces it)",
-                split.TrainRows.Length, PresetMinimumRows);
+                split.TotalTrainRows, PresetMinimumRows);
             return null;
         }
         using var probe = ModelInputs.Build(train, test, ProbeSplit(split), options, logger, timer, stageTwo: false);
@@ -83,11 +83,14 @@ internal static class FeatureSelection
     }
 
     /// <summary>The split with every k-th training row, k chosen so at most <see cref="ProbeRows"/> remain; the
-    /// validation day whole.</summary>
+    /// validation day whole. On a rank, every k-th of every rank's training rows (so the same rows as one machine).</summary>
     internal static DaySplit ProbeSplit(DaySplit split)
     {
-        var stride = (split.TrainRows.Length + ProbeRows - 1) / ProbeRows;
-        return stride <= 1 ? split : split with { TrainRows = [.. split.TrainRows.Where((_, i) => i % stride == 0)] };
+        var stride = (split.TotalTrainRows + ProbeRows - 1) / ProbeRows;
+        if (stride <= 1) { return split; }
+        // On a rank of a data-parallel job, every k-th of every rank's rows: its own rows at those positions.
+        var offset = split.Ranks?.Offset ?? 0;
+        return split with { TrainRows = [.. split.TrainRows.Where((_, i) => (offset + i) % stride == 0)], Ranks = split.Ranks?.EveryKth(stride) };
     }
 
     private static string[] KeptInOrder(ModelInputs inputs, FeatureSelectionDecision decision)
@@ -101,7 +104,7 @@ internal static class FeatureSelection
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(share);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(share, 1);
         var names = inputs.Pipeline.FeatureNames;
-        logger.LogInformation("feature selection: probing e2e and like on {Rows:N0} training rows, {Features} features", inputs.Split.TrainRows.Length, names.Count);
+        logger.LogInformation("feature selection: probing e2e and like on {Rows:N0} training rows, {Features} features", inputs.Split.TotalTrainRows, names.Count);
         var gain = new double[names.Count];
         foreach (var model in new[] { ModelNames.EndToEnd, ModelNames.Like })
         {
@@ -126,7 +129,7 @@ internal static class FeatureSelection
             sum += gain[j];
         }
         logger.LogInformation("feature selection: {Kept} of {All} features carry {Share:P1} of the probe models' gain", kept.Count, names.Count, sum / gain.Sum());
-        return new FeatureSelectionDecision(share, inputs.Split.TrainRows.Length, sum / gain.Sum(),
+        return new FeatureSelectionDecision(share, inputs.Split.TotalTrainRows, sum / gain.Sum(),
             [.. order.Select(j => new FeatureGainShare(names[j], gain[j], kept.Contains(j)))]);
     }
 }

@@ -46,7 +46,8 @@ public sealed class ModelInputs : IDisposable
         Labels = labels;
         Validation = validation;
         _binning = Partition.Configure(options.ParametersFor(ModelNames.EndToEnd));
-        _block = Partition.Distributed ? Partition.Block(split.TrainRows.Length) : null;
+        _block = !Partition.Distributed ? null
+            : split.Ranks?.Block ?? throw new InvalidOperationException("a rank's split must place its training rows among every rank's (DaySplit.Ranks)");
         _timer = timer;
     }
 
@@ -111,12 +112,12 @@ public sealed class ModelInputs : IDisposable
         MemoryPolicy.PhaseEnded();
         var config = kept is null ? options.Features : options.Features with { Keep = kept };
         // A rank of a data-parallel job with a shared folder fits on its own block and exchanges the rest there.
-        var ranks = options is { Partition.Distributed: true, FeaturePartials: { } partials } ? partials.Fit(split.TrainRows, train.RowCount, config) : null;
+        var ranks = options is { Partition: { Distributed: true, Shards: { } shards }, FeaturePartials: { } partials } ? partials.Fit(split, shards, train.RowCount, config) : null;
         var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel, ranks));
         var pipeline = features.Pipeline;
         var validation = split.HasValidation ? timer.Time("features", () => pipeline.Transform(train, split.ValidationRows, options.Parallel)) : null;
         var labels = timer.Time("labels", () => ranks is not null
-            ? SplitLabels.ForRank(train, split, options.StageOneLabel, options.Partition!.Block(split.TrainRows.Length), ranks.Exchange)
+            ? SplitLabels.ForRank(train, split, options.StageOneLabel, ranks.Exchange)
             : new SplitLabels(train, split, options.StageOneLabel));
         logger.LogInformation("{Features} features per row; {Liked:N0} liked training rows for stage 2", pipeline.FeatureNames.Count, labels.TrainLikedRows.Length);
         if (labels.TrainLikedRows.Length == 0)
@@ -198,7 +199,7 @@ public sealed class ModelInputs : IDisposable
     {
         var (train, valid) = DataFor(model, maxBin);
         // Rows per tree from the rows of every rank, so each rank bags the same fraction of its own rows.
-        var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TrainRows.Length;
+        var rows = model == ModelNames.Install ? Labels.TrainLikedRows.Length : Split.TotalTrainRows;
         var data = Validation is null ? new FitData(train)
             : model == ModelNames.Install ? new FitData(train, valid, Validation, Labels.ValidInstalled, Labels.ValidLikedRows, ValidWeights)
             : new FitData(train, valid, Validation, Bytes(Labels.For(model).Valid), ValidWeights: ValidWeights);
@@ -230,7 +231,7 @@ public sealed class ModelInputs : IDisposable
     {
         var exchange = _exchange;
         SampleTransform? sampled = exchange is null ? null
-            : (positions, round) => RankSample.Gather(positions, features.Count, Partition, features.Transform, exchange, round);
+            : (positions, round) => RankSample.Gather(positions, Split.Ranks!, features.Transform, exchange, round);
         var (train, liked) = StreamedBinning.Build(features.Count, Pipeline.FeatureNames.Count, _binning, features.Transform, _timer,
             _stageTwo ? Labels.TrainLikedRows : null, chunkValues, _block, sampled);
         _bins[DefaultMaxBin] = WithValidation(train, liked);

@@ -23,32 +23,48 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
 
     private int _fits;
 
-    private string PathOf(int fit, string round, int rank) => Path.Combine(directory, $"features-{fit:D2}-{round}.rank-{rank}.partials");
+    /// <summary>The fit number of the job's own rounds (<see cref="ExchangeJob"/>), which belong to no feature fit.</summary>
+    private const int JobRounds = -1;
+
+    private string PathOf(int fit, string round, int rank)
+        => Path.Combine(directory, fit == JobRounds ? $"job-{round}.rank-{rank}.partials" : $"features-{fit:D2}-{round}.rank-{rank}.partials");
 
     /// <summary>Removes this rank's files of earlier runs; before its first fit, so no rank of this run reads them.</summary>
     public void RemoveOwn()
     {
         Directory.CreateDirectory(directory);
         foreach (var file in Directory.EnumerateFiles(directory, $"features-*.rank-{partition.Rank}.partials")) { File.Delete(file); }
+        foreach (var file in Directory.EnumerateFiles(directory, $"job-*.rank-{partition.Rank}.partials")) { File.Delete(file); }
     }
 
-    /// <summary>This rank's part of the next feature fit on the training rows <paramref name="rows"/> (ascending frame
-    /// rows) of a frame of <paramref name="frameRows"/> rows with <paramref name="config"/>: the ranks' ranges of the
-    /// frame, each holding the rank's block of training rows (<see cref="RankPartition.FrameShardEnds"/>), and the
-    /// exchange of its rounds. Every rank makes the same fits in the same order, so the n-th fit is the same one on every rank.</summary>
-    public RankFit Fit(int[] rows, int frameRows, FeatureConfig config)
+    /// <summary>A round of the job rather than of a feature fit (the ranks' shards and their validation-day rows, before
+    /// the first fit: <see cref="RankData"/>): this rank's <paramref name="payload"/> out, every rank's back in rank order,
+    /// through <c>job-ROUND.rank-R.partials</c>.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> ExchangeJob(string round, byte[] payload) => ExchangeRound(JobRounds, "job", round, payload);
+
+    /// <summary>This rank's part of the next feature fit on <paramref name="split"/>'s training rows (this rank's own,
+    /// placed among every rank's by <see cref="DaySplit.Ranks"/>) of its frame (<paramref name="shards"/>: this rank's range of it) of <paramref name="frameRows"/> rows with
+    /// <paramref name="config"/>: the ranks' ranges of the frame (<see cref="RankShards.FrameEnds"/>), this rank's
+    /// rows' place among every rank's, and the exchange of its rounds. Every rank makes the same fits in the same order,
+    /// so the n-th fit is the same one on every rank.</summary>
+    public RankFit Fit(DaySplit split, RankShards shards, int frameRows, FeatureConfig config)
     {
+        var ranks = split.Ranks ?? throw new ArgumentException("a rank's split places its rows among every rank's (DaySplit.Ranks)", nameof(split));
         var fit = _fits++;
-        var ends = partition.FrameShardEnds(rows, frameRows);
-        return new RankFit(partition.Rank, ends, new FitExchange(this, fit, FitKey(config, rows, ends)));
+        return new RankFit(partition.Rank, shards.FrameEnds(frameRows), new FitExchange(this, fit, FitKey(config, split.ValidationDay, ranks.Ends)))
+        {
+            FittingOffset = ranks.Offset,
+            FittingTotal = ranks.Total,
+        };
     }
 
-    /// <summary>What the fit is, beside the build and the data: the feature config (with its kept list) and the rows.</summary>
-    internal static string FitKey(FeatureConfig config, int[] rows, IReadOnlyList<int> ends)
+    /// <summary>What the fit is, beside the build and the data, the same on every rank: the feature config (with its kept
+    /// list), the validation day and where every rank's fitting rows end.</summary>
+    internal static string FitKey(FeatureConfig config, int validationDay, IReadOnlyList<int> ends)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(FeatureConfigLoader.ToJson(config)));
-        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.AsSpan()));
+        hash.AppendData(BitConverter.GetBytes(validationDay));
         hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ends.ToArray().AsSpan()));
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
@@ -92,8 +108,11 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
             }
             if (DateTime.UtcNow >= deadline)
             {
-                throw new IOException($"rank {expected.Rank} wrote no feature partials for fit {expected.Fit}, round {expected.Round} ({path}) within "
-                    + $"{timeout.TotalSeconds:F0} s" + (stale is null ? "" : $"; the file there is of another run ({stale})") + "; the features are not fitted");
+                var (what, outcome) = expected.Fit == JobRounds
+                    ? ($"file for the job's round {expected.Round}", "nothing is trained")
+                    : ($"feature partials for fit {expected.Fit}, round {expected.Round}", "the features are not fitted");
+                throw new IOException($"rank {expected.Rank} wrote no {what} ({path}) within "
+                    + $"{timeout.TotalSeconds:F0} s" + (stale is null ? "" : $"; the file there is of another run ({stale})") + $"; {outcome}");
             }
             Task.Delay(Poll, ct).GetAwaiter().GetResult();
         }

@@ -5,7 +5,7 @@ namespace Cvr.Modeling;
 
 /// <summary>
 /// LightGBM's bin sample of every rank's training rows, for one rank of a data-parallel job with a shared folder:
-/// each rank computes the features of the sampled rows in its own block (<see cref="RankPartition.BlockOf"/>) and
+/// each rank computes the features of the sampled rows in its own block (<see cref="RankRows.Block"/>) and
 /// sends them in a round of its feature fit's exchange (<see cref="RankPartials"/>), and every rank places every
 /// rank's rows where they sit in the sample. Every rank then holds the matrix one machine computes for the sample
 /// — the same rows, the same values — without computing the features of another rank's rows, so the bins are one
@@ -13,29 +13,29 @@ namespace Cvr.Modeling;
 /// </summary>
 internal static class RankSample
 {
-    /// <summary>The features of the training rows at <paramref name="positions"/> (indices among the
-    /// <paramref name="rows"/> training rows of every rank), in that order.</summary>
+    /// <summary>The features of the training rows at <paramref name="positions"/> (indices among every rank's training
+    /// rows, placed by <paramref name="ranks"/>), in that order.</summary>
     /// <param name="transform">The features of rows of this rank's block (positions among every rank's training rows).</param>
     /// <param name="round">The round's name, one per sample of a fit (<c>sample</c>, <c>sample-liked</c>).</param>
     /// <exception cref="InvalidDataException">A rank sent another number of rows or values than its part of the sample.</exception>
-    public static FeatureMatrix Gather(int[] positions, int rows, RankPartition partition, RowsTransform transform, IPartialExchange exchange, string round)
+    public static FeatureMatrix Gather(int[] positions, RankRows ranks, RowsTransform transform, IPartialExchange exchange, string round)
     {
         ArgumentNullException.ThrowIfNull(positions);
-        var parts = new List<int>[partition.Ranks]; // each rank's indices into positions
+        var parts = new List<int>[ranks.Ranks]; // each rank's indices into positions
         for (var r = 0; r < parts.Length; r++) { parts[r] = []; }
-        var ends = Enumerable.Range(0, partition.Ranks).Select(r => partition.BlockOf(r, rows).End).ToArray();
+        var (ends, rows) = (ranks.Ends, ranks.Total);
         for (var i = 0; i < positions.Length; i++)
         {
             var p = positions[i];
             if ((uint)p >= (uint)rows) { throw new ArgumentOutOfRangeException(nameof(positions), $"position {p} is not one of the {rows} training rows"); }
             parts[RankOf(ends, p)].Add(i);
         }
-        var own = parts[partition.Rank];
+        var own = parts[ranks.Rank];
         var (sample, payload) = Local(positions, own, transform);
         // The local rows' matrix and their features' inputs are garbage now (they are in the sample and the payload):
         // collected before the other ranks' rows are read, which then take their place.
         MemoryPolicy.ChunkConsumed();
-        PlaceOthers(sample, parts, exchange, round, payload, partition.Rank);
+        PlaceOthers(sample, parts, exchange, round, payload, ranks.Rank);
         // The payloads (this rank's and the files read: the sample's size again) are garbage now: collected, and their
         // pages returned, before LightGBM's copies of the sample are allocated (without: 145 MB more peak memory per
         // rank at scale 0.05, 2 ranks).

@@ -6,22 +6,21 @@ namespace Cvr.Modeling;
 /// <summary>The labels every model needs, for the training and the validation rows.</summary>
 internal sealed class SplitLabels
 {
-    public SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne) : this(frame, split, stageOne, null, null)
+    public SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne) : this(frame, split, stageOne, null)
     {
     }
 
-    /// <param name="block">A rank's block of training positions [Start, End): the training labels are those of its rows
-    /// only (<see cref="TrainOffset"/>); null: every training row's.</param>
-    /// <param name="exchange">With <paramref name="block"/>: how the ranks gather every block's liked positions and
-    /// whether it has an installed row (round <c>labels</c>), so no rank reads another's labels.</param>
-    private SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne, (int Start, int End)? block, IPartialExchange? exchange)
+    /// <param name="exchange">On a rank (<see cref="DaySplit.Ranks"/>): how the ranks gather every block's liked positions
+    /// and whether it has an installed row (round <c>labels</c>), so no rank reads another's labels.</param>
+    private SplitLabels(Frame frame, DaySplit split, StageOneLabel stageOne, IPartialExchange? exchange)
     {
         var installed = frame.Label(Schema.InstallLabel).Values;
         var clicked = frame.Label(Schema.ClickLabel).Values;
         var like = Targets.Values(frame, Targets.Like);
         var stageOneValues = stageOne == StageOneLabel.Like ? like : installed;
-        var (start, end) = block ?? (0, split.TrainRows.Length);
-        var trainRows = split.TrainRows[start..end];
+        // A rank's training rows are its own block's: positions [start, start + count) among every rank's.
+        var start = split.Ranks?.Offset ?? 0;
+        var trainRows = split.TrainRows;
         TrainOffset = start;
         TrainInstalled = Floats(installed, trainRows);
         TrainClicked = Floats(clicked, trainRows);
@@ -40,12 +39,12 @@ internal sealed class SplitLabels
     }
 
     /// <summary>
-    /// The labels of one rank's <paramref name="block"/> of training positions, with every block's liked positions
-    /// and whether any block has an installed row gathered from every rank through <paramref name="exchange"/>: the
-    /// rank reads no other rank's labels.
+    /// The labels of one rank's training rows (<paramref name="split"/>'s, placed by <see cref="DaySplit.Ranks"/>), with
+    /// every block's liked positions and whether any block has an installed row gathered from every rank through
+    /// <paramref name="exchange"/>: the rank reads no other rank's labels.
     /// </summary>
-    public static SplitLabels ForRank(Frame frame, DaySplit split, StageOneLabel stageOne, (int Start, int End) block, IPartialExchange exchange)
-        => new(frame, split, stageOne, block, exchange);
+    public static SplitLabels ForRank(Frame frame, DaySplit split, StageOneLabel stageOne, IPartialExchange exchange)
+        => new(frame, split, stageOne, split.Ranks is null ? throw new ArgumentException("a rank's split places its rows among every rank's (DaySplit.Ranks)", nameof(split)) : exchange);
 
     /// <summary>Every rank's liked positions (blocks ascend with the rank, so the result ascends) and whether any has an
     /// installed training row.</summary>

@@ -30,7 +30,7 @@ internal static class StreamedBinning
     /// Dataset (LGBM_DatasetGetSubset keeps the parent's sparse statistics, and on a subset denser than its parent
     /// LightGBM 4.7.0 overflows the row index of its multi-value bin and corrupts the heap: docs/lightgbm-subset-overflow.md).
     /// </summary>
-    /// <param name="block">One rank's rows of a data-parallel job (positions [Start, End), see <see cref="RankPartition"/>):
+    /// <param name="block">One rank's rows of a data-parallel job (positions [Start, End), see <see cref="RankRows"/>):
     /// the Datasets hold only these rows (and the subset's among them), binned from the sample of all
     /// <paramref name="rows"/> (and of the whole subset), which every rank draws and transforms alike, so every rank
     /// bins exactly as one machine would. Call under the network. Null: every row, no network.</param>

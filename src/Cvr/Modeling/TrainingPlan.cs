@@ -44,9 +44,9 @@ public sealed class TrainingPlan
         options.Validate(kinds);
         if (options.WeightValidationNewAds) { NewAdWeighting.Check(train, test); } // before minutes of feature selection
         LightGbmThreads.SetMax(options.Threads ?? 0); // a process-wide cap: num_threads would be saved in every model
-        var split = DaySplit.Of(train, options.ValidationDay);
+        var split = DaySplit.Of(train, options.ValidationDay, options.Partition?.Shards);
         logger.LogInformation("{Purpose} on days {First}..{Last} ({Rows:N0} rows), validating on day {Day} ({ValidRows:N0} rows)",
-            purpose, split.FirstTrainDay, split.LastTrainDay, split.TrainRows.Length, split.ValidationDay, split.ValidationRows.Length);
+            purpose, split.FirstTrainDay, split.LastTrainDay, split.TotalTrainRows, split.ValidationDay, split.ValidationRows.Length);
         var kept = FeatureSelection.Select(train, test, split, options, logger, timer, ct, out var selection);
         return new TrainingPlan(options, split, kept, selection);
     }

@@ -178,8 +178,8 @@ public sealed class TwoStageTrainer(TrainingOptions options, ILogger logger, Pha
     private (FittedFeaturePipeline, Dictionary<string, TrainedModel>, TrainedMember[]) Refit(Frame train, Frame? test, TrainingPlan plan,
         Dictionary<string, TrainedModel> chosen, TrainedMember[] chosenMembers, CancellationToken ct)
     {
-        var everyDay = DaySplit.AllDays(train);
-        logger.LogInformation("refitting on all {Rows:N0} labelled rows with the chosen iteration counts", everyDay.TrainRows.Length);
+        var everyDay = DaySplit.AllDays(train, Options.Partition?.Shards);
+        logger.LogInformation("refitting on all {Rows:N0} labelled rows with the chosen iteration counts", everyDay.TotalTrainRows);
         var models = new Dictionary<string, TrainedModel>(StringComparer.Ordinal);
         var members = new List<TrainedMember>();
         FittedFeaturePipeline pipeline;

@@ -63,3 +63,23 @@ internal static class RankThreads
             [.. frame.Labels.Select(l => new LabelColumn(l.Name, Map(l.Values, v => (byte)(1 - v))))]);
     }
 }
+
+/// <summary>Each rank's frame of a data-parallel job whose shards end at given rows of a whole frame, built as a rank
+/// builds it (<see cref="Cvr.Modeling.RankData.Assemble"/>): its own shards' rows and the other ranks' validation-day
+/// rows, sent through their serialised form.</summary>
+internal static class RankFrames
+{
+    public static (Frame Frame, Cvr.Modeling.RankShards Shards)[] Of(Frame whole, int[] shardEnds, int validationDay)
+    {
+        var owns = shardEnds.Select((end, r) =>
+        {
+            var start = r == 0 ? 0 : shardEnds[r - 1];
+            return whole.Select([.. Enumerable.Range(start, end - start)], keepLabels: true);
+        }).ToArray();
+        var days = owns.Select(Cvr.Modeling.ShardDays.Of).ToArray();
+        var sent = owns.Select(own => (Frame?)Cvr.Modeling.FrameRows.Read(
+            Cvr.Modeling.FrameRows.Serialise(own.Select([.. Enumerable.Range(0, own.RowCount).Where(i => own.Days[i] == validationDay)], keepLabels: true)),
+            own.Schema, "a rank's rows")).ToArray();
+        return [.. Enumerable.Range(0, shardEnds.Length).Select(r => Cvr.Modeling.RankData.Assemble(r, owns[r], sent, days, validationDay))];
+    }
+}

@@ -1,45 +1,96 @@
 using Cvr.Modeling;
+using Cvr.Tests.Features;
 
 namespace Cvr.Tests.Modeling;
 
+/// <summary>Who reads and trains on what: the shards each rank reads, its frame (its own rows and every rank's
+/// validation day), and its training rows' place among every rank's.</summary>
 public class RankPartitionTests
 {
     [Theory]
-    [InlineData(10, 3)]
-    [InlineData(7, 7)]
-    [InlineData(100_001, 4)]
-    public void BlockOf_EveryRank_CoversEveryRowOnceInOrder(int rows, int ranks)
+    [InlineData(4, 2, new[] { 2, 2 })]
+    [InlineData(4, 3, new[] { 1, 1, 2 })]
+    [InlineData(30, 4, new[] { 7, 8, 7, 8 })]
+    [InlineData(3, 3, new[] { 1, 1, 1 })]
+    public void Assign_EveryRank_ReadsAContiguousRunOfShards_EachShardOnce(int shards, int ranks, int[] counts)
     {
-        var partition = new RankPartition(0, ranks);
-        var next = 0;
-        for (var r = 0; r < ranks; r++)
-        {
-            var (start, end) = partition.BlockOf(r, rows);
-            Assert.Equal(next, start);
-            Assert.InRange(end - start, rows / ranks, (rows / ranks) + 1); // near-equal blocks
-            next = end;
-        }
-        Assert.Equal(rows, next);
+        string[] names = [.. Enumerable.Range(0, shards).Select(i => $"{i:D12}.csv")];
+
+        var assigned = Enumerable.Range(0, ranks).Select(r => RankShards.Assign(names, r, ranks)).ToArray();
+
+        Assert.Equal(counts, assigned.Select(a => a.Count));
+        Assert.Equal(names, assigned.SelectMany(a => a));
+    }
+
+    [Fact]
+    public void Assign_FewerShardsThanRanks_RefusedSayingWhatToDo()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => RankShards.Assign(["a.csv", "b.csv"], 0, 3));
+        Assert.StartsWith("3 ranks but 2 train shards: each rank reads whole shards", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(2, new[] { 5, 10 })]
-    [InlineData(3, new[] { 3, 7, 10 })]
-    [InlineData(6, new[] { 2, 3, 5, 7, 8, 10 })]
-    public void FrameShardEnds_EachRange_HoldsItsRanksBlockOfTrainingRows(int ranks, int[] expected)
+    [InlineData(2)]
+    [InlineData(3)]
+    public void RankFrames_EveryRank_HoldsItsOwnRowsAndTheWholeValidationDay_InOneMachinesOrder(int ranks)
     {
-        int[] trainRows = [0, 2, 3, 5, 7, 8]; // rows 1, 4, 6 and 9 of the frame are another day's
-        var partition = new RankPartition(0, ranks);
+        var whole = FeatureFrames.Default(3_000, seed: 43);
+        int[] ends = ranks == 2 ? [1_300, 3_000] : [900, 1_000, 3_000];
+        var one = DaySplit.Of(whole, null);
 
-        var ends = partition.FrameShardEnds(trainRows, 10);
+        var frames = RankFrames.Of(whole, ends, 66);
 
-        Assert.Equal(expected, ends);
+        var next = 0;
         for (var r = 0; r < ranks; r++)
         {
-            var (start, end) = partition.BlockOf(r, trainRows.Length);
-            var from = r == 0 ? 0 : ends[r - 1];
-            Assert.Equal(trainRows[start..end], trainRows.Where(row => row >= from && row < ends[r]));
+            var (frame, shards) = frames[r];
+            var split = DaySplit.Of(frame, null, shards);
+            var (start, end) = (r == 0 ? 0 : ends[r - 1], ends[r]);
+            int[] own = [.. one.TrainRows.Where(row => row >= start && row < end)];
+            // Its training rows are its own shards', at their place among every rank's.
+            Assert.Equal(own.Select(row => whole.RowIds[row]), split.TrainRows.Select(row => frame.RowIds[row]));
+            Assert.Equal((next, next + own.Length), split.Ranks!.Block);
+            Assert.Equal(one.TrainRows.Length, split.TotalTrainRows);
+            next += own.Length;
+            // The validation day whole, in one machine's order; nothing else of another rank's.
+            Assert.Equal(one.ValidationRows.Select(row => whole.RowIds[row]), split.ValidationRows.Select(row => frame.RowIds[row]));
+            Assert.Equal(end - start + one.ValidationRows.Count(row => row < start || row >= end), frame.RowCount);
+            Assert.Equal((one.ValidationDay, one.FirstTrainDay, one.LastTrainDay), (split.ValidationDay, split.FirstTrainDay, split.LastTrainDay));
+            Assert.Equal(one.Summary(), split.Summary());
         }
+        Assert.Equal(one.TrainRows.Length, next);
+    }
+
+    [Fact]
+    public void AllDays_OnARank_IsItsOwnRowsOfEveryDay()
+    {
+        var whole = FeatureFrames.Default(2_000, seed: 44);
+        var (frame, shards) = RankFrames.Of(whole, [700, 2_000], 66)[1];
+
+        var split = DaySplit.AllDays(frame, shards);
+
+        Assert.Equal(whole.RowIds[700..], split.TrainRows.Select(row => frame.RowIds[row]));
+        Assert.Equal((700, 2_000), split.Ranks!.Block);
+    }
+
+    [Fact]
+    public void EveryKth_GivesTheBlocksOfEveryKthRowOfEveryRank()
+    {
+        var rows = new RankRows(1, [5, 9, 14]);
+
+        var kept = rows.EveryKth(3); // positions 0, 3 | 6 | 9, 12
+
+        Assert.Equal([2, 3, 5], kept.Ends);
+        Assert.Equal((2, 3), kept.Block);
+    }
+
+    [Fact]
+    public void FrameEnds_OwnRangeIsTheRanksRows()
+    {
+        var days = new ShardDays(new Dictionary<int, int> { [45] = 1 }, new Dictionary<int, int> { [45] = 1 });
+        var shards = new RankShards(1, (40, 90), [days, days, days]);
+
+        Assert.Equal([40, 90, 120], shards.FrameEnds(120));
     }
 
     [Fact]
@@ -52,12 +103,17 @@ public class RankPartitionTests
     }
 
     [Fact]
-    public void CheckEveryRankHasRows_RankWithoutLikedRows_NamesIt()
+    public void CheckEveryRankHasRows_RankWithoutLikedOrTrainingRows_NamesIt()
     {
-        // 9 rows in blocks [0,3) [3,6) [6,9); liked rows only in the first and last.
-        var error = Assert.Throws<ConfigurationException>(() => new RankPartition(0, 3).CheckEveryRankHasRows(9, [1, 7]));
-        Assert.StartsWith("rank 1 of 3 would get no liked training rows", error.Message, StringComparison.Ordinal);
-        new RankPartition(2, 3).CheckEveryRankHasRows(9, [1, 4, 7]);
+        static ShardDays Days(int rows, int liked, int day = 45) => new(new Dictionary<int, int> { [day] = rows, [66] = 3 }, new Dictionary<int, int> { [day] = liked });
+        var noLiked = new RankShards(0, (0, 1), [Days(5, 1), Days(5, 0), Days(5, 2)]);
+        var noRows = new RankShards(0, (0, 1), [Days(5, 1), Days(5, 1, day: 67)]);
+
+        var e = Assert.Throws<ConfigurationException>(() => noLiked.CheckEveryRankHasRows(66));
+        Assert.StartsWith("rank 1 of 3 has no liked training rows", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ConfigurationException>(() => noRows.CheckEveryRankHasRows(66));
+        Assert.StartsWith("rank 1 of 2 has no training rows (days before validation day 66) in its shards (days 66..67, 8 rows)", e.Message, StringComparison.Ordinal);
+        new RankShards(2, (0, 1), [Days(5, 1), Days(5, 1), Days(5, 2)]).CheckEveryRankHasRows(66);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using static Cvr.Tests.Features.RankThreads;
 namespace Cvr.Tests.Modeling;
 
 /// <summary>A rank's labels (<see cref="SplitLabels.ForRank"/>): its own block's, with every rank's liked positions
-/// gathered, from a frame in which every other rank's training rows are garbled.</summary>
+/// gathered, from a frame that holds no other rank's training row.</summary>
 public class SplitLabelsTests
 {
     private const int Rows = 2_000;
@@ -14,22 +14,19 @@ public class SplitLabelsTests
     [Theory]
     [InlineData(2, StageOneLabel.Like)]
     [InlineData(3, StageOneLabel.Installed)]
-    public void ForRank_EveryRank_HasItsBlocksLabelsAndEveryLikedRow_WithoutReadingOtherRanksRows(int ranks, StageOneLabel stageOne)
+    public void ForRank_EveryRank_HasItsBlocksLabelsAndEveryLikedRow_WithoutOtherRanksRows(int ranks, StageOneLabel stageOne)
     {
         var train = FeatureFrames.Default(Rows, seed: 37);
         var split = DaySplit.Of(train, 66);
         var whole = new SplitLabels(train, split, stageOne);
         var exchange = new MemoryExchange(ranks);
+        var frames = RankFrames.Of(train, ranks == 2 ? [1_111, Rows] : [400, 1_500, Rows], 66);
 
         var labels = RunRanks(ranks, r =>
         {
-            var partition = new RankPartition(r, ranks);
-            var block = partition.Block(split.TrainRows.Length);
-            // Every row outside the block's rows garbled: the validation day's rows are kept (every rank holds them).
-            var start = r == 0 ? 0 : split.TrainRows[block.Start];
-            var end = block.End == split.TrainRows.Length ? Rows : split.TrainRows[block.End];
-            var own = Garbled(train, start, end, keep: row => Array.BinarySearch(split.ValidationRows, row) >= 0);
-            return (Block: block, Labels: SplitLabels.ForRank(own, split, stageOne, block, exchange.Of(r)));
+            var (frame, shards) = frames[r];
+            var own = DaySplit.Of(frame, 66, shards);
+            return (Block: own.Ranks!.Block, Labels: SplitLabels.ForRank(frame, own, stageOne, exchange.Of(r)));
         });
 
         foreach (var (block, rank) in labels)

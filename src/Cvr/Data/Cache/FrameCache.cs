@@ -44,8 +44,12 @@ public static partial class FrameCache
 
     /// <summary>Reads the sources through the cache in <paramref name="cacheDir"/>.</summary>
     public static Frame ReadThrough(string path, ReadOptions options, string cacheDir, ILogger? logger = null)
+        => ReadThrough(FrameReader.ListSources(path, options.DisplayRoot), options, cacheDir, logger);
+
+    /// <summary>Reads <paramref name="sources"/> (files, in this order) through the cache in <paramref name="cacheDir"/>.</summary>
+    internal static Frame ReadThrough(IReadOnlyList<string> sources, ReadOptions options, string cacheDir, ILogger? logger = null)
     {
-        var sources = FrameReader.ListSources(path, options.DisplayRoot);
+        var path = sources.Count == 1 ? sources[0] : Path.GetDirectoryName(sources[0]) ?? sources[0];
         var key = Key(sources);
         var file = Path.Combine(cacheDir, Name(sources));
         if (File.Exists(file))
