@@ -8,7 +8,7 @@ namespace Cvr.Cli.Tests;
 
 /// <summary>Tiny generated data for the namespace tests, and the bundles <c>cvr launch</c> trains from it on loopback
 /// (once per number of ranks), which the ranks in namespaces must reproduce.</summary>
-public sealed class NamespaceJobData() : GeneratedDataFixture(scale: 0.005, trainShards: 2)
+public sealed class NamespaceJobData() : GeneratedDataFixture(scale: 0.005, trainShards: 6)
 {
     private readonly Dictionary<int, Task<(string Bundle, string Digest)>> _loopback = [];
 

@@ -7,14 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace Cvr.Modeling;
 
 /// <summary>
-/// <c>cvr train --machines … --rank N</c>: one rank of a data-parallel job. Every rank reads the whole data set. With a
-/// shared folder, each rank fits the features' partial states on its own block of training rows and every rank merges
-/// every rank's in rank order (<see cref="RankPartials"/>), and the encodings' tables, the bin sample and the liked rows
-/// come from every rank's block the same way; without one, every rank computes them from every training row.
-/// Either way every rank holds the same fitted pipeline, bit for bit, that one machine fits. Then, under LightGBM's
-/// socket network, each rank bins and trains on its own block of training rows (<see cref="RankPartition"/>) with bins from the
-/// sample of all rows, scores the whole validation day (so early stopping stops at the same round everywhere), and
-/// ends with the models of every other rank. Rank 0 writes the bundle; the others write nothing.
+/// <c>cvr train --machines … --rank N --shared DIR</c>: one rank of a data-parallel job. Each rank reads only its own
+/// train shards and learns the rest from the other ranks through the shared folder (<see cref="RankData"/>): every
+/// rank's row counts and validation-day rows, then every rank's partial feature states, merged in rank order into the
+/// fitted pipeline one machine fits, bit for bit (<see cref="RankPartials"/>), the encodings' tables, the bin sample
+/// and the liked rows. Then, under LightGBM's socket network, each rank bins and trains on its own training rows
+/// with bins from the sample of all rows, scores the whole validation day (so early stopping stops at the same round
+/// everywhere), and ends with the models of every other rank. Rank 0 writes the bundle; the others write nothing.
 /// </summary>
 /// <remarks>LightGBM's network is thread-local: everything from <see cref="Network.Initialize"/> to the last booster
 /// call runs on the calling thread, which the trainer never leaves for LightGBM work.</remarks>
