@@ -165,6 +165,25 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         foreach (var model in new[] { "e2e.txt", "like.txt", "install.txt" }) { AssertSameFile(launched, distributed, model); }
     }
 
+    /// <summary>Group statistics over train and test: the test split's rows are fitted by the last rank, the only one
+    /// besides rank 0 that reads the test split. Three ranks fit one machine's pipeline.</summary>
+    [Fact]
+    public async Task Launch_ThreeRanks_StatisticsOverTrainAndTest_OneMachinesFeatures()
+    {
+        using var dir = new TempDir();
+        var config = dir.File("features.json");
+        await File.WriteAllTextAsync(config, """{ "group_statistics": { "scope": "train_and_test" } }""");
+        var single = dir.File("single");
+        var (exit, _, err) = CliRunner.Run(["train", "--data", data.Path, "--out", single, "--config", config, "-q", .. s_training]);
+        Assert.True(exit == 0, err);
+        var distributed = dir.File("distributed");
+
+        var job = await Launch(["--ranks", "3", "--", "train", "--data", data.Path, "--out", distributed, "--config", config, .. s_training]);
+
+        Assert.True(job.Exit == 0, job.Err);
+        AssertSameFile(single, distributed, "features.json");
+    }
+
     private static void AssertSameFile(string bundle, string other, string file)
         => Assert.True(File.ReadAllBytes(System.IO.Path.Combine(bundle, file)).AsSpan().SequenceEqual(File.ReadAllBytes(System.IO.Path.Combine(other, file))),
             $"{file} differs between {bundle} and {other}");

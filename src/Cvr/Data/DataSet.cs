@@ -20,6 +20,9 @@ public sealed record DataSetOptions
     /// <summary>Which of the train folder's shards (in name order) to read: a rank of a data-parallel job reads its own
     /// only (<see cref="Modeling.RankShards"/>); null: every shard.</summary>
     public Func<IReadOnlyList<string>, IReadOnlyList<string>>? TrainShards { get; init; }
+
+    /// <summary>Whether to read the test split (when there is one): a rank of a data-parallel job that needs none skips it.</summary>
+    public bool ReadTest { get; init; } = true;
 }
 
 /// <summary>
@@ -65,7 +68,11 @@ public sealed class DataSet
         var train = ReadSplit(root, trainPath, requireLabels: options.RequireTrainLabels, options, logger, options.TrainShards);
         var testPath = Path.Combine(root, TestFolder);
         Frame? test = null;
-        if (Directory.Exists(testPath) || File.Exists(testPath))
+        if (!options.ReadTest)
+        {
+            logger?.LogDebug("the test split of {Root} is not read", root);
+        }
+        else if (Directory.Exists(testPath) || File.Exists(testPath))
         {
             test = ReadSplit(root, testPath, requireLabels: false, options, logger);
             CheckTestColumns(train, test, root, testPath);

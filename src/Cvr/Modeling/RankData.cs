@@ -8,8 +8,8 @@ namespace Cvr.Modeling;
 
 /// <summary>
 /// What one rank of a data-parallel job reads, and how it learns the rest from the other ranks through the shared folder
-/// before the network opens. Rank r of n reads only its run of the train shards (<see cref="RankShards.Assign"/>) and the
-/// test split. In round <c>shards</c> every rank sends the train folder's listing (names and sizes), its frame's
+/// before the network opens. Rank r of n reads only its run of the train shards (<see cref="RankShards.Assign"/>), and
+/// the test split only when it is rank 0 or the last. In round <c>shards</c> every rank sends the train folder's listing (names and sizes), its frame's
 /// fingerprint and its rows and liked rows by day; in round <c>rows</c> (once the validation day is known) its rows of the
 /// validation day. Its frame is then every other rank's validation-day rows around its own shards' rows, in rank order:
 /// the validation day whole, in the order one machine reads it, and no other rank's training row.
@@ -30,6 +30,9 @@ internal static class RankData
         IReadOnlyList<string> own = [];
         var set = timer.Time("read", () => DataSet.Load(dataDir, data with
         {
+            // Only rank 0 (the training report's test day) and the last rank (group statistics over train and test fit
+            // the test rows there) use the test split: at 100× the data it is a day of 16M rows the others never read.
+            ReadTest = partition.Rank == 0 || partition.Rank == partition.Ranks - 1,
             TrainShards = sources =>
             {
                 listed = sources;
