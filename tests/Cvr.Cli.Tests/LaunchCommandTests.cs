@@ -184,6 +184,34 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         AssertSameFile(single, distributed, "features.json");
     }
 
+    /// <summary>A row id in two ranks' shards: one machine refuses it (duplicate row id), and so does every rank.</summary>
+    [Fact]
+    public async Task Launch_RowIdInTwoRanksShards_DataErrorNamingBoth()
+    {
+        using var dir = new TempDir();
+        var folder = dir.File("data");
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
+        foreach (var file in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
+        {
+            File.Copy(file, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(file)));
+        }
+        var shards = Directory.GetFiles(System.IO.Path.Combine(data.Path, "train")).Order(StringComparer.Ordinal).ToArray();
+        foreach (var shard in shards) { File.Copy(shard, System.IO.Path.Combine(folder, "train", System.IO.Path.GetFileName(shard))); }
+        var repeated = File.ReadLines(shards[0]).Skip(1).First(); // rank 0's (shards 0 and 1 of 4), repeated in rank 1's last shard
+        await File.AppendAllTextAsync(System.IO.Path.Combine(folder, "train", System.IO.Path.GetFileName(shards[3])), repeated + "\n");
+        var (exit, _, alone) = CliRunner.Run(["train", "--data", folder, "--out", dir.File("alone"), "-q", .. s_training]);
+        Assert.Equal(ExitCodes.DataError, exit);
+        Assert.Contains("duplicate row id", alone, StringComparison.Ordinal);
+
+        var job = await Launch(["--ranks", "2", "--", "train", "--data", folder, "--out", dir.File("m"), .. s_training]);
+
+        Assert.Equal(ExitCodes.DataError, job.Exit);
+        Assert.Matches(@"row id \d+ is in rank 0's shards \(000000000000\.csv\.\.000000000001\.csv\) and in rank 1's \(000000000002\.csv\.\.000000000003\.csv\) of train/: expected unique row ids", job.Err);
+        Assert.DoesNotContain("connecting", job.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.File("m")));
+    }
+
     private static void AssertSameFile(string bundle, string other, string file)
         => Assert.True(File.ReadAllBytes(System.IO.Path.Combine(bundle, file)).AsSpan().SequenceEqual(File.ReadAllBytes(System.IO.Path.Combine(other, file))),
             $"{file} differs between {bundle} and {other}");

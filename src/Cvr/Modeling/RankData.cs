@@ -71,6 +71,7 @@ internal static class RankData
             }
             (shards[r], fingerprints[r]) = (theirDays, fingerprint);
         }
+        CheckUniqueRowIds(frame, byListing, partition, listed);
         var jobFingerprint = "ranks-xxh3:" + Convert.ToHexStringLower(System.IO.Hashing.XxHash3.Hash(Encoding.UTF8.GetBytes(string.Join('\n', fingerprints))));
         var allDays = shards.SelectMany(d => d.Rows.Keys).Distinct().Order().ToArray();
         var day = validationDay ?? allDays.Max();
@@ -118,6 +119,40 @@ internal static class RankData
             if (theirs.RowCount > 0) { parts.Add(theirs); }
         }
         return (Frame.Concat(parts), new RankShards(rank, (start, start + own.RowCount), days));
+    }
+
+    /// <summary>
+    /// Refuses row ids that appear in two ranks' shards, as one machine refuses a repeated row id (each rank's reader
+    /// refuses one within its own shards). Each rank sends each id to the rank its hash picks (round <c>ids</c>: 8
+    /// bytes a row in all, each rank reading its share), each rank looks for an id sent by two ranks, and every rank
+    /// reads every rank's finding (round <c>ids-found</c>), so all of them stop with the same message.
+    /// </summary>
+    /// <exception cref="DataContentException">A row id in two ranks' shards.</exception>
+    private static void CheckUniqueRowIds(Frame frame, RankPartials exchange, RankPartition partition, IReadOnlyList<string> listed)
+    {
+        var n = partition.Ranks;
+        static int Owner(long id, int ranks) => (int)((((ulong)id * 0x9E3779B97F4A7C15UL) >> 33) % (ulong)ranks);
+        var buckets = Enumerable.Range(0, n).Select(_ => new List<long>()).ToArray();
+        foreach (var id in frame.RowIds) { buckets[Owner(id, n)].Add(id); }
+        var received = exchange.ScatterJob("ids", [.. buckets.Select(b => PartialFormat.Serialise(w => w.WriteArray<long>(b)))]);
+        var seen = new Dictionary<long, int>();
+        var finding = "";
+        for (var q = 0; q < received.Length && finding.Length == 0; q++)
+        {
+            foreach (var id in PartialFormat.Deserialise(received[q], r => r.ReadArray<long>(), $"rank {q}'s row ids"))
+            {
+                if (seen.TryAdd(id, q)) { continue; }
+                string Shards(int rank) { var own = RankShards.Assign(listed, rank, n); return $"{Path.GetFileName(own[0])}..{Path.GetFileName(own[^1])}"; }
+                finding = $"row id {id} is in rank {seen[id]}'s shards ({Shards(seen[id])}) and in rank {q}'s ({Shards(q)}) of {DataSet.TrainFolder}/: expected unique row ids";
+                break;
+            }
+        }
+        var every = exchange.ExchangeJob("ids-found", PartialFormat.Serialise(w => w.WriteString(finding)));
+        foreach (var payload in every)
+        {
+            var found = PartialFormat.Deserialise(payload, r => r.ReadText(), "a rank's finding on row ids");
+            if (found.Length > 0) { throw new DataContentException(found); }
+        }
     }
 
     /// <summary>The train folder's shards as every rank must see them: names (relative to the folder) and sizes.</summary>

@@ -69,6 +69,26 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>A round of the job in which each rank sends each rank a payload of its own (<paramref name="payloads"/>[t] to
+    /// rank t): rank r writes <c>job-ROUND-to-T.rank-R.partials</c> for every T, then reads <c>job-ROUND-to-R.rank-Q.partials</c>
+    /// of every rank Q, so each rank reads only what was sent to it. Returns what every rank sent this one, in rank order.</summary>
+    public ReadOnlyMemory<byte>[] ScatterJob(string round, IReadOnlyList<byte[]> payloads)
+    {
+        if (payloads.Count != partition.Ranks) { throw new ArgumentException($"{payloads.Count} payloads for {partition.Ranks} ranks", nameof(payloads)); }
+        RankPartialsFile.Header Header(int to, int from) => new(build, data, "job", JobRounds, $"{round}-to-{to}", from, partition.Ranks);
+        for (var t = 0; t < payloads.Count; t++)
+        {
+            if (t != partition.Rank) { RankPartialsFile.Write(PathOf(JobRounds, $"{round}-to-{t}", partition.Rank), Header(t, partition.Rank), payloads[t]); }
+        }
+        var deadline = DateTime.UtcNow + timeout;
+        var received = new ReadOnlyMemory<byte>[partition.Ranks];
+        for (var q = 0; q < partition.Ranks; q++)
+        {
+            received[q] = q == partition.Rank ? payloads[q] : Await(PathOf(JobRounds, $"{round}-to-{partition.Rank}", q), Header(partition.Rank, q), deadline);
+        }
+        return received;
+    }
+
     private sealed class FitExchange(RankPartials owner, int fit, string fitKey) : IPartialExchange
     {
         public IReadOnlyList<ReadOnlyMemory<byte>> Exchange(string round, byte[] payload) => owner.ExchangeRound(fit, fitKey, round, payload);
