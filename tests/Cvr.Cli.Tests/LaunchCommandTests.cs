@@ -122,13 +122,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.Equal(4, shards.Length);
         string Folder(int rank)
         {
-            var folder = dir.File($"data-{rank}");
-            Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
-            Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
-            foreach (var test in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
-            {
-                File.Copy(test, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(test)));
-            }
+            var folder = TestSplitOnly(dir.File($"data-{rank}"));
             for (var i = 0; i < shards.Length; i++)
             {
                 var to = System.IO.Path.Combine(folder, "train", System.IO.Path.GetFileName(shards[i]));
@@ -189,13 +183,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
     public async Task Launch_RowIdInTwoRanksShards_DataErrorNamingBoth()
     {
         using var dir = new TempDir();
-        var folder = dir.File("data");
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
-        foreach (var file in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
-        {
-            File.Copy(file, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(file)));
-        }
+        var folder = TestSplitOnly(dir.File("data"));
         var shards = Directory.GetFiles(System.IO.Path.Combine(data.Path, "train")).Order(StringComparer.Ordinal).ToArray();
         foreach (var shard in shards) { File.Copy(shard, System.IO.Path.Combine(folder, "train", System.IO.Path.GetFileName(shard))); }
         var repeated = File.ReadLines(shards[0]).Skip(1).First(); // rank 0's (shards 0 and 1 of 4), repeated in rank 1's last shard
@@ -210,6 +198,18 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
         Assert.Matches(@"row id \d+ is in rank 0's shards \(000000000000\.csv\.\.000000000001\.csv\) and in rank 1's \(000000000002\.csv\.\.000000000003\.csv\) of train/: expected unique row ids", job.Err);
         Assert.DoesNotContain("connecting", job.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("m")));
+    }
+
+    /// <summary>A data folder at <paramref name="folder"/> holding the shared data's test split and an empty train/.</summary>
+    private string TestSplitOnly(string folder)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
+        foreach (var test in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
+        {
+            File.Copy(test, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(test)));
+        }
+        return folder;
     }
 
     private static void AssertSameFile(string bundle, string other, string file)
@@ -335,13 +335,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
     public async Task Launch_RankWithoutRows_RefusedOnEveryRankBeforeTheNetworkOpens(string shape, string message)
     {
         using var dir = new TempDir();
-        var folder = dir.File("data");
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "train"));
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "test"));
-        foreach (var test in Directory.GetFiles(System.IO.Path.Combine(data.Path, "test")))
-        {
-            File.Copy(test, System.IO.Path.Combine(folder, "test", System.IO.Path.GetFileName(test)));
-        }
+        var folder = TestSplitOnly(dir.File("data"));
         var lines = Directory.GetFiles(System.IO.Path.Combine(data.Path, "train")).Order(StringComparer.Ordinal).SelectMany(File.ReadLines).ToList();
         var header = lines[0].Split('\t');
         var (day, clicked, installed) = (Array.IndexOf(header, "f_1"), Array.IndexOf(header, "is_clicked"), Array.IndexOf(header, "is_installed"));

@@ -8,19 +8,19 @@ internal static class ClusterCommandOptions
 {
     public static readonly Option<string?> MachinesOption = new("--machines")
     {
-        Description = "Train data-parallel with these machines, HOST:PORT,HOST:PORT,… in the same order on every rank (each rank listens on its own entry's port). One entry: train alone, through the same path.",
+        Description = "Train data-parallel with these machines, HOST:PORT,HOST:PORT,… in the same order on every rank (each rank listens on its own entry's port, and reads only its run of train/'s shards). One entry: train alone, through the same path.",
     };
 
     public static readonly Option<int?> RankOption = new("--rank") { Description = "This process's index in --machines (0 writes the bundle)." };
 
     public static readonly Option<string?> SharedOption = new("--shared")
     {
-        Description = "A folder every rank can write: the ranks merge their feature fits there (each fits its own rows), and rank 0 writes the bundle only after every rank has reported the same models there.",
+        Description = "A folder every rank can write (required with more than one machine): the ranks exchange their row counts and validation-day rows there, merge their feature fits there (each fits its own rows), and rank 0 writes the bundle only after every rank has reported the same models there.",
     };
 
     public static readonly Option<double?> NetworkTimeoutOption = new("--network-timeout")
     {
-        Description = "Seconds to wait for the other ranks (name resolution, connecting, their feature partials and digests in --shared); default 600.",
+        Description = "Seconds to wait for the other ranks (name resolution, connecting, their counts, rows, feature partials and digests in --shared); default 600.",
     };
 
     public static IEnumerable<Option> All => [MachinesOption, RankOption, SharedOption, NetworkTimeoutOption];

@@ -10,7 +10,7 @@ internal static class LaunchCommand
     public static Command Create(CliContext context)
     {
         var ranks = new Option<int>("--ranks") { Description = "Processes to start (ranks 0..N-1); each trains on its block of the training rows.", Required = true };
-        var shared = new Option<string?>("--shared") { Description = "Folder the ranks merge their feature fits and compare their models in before rank 0 writes the bundle (default: a temporary folder, removed afterwards)." };
+        var shared = new Option<string?>("--shared") { Description = "Folder the ranks exchange their row counts and validation-day rows, merge their feature fits and compare their models in before rank 0 writes the bundle (default: a temporary folder, removed afterwards)." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop every rank after this many seconds of wall-clock time (exit 4)." };
         var command = new Argument<string[]>("command")
         {
