@@ -89,11 +89,13 @@ public sealed partial class NetworkNamespaceTests(NamespaceJobData data, ITestOu
     }
 
     [NetworkNamespaceFact]
-    public async Task LinkDownMidTraining_EveryRankFailsWithinTheSocketTimeOut_NoBundle()
+    public async Task LinkDownMidTraining_EveryRankFailsWithinTheNetworkTimeOut_NoBundle()
     {
-        // A link taken down sends neither a FIN nor a reset: nothing closes, and no socket error comes. Only LightGBM's
-        // socket time-out ends the wait: --network-timeout rounded up to whole minutes, here the least, one minute.
-        // Measured (2026-12-07, three runs): both ranks exit with code 4 60.6 to 61.5 s after the link went down.
+        // A link taken down sends neither a FIN nor a reset: nothing closes, and no socket error comes. Each rank's peer
+        // watch ends it once its training has made no progress for --network-timeout (60 s here); LightGBM's own socket
+        // time-out is a minute longer, because when it fires in a receive beside a send thread (Linkers::SendRecv) the
+        // process aborts (exit 134: seen here once on 2026-12-07, before the watch).
+        // Measured (2026-12-07, three runs, LightGBM's time-out then): both ranks exit with code 4 60.6 to 61.5 s after the link went down.
         using var net = new NetworkNamespaces(2);
         using var dir = new TempDir();
         var bundle = dir.File("model");
@@ -133,7 +135,7 @@ public sealed partial class NetworkNamespaceTests(NamespaceJobData data, ITestOu
                 Assert.True(took < bound, $"rank {rank} took {took.TotalSeconds:F0} s to fail after the link went down (bound {bound.TotalSeconds:F0} s): {j.Err}");
                 Assert.True(j.Exit == ExitCodes.IoError, $"rank {rank}: exit {j.Exit}: {j.Err}");
                 Assert.Contains($"error: rank {rank}: the network to the other ranks failed", j.Err, StringComparison.Ordinal);
-                Assert.Matches(@"(received nothing from|could send nothing to) another rank within the socket time-out of 1 min", j.Err);
+                Assert.Matches(@"no progress for 6\d s \(--network-timeout\); a rank stopped or hung, or the network between the ranks is down", j.Err);
             }
             Assert.False(Directory.Exists(bundle), "a bundle was published by a failed job");
             Assert.False(Directory.Exists(bundle + "-report"), "a report was written by a failed job");

@@ -149,8 +149,9 @@ public static class ClusterTraining
         }
     }
 
-    /// <summary>LightGBM's socket time-out: <c>--network-timeout</c> rounded up to whole minutes, at least one.</summary>
-    private static int SocketTimeoutMinutes(ClusterOptions cluster) => Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes));
+    /// <summary>LightGBM's socket time-out: <c>--network-timeout</c> rounded up to whole minutes, plus one, so the peer
+    /// watch's stall exit comes first (<see cref="PeerWatch"/>: LightGBM's can abort the process).</summary>
+    private static int SocketTimeoutMinutes(ClusterOptions cluster) => Math.Max(1, (int)Math.Ceiling(cluster.Timeout.TotalMinutes)) + 1;
 
     /// <summary>What a socket error of LightGBM's says about its cause. A receive or send that timed out (EAGAIN: LightGBM
     /// sets its time-out on every socket) moved nothing for the whole time-out: a rank stopped or hung, or the network
@@ -158,7 +159,7 @@ public static class ClusterTraining
     private static string Cause(string nativeMessage, ClusterOptions cluster)
         => nativeMessage.Contains("Resource temporarily unavailable", StringComparison.Ordinal) || nativeMessage.Contains("(code: 11)", StringComparison.Ordinal)
             ? $": {(nativeMessage.Contains("send", StringComparison.Ordinal) ? "could send nothing to" : "received nothing from")} another rank within the socket "
-              + $"time-out of {SocketTimeoutMinutes(cluster)} min (--network-timeout rounded up to whole minutes); a rank stopped or hung, or the network "
+              + $"time-out of {SocketTimeoutMinutes(cluster)} min (--network-timeout rounded up to whole minutes, plus one); a rank stopped or hung, or the network "
               + "between the ranks is down"
             : "; another rank may have stopped";
 

@@ -26,6 +26,7 @@ internal static class ModelFitter
     {
         var recorder = recordCurve ? new LearningCurveRecorder(data.Train.GetLabel(), data.Valid?.GetLabel(), LearningCurveRecorder.PeriodFor(data.Train.RowCount)) : null;
         var all = callbacks.ToList();
+        all.Add(PeerWatch.Progress);
         if (recorder is not null) { all.Add(recorder); }
         if (data.Valid is not null) { all.Add(new EarlyStopping(patience, metric: TrainingOptions.Metric, dataName: ValidationName)); }
         var result = timer.Time("lightgbm: train", () => Trainer.Train(parameters, data.Train, rounds,

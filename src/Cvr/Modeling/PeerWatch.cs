@@ -10,10 +10,30 @@ namespace Cvr.Modeling;
 /// reports them before it closes its network, so a peer that closed without reporting has stopped; a long grace, because
 /// the socket can't tell which rank closed it, and a slow or paused rank still running must not be mistaken for a dead one), it prints why and exits the process with
 /// code 4 (an I/O error, as the CLI's other network failures): the training thread is inside native code and can't be
-/// interrupted. Linux only; elsewhere, and without a shared folder, nothing watches.
+/// interrupted. It also ends a stalled rank the same way: one whose training thread has shown no progress
+/// (<see cref="Beat"/>) for the grace period, as when the link between the ranks is down (no FIN, no reset), before
+/// LightGBM's own socket time-out, which can abort the process instead. Linux only for the sockets; elsewhere, and
+/// without a shared folder, nothing watches.
 /// </summary>
 internal sealed class PeerWatch : IDisposable
 {
+    private static long s_lastBeat = Environment.TickCount64;
+
+    /// <summary>Marks progress of this rank: a boosting round done (<see cref="Progress"/>), a chunk of rows binned, a
+    /// poll of the shared folder. A rank whose training thread shows none for the grace period is stalled inside
+    /// LightGBM's network (a link down: no FIN, no reset), and the watch ends it (see <see cref="Watch"/>).</summary>
+    internal static void Beat() => Volatile.Write(ref s_lastBeat, Environment.TickCount64);
+
+    /// <summary>The boosting loop's beat: before the first round and after every round.</summary>
+    internal static LightGbm.Training.ITrainingCallback Progress { get; } = new ProgressCallback();
+
+    private sealed class ProgressCallback : LightGbm.Training.ITrainingCallback
+    {
+        public void BeforeTraining(LightGbm.Training.TrainingContext context) => Beat();
+
+        public void AfterIteration(LightGbm.Training.TrainingContext context) => Beat();
+    }
+
     /// <summary>The CLI's exit code for I/O errors (Cvr.Cli.ExitCodes.IoError).</summary>
     internal const int IoErrorExitCode = 4;
 
@@ -38,8 +58,21 @@ internal sealed class PeerWatch : IDisposable
     private void Watch(int rank, Func<bool> everyPeerReported, TimeSpan grace, ILogger logger, IReadOnlySet<string> connected)
     {
         var token = _stop.Token;
+        Beat(); // the network just opened
         while (!token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
         {
+            var still = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref s_lastBeat));
+            if (still > grace)
+            {
+                // LightGBM's own socket time-out is a minute longer (ClusterTraining): when it fires in a receive that
+                // runs beside a send thread (Linkers::SendRecv, for messages of 100 kB and more), the unwinding
+                // destroys that joinable std::thread and the process aborts (exit 134, "terminate called without an
+                // active exception"); seen in NetworkNamespaceTests. This exit comes first and says why.
+                logger.LogError("rank {Rank}: the network to the other ranks failed: no progress for {Seconds:F0} s (--network-timeout); a rank stopped or hung, "
+                    + "or the network between the ranks is down; exiting", rank, still.TotalSeconds);
+                Console.Error.Flush();
+                Environment.Exit(IoErrorExitCode);
+            }
             if (!ClosedByPeer(connected)) { continue; }
             logger.LogWarning("rank {Rank}: a peer closed its connection; waiting up to {Seconds:F0} s for every rank's models in the shared folder", rank, grace.TotalSeconds);
             var deadline = DateTime.UtcNow + grace;

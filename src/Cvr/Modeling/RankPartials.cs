@@ -134,6 +134,7 @@ internal sealed class RankPartials(string directory, RankPartition partition, Ti
                 throw new IOException($"rank {expected.Rank} wrote no {what} ({path}) within "
                     + $"{timeout.TotalSeconds:F0} s" + (stale is null ? "" : $"; the file there is of another run ({stale})") + $"; {outcome}");
             }
+            PeerWatch.Beat(); // waiting here has a deadline of its own, with a clearer message than a stall's
             Task.Delay(Poll, ct).GetAwaiter().GetResult();
         }
     }

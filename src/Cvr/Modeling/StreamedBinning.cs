@@ -50,6 +50,7 @@ internal static class StreamedBinning
         using var subsetStream = subset is null ? null : Begin(subset.Length, localSubset, columns, binning, sampled, timer, subset, block is not null);
         InOrder(start, end, Math.Max(1, chunkValues / columns), positions =>
         {
+            PeerWatch.Beat(); // each chunk: a rank binning its rows is making progress
             var matrix = timer.Time("features", () => transform(positions));
             timer.Time("lightgbm: dataset", () => stream.Push(matrix.Data, positions.Length));
             if (subsetStream is null) { return; }
