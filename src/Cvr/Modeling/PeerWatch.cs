@@ -12,7 +12,7 @@ namespace Cvr.Modeling;
 /// code 4 (an I/O error, as the CLI's other network failures): the training thread is inside native code and can't be
 /// interrupted. It also ends a stalled rank the same way: one whose training thread has shown no progress
 /// (<see cref="Beat"/>) for the grace period, as when the link between the ranks is down (no FIN, no reset), before
-/// LightGBM's own socket time-out, which can abort the process instead. Linux only for the sockets; elsewhere, and
+/// LightGBM's own socket time-out, which can abort the process instead. Linux only (it starts where /proc is); elsewhere, and
 /// without a shared folder, nothing watches.
 /// </summary>
 internal sealed class PeerWatch : IDisposable
