@@ -373,6 +373,7 @@ public partial class LaunchCommandTests(ShardedData data) : IClassFixture<Sharde
     [Theory]
     [InlineData("--mmoe", "--mmoe can't train across machines")]
     [InlineData("--baseline", "--baseline can't train across machines")]
+    [InlineData("--weight-validation-new-ads", "can't train across machines: which validation ads are new needs every training row's ad")]
     public void Train_MachinesWithSingleProcessOption_Refused(string option, string message)
     {
         using var dir = new TempDir();

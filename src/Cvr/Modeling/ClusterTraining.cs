@@ -38,11 +38,6 @@ public static class ClusterTraining
         {
             throw new ConfigurationException("baseline", "can't train across machines (the raw-columns baseline is a reference for one process): leave it out or train on one machine");
         }
-        if (partition.Distributed && cluster.SharedDirectory is null)
-        {
-            throw new ConfigurationException("shared", "training across machines needs --shared DIR, a folder every rank can write (cvr launch makes one): "
-                + "each rank reads only its own train shards, and the ranks exchange their counts, validation-day rows and partial feature states there");
-        }
         if (partition.Distributed && options.WeightValidationNewAds)
         {
             throw new ConfigurationException("weight_validation_new_ads", "can't train across machines: which validation ads are new needs every training row's ad, and a rank reads only its own shards; leave it out or train on one machine");
@@ -51,6 +46,11 @@ public static class ClusterTraining
         {
             throw new ConfigurationException("group_statistics.encoding",
                 "as_of can't train across machines: each training row's statistics are running moments and medians over every earlier training row in row order, which the ranks' own rows can't give; use in_sample or train on one machine");
+        }
+        if (partition.Distributed && cluster.SharedDirectory is null)
+        {
+            throw new ConfigurationException("shared", "training across machines needs --shared DIR, a folder every rank can write (cvr launch makes one): "
+                + "each rank reads only its own train shards, and the ranks exchange their counts, validation-day rows and partial feature states there");
         }
         var machines = partition.Distributed ? cluster.ResolveIPv4(ct) : cluster.Machines;
         if (partition.Distributed) { CheckPortFree(cluster); } // now, rather than after the data is read and exchanged
