@@ -57,8 +57,10 @@ public sealed class FeaturePipeline(FeatureConfig config)
     /// <summary><see cref="FitForTraining(Frame, int[], Frame, ParallelOptions)"/>, fitted across ranks
     /// (<see cref="FitAcrossRanks"/>) when <paramref name="ranks"/> is given. Then the tables the training rows are
     /// written with are summed from every rank's counts over its own block too (<see cref="ExchangeTables"/>): target
-    /// encodings out of fold or as of their day, and crosses as of their day. Group statistics as of the row's day
-    /// still read every training row.</summary>
+    /// encodings out of fold or as of their day, and crosses as of their day. Group statistics as of the row's day read
+    /// every fitting row given, so a rank whose frame holds only its own rows can't use them (refused across machines).
+    /// With <see cref="RankFit.FittingOffset"/> and <see cref="RankFit.FittingTotal"/>, the training features' positions
+    /// are among every rank's rows.</summary>
     internal TrainingFeatures FitForTraining(Frame train, int[]? rows, Frame? unlabeled, ParallelOptions? parallel, RankFit? ranks)
     {
         parallel ??= new ParallelOptions();

@@ -111,7 +111,7 @@ public sealed class ModelInputs : IDisposable
         // otherwise sit beside the largest structures built next.
         MemoryPolicy.PhaseEnded();
         var config = kept is null ? options.Features : options.Features with { Keep = kept };
-        // A rank of a data-parallel job with a shared folder fits on its own block and exchanges the rest there.
+        // A rank of a data-parallel job fits on its own training rows and exchanges the rest through the shared folder.
         var ranks = options is { Partition: { Distributed: true, Shards: { } shards }, FeaturePartials: { } partials } ? partials.Fit(split, shards, train.RowCount, config) : null;
         var features = timer.Time("features", () => new FeaturePipeline(config).FitForTraining(train, split.TrainRows, test, options.Parallel, ranks));
         var pipeline = features.Pipeline;

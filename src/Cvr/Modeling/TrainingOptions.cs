@@ -85,7 +85,7 @@ public sealed record TrainingOptions
     [JsonIgnore] public RankPartition? Partition { get; init; }
 
     /// <summary>Where the ranks of a data-parallel job exchange their partial feature states (the shared folder), so that
-    /// each rank fits the features on its own block of training rows; null: every rank fits them on every training row.</summary>
+    /// each rank fits the features on its own training rows; null on a single machine.</summary>
     [JsonIgnore] internal RankPartials? FeaturePartials { get; init; }
 
     /// <summary>Overrides of the preset's round limit and early-stopping patience (tests use small ones).</summary>
