@@ -59,10 +59,9 @@ public sealed class TrainingFeatures
     public FeatureMatrix Transform(ReadOnlySpan<int> positions)
     {
         var rows = new int[positions.Length];
-        var local = new int[positions.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            var p = local[i] = positions[i] - _offset;
+            var p = positions[i] - _offset;
             if ((uint)p >= (uint)_all.Count)
             {
                 throw new ArgumentOutOfRangeException(nameof(positions), $"position {positions[i]} is not one of the {_all.Count} training rows from position {_offset} on");
@@ -77,6 +76,9 @@ public sealed class TrainingFeatures
         {
             _whole ??= Transform();
         }
+        if (_offset == 0) { return _whole.SelectRows(positions); }
+        var local = new int[positions.Length];
+        for (var i = 0; i < local.Length; i++) { local[i] = positions[i] - _offset; }
         return _whole.SelectRows(local);
     }
 }

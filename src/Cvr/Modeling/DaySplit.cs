@@ -55,18 +55,6 @@ public sealed record DaySplit(int ValidationDay, int FirstTrainDay, int LastTrai
         return new(int.MaxValue, allDays.Min(), allDays.Max(), [.. Enumerable.Range(start, end - start)], []) { Ranks = shards.RowsOf(_ => true) };
     }
 
-    /// <summary>This split as rank <paramref name="ranks"/>.Rank sees it when its frame holds every training row: its
-    /// block of them (positions <see cref="RankRows.Block"/>) as its training rows.</summary>
-    internal DaySplit ForRank(RankRows ranks)
-    {
-        if (Ranks is not null || ranks.Total != TrainRows.Length)
-        {
-            throw new ArgumentException($"the ranks' blocks cover {ranks.Total} rows, this split has {TrainRows.Length} of one machine", nameof(ranks));
-        }
-        var (start, end) = ranks.Block;
-        return this with { TrainRows = TrainRows[start..end], Ranks = ranks };
-    }
-
     public bool HasValidation => ValidationRows.Length > 0;
 
     /// <summary>The days and row counts, as the bundle's manifest records them: every rank's training rows.</summary>

@@ -87,8 +87,13 @@ internal static class FeatureSelection
     internal static DaySplit ProbeSplit(DaySplit split)
     {
         var stride = (split.TotalTrainRows + ProbeRows - 1) / ProbeRows;
-        if (stride <= 1) { return split; }
-        // On a rank of a data-parallel job, every k-th of every rank's rows: its own rows at those positions.
+        return stride <= 1 ? split : EveryKthRow(split, stride);
+    }
+
+    /// <summary>The split with the training rows at positions p with p mod <paramref name="stride"/> = 0; on a rank of a
+    /// data-parallel job, positions among every rank's rows (its own rows at those positions).</summary>
+    internal static DaySplit EveryKthRow(DaySplit split, int stride)
+    {
         var offset = split.Ranks?.Offset ?? 0;
         return split with { TrainRows = [.. split.TrainRows.Where((_, i) => (offset + i) % stride == 0)], Ranks = split.Ranks?.EveryKth(stride) };
     }

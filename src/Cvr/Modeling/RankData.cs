@@ -73,8 +73,7 @@ internal static class RankData
         }
         CheckUniqueRowIds(frame, byListing, partition, listed);
         var jobFingerprint = "ranks-xxh3:" + Convert.ToHexStringLower(System.IO.Hashing.XxHash3.Hash(Encoding.UTF8.GetBytes(string.Join('\n', fingerprints))));
-        var allDays = shards.SelectMany(d => d.Rows.Keys).Distinct().Order().ToArray();
-        var day = validationDay ?? allDays.Max();
+        var day = validationDay ?? RankShards.DaysOf(shards).Max();
 
         // The validation day's rows of every rank, around this rank's own, in rank order.
         var partials = new RankPartials(shared, partition, cluster.Timeout, RankReport.ThisBuild, jobFingerprint, ct);

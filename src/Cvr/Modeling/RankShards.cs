@@ -82,7 +82,10 @@ public sealed record RankShards
     public IReadOnlyList<ShardDays> Days { get; }
 
     /// <summary>Every day with a row on some rank, ascending.</summary>
-    public int[] AllDays() => [.. Days.SelectMany(d => d.Rows.Keys).Distinct().Order()];
+    public int[] AllDays() => DaysOf(Days);
+
+    /// <summary>Every day with a row in any of <paramref name="days"/>, ascending.</summary>
+    public static int[] DaysOf(IReadOnlyList<ShardDays> days) => [.. days.SelectMany(d => d.Rows.Keys).Distinct().Order()];
 
     /// <summary>Where this rank's rows of the days <paramref name="day"/> accepts sit among every rank's.</summary>
     public RankRows RowsOf(Func<int, bool> day)

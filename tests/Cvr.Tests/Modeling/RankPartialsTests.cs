@@ -42,13 +42,12 @@ public class RankPartialsTests
         {
             var (frame, shards) = frames[r];
             var split = DaySplit.Of(frame, 66, shards);
-            var offset = split.Ranks!.Offset;
-            var probeSplit = split with { TrainRows = [.. split.TrainRows.Where((_, i) => (offset + i) % 3 == 0)], Ranks = split.Ranks.EveryKth(3) };
+            var probeSplit = FeatureSelection.EveryKthRow(split, 3);
             var partials = Rank(dir.Path, r);
             partials.RemoveOwn();
             var first = pipeline.FitForTraining(frame, probeSplit.TrainRows, null, null, partials.Fit(probeSplit, shards, frame.RowCount, config)).Pipeline;
             var features = pipeline.FitForTraining(frame, split.TrainRows, null, null, partials.Fit(split, shards, frame.RowCount, config));
-            var (start, end) = split.Ranks.Block;
+            var (start, end) = split.Ranks!.Block;
             return (Probe: first, Features: features, Block: Enumerable.Range(start, end - start).ToArray());
         });
 
