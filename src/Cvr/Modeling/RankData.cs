@@ -9,7 +9,7 @@ namespace Cvr.Modeling;
 /// <summary>
 /// What one rank of a data-parallel job reads, and how it learns the rest from the other ranks through the shared folder
 /// before the network opens. Rank r of n reads only its run of the train shards (<see cref="RankShards.Assign"/>), and
-/// the test split only when it is rank 0 or the last. In round <c>shards</c> every rank sends the train folder's listing (names and sizes), its frame's
+/// the test split only when it is rank 0 or the last. In round <c>shards</c>, keyed by the train folder's listing (names and sizes), every rank sends its frame's
 /// fingerprint and its rows and liked rows by day; in round <c>rows</c> (once the validation day is known) its rows of the
 /// validation day. Its frame is then every other rank's validation-day rows around its own shards' rows, in rank order:
 /// the validation day whole, in the order one machine reads it, and no other rank's training row.
@@ -21,7 +21,7 @@ internal static class RankData
     /// frame among them), the job's data fingerprint (of every rank's frame, in rank order), and the exchange the feature
     /// fits then use (<see cref="RankPartials"/>, keyed by that fingerprint).</returns>
     /// <exception cref="ConfigurationException">Fewer shards than ranks, a rank without training or liked rows.</exception>
-    /// <exception cref="DataContentException">A rank reads other data than this one (another listing or schema).</exception>
+    /// <exception cref="DataContentException">A rank's shards have other columns than this one's, or a row id of another rank's.</exception>
     public static (DataSet Set, RankShards Shards, string Fingerprint, RankPartials Partials) Load(string dataDir, DataSetOptions data, int? validationDay,
         RankPartition partition, ClusterOptions cluster, ILogger logger, PhaseTimer timer, CancellationToken ct)
     {
@@ -48,9 +48,10 @@ internal static class RankData
         byListing.RemoveOwn(); // before the first round: no rank of this run has read this rank's files yet
         var days = ShardDays.Of(frame);
         var ownFingerprint = ModelBundle.Fingerprint(frame);
+        // The listing is the round's data key: a rank that lists other shards writes a file of "another run", which the
+        // others wait past and name when --network-timeout runs out.
         var every = byListing.ExchangeJob("shards", PartialFormat.Serialise(w =>
         {
-            w.WriteString(listing);
             w.WriteString(frame.Schema.ToString());
             w.WriteString(ownFingerprint);
             days.Write(w);
@@ -59,12 +60,8 @@ internal static class RankData
         var fingerprints = new string[partition.Ranks];
         for (var r = 0; r < every.Count; r++)
         {
-            var (theirListing, schema, fingerprint, theirDays) = PartialFormat.Deserialise(every[r],
-                reader => (reader.ReadText(), reader.ReadText(), reader.ReadText(), ShardDays.Read(reader)), $"rank {r}'s shards");
-            if (theirListing != listing)
-            {
-                throw new DataContentException($"rank {r} lists other train shards than rank {partition.Rank} (every rank must see the same files in {DataSet.TrainFolder}/, the same sizes)");
-            }
+            var (schema, fingerprint, theirDays) = PartialFormat.Deserialise(every[r],
+                reader => (reader.ReadText(), reader.ReadText(), ShardDays.Read(reader)), $"rank {r}'s shards");
             if (schema != frame.Schema.ToString())
             {
                 throw new DataContentException($"rank {r}'s shards have other columns than rank {partition.Rank}'s ({schema} against {frame.Schema})");
